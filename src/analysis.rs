@@ -1,0 +1,508 @@
+//! Diagnostics that need more than one file: the schema, the registries and the reverse index.
+//! Each function works from summaries; text is optional and only makes fixes richer (A011 is
+//! the one check that needs it).
+
+use rustc_hash::FxHashMap;
+
+use crate::corpus::{Content, Corpus, FileId, FileKind, MentionSummary, OccurrenceKind, Sym, is_date_shaped};
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
+use crate::syntax::header::parse_date_literal;
+use crate::syntax::registry::Entry;
+use crate::syntax::schema::{Class, Role, TypeDef};
+use crate::text::{TextRange, fold_with_offsets};
+
+/// Every diagnostic of one file: its syntax diagnostics plus the corpus-level checks. With
+/// `text`, hints that need the text (A011) are included and fixes can quote it.
+pub fn file_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>) -> Vec<Diagnostic> {
+    let data = corpus.file(file);
+    let mut out = data.syntax_diagnostics.clone();
+    match data.kind {
+        FileKind::Seed if matches!(data.content, Content::Seed(_)) => {
+            seed_diagnostics(corpus, file, text, &mut out);
+            if let Some(text) = text {
+                untagged_aliases(corpus, file, text, &mut out);
+            }
+        }
+        FileKind::Registry => registry_diagnostics(corpus, file, &mut out),
+        _ => {}
+    }
+    out.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    out
+}
+
+/// Closest candidates to `target`, best first: what a "did you mean" offers.
+pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
+    let limit = (target.chars().count() / 3).max(1);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .filter(|c| *c != target)
+        .map(|c| (strsim::damerau_levenshtein(target, c), c))
+        .filter(|(d, c)| *d <= limit || c.starts_with(target) || target.starts_with(*c) && c.len() >= 3)
+        .collect();
+    scored.sort();
+    scored.dedup_by_key(|(_, c)| *c);
+    scored.into_iter().take(max).map(|(_, c)| c).collect()
+}
+
+/// The type an id has: its registry row's, else the type of its first tagged mention.
+pub fn id_type(corpus: &Corpus, id: Sym) -> Option<Sym> {
+    let occs = corpus.occurrences(id);
+    occs.iter()
+        .find(|o| o.kind == OccurrenceKind::RegistryRow)
+        .or_else(|| occs.iter().find(|o| o.kind == OccurrenceKind::Mention))
+        .and_then(|o| o.ty)
+}
+
+pub fn registry_entry(corpus: &Corpus, id: Sym) -> Option<(FileId, &Entry)> {
+    let &(file, i) = corpus.entities().by_id.get(&id)?.first()?;
+    Some((file, &corpus.file(file).registry()?.entries[i as usize]))
+}
+
+fn seed_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>, out: &mut Vec<Diagnostic>) {
+    let data = corpus.file(file);
+    let Content::Seed(seed) = &data.content else { return };
+    let schema = corpus.schema();
+    let has_registry = corpus.has_registry();
+    for m in &seed.mentions {
+        let Some(ty_sym) = m.ty else { continue };
+        let ty = corpus.resolve(ty_sym);
+        let ty_range = TextRange::at(m.tag_start(), ty.len() as u32);
+        let Some(def) = schema.get(ty) else {
+            let suggestions = closest(ty, schema.names(), 3);
+            let mut msg = format!("unknown type `{ty}`");
+            if let Some(best) = suggestions.first() {
+                msg.push_str(&format!("; did you mean `{best}`?"));
+            }
+            out.push(
+                Diagnostic::new(Code::A004, ty_range, msg)
+                    .with_fixes(suggestions.iter().map(|s| Fix::replace(format!("Change to `{s}`"), ty_range, *s))),
+            );
+            continue;
+        };
+        if let Some(mode_sym) = m.mode {
+            let mode = corpus.resolve(mode_sym);
+            if !def.modes.iter().any(|x| x == mode) {
+                let range = TextRange::at(ty_range.end + 1, mode.len() as u32);
+                let suggestions = closest(mode, def.modes.iter().map(String::as_str), 3);
+                let msg = if def.modes.is_empty() {
+                    format!("type `{ty}` has no modes")
+                } else {
+                    format!("unknown mode `{mode}` for `{ty}` (modes: {})", def.modes.join(", "))
+                };
+                let fixes = if def.modes.is_empty() {
+                    vec![Fix::replace("Remove the mode", TextRange::new(ty_range.end, range.end), "")]
+                } else {
+                    suggestions.iter().map(|s| Fix::replace(format!("Change to `{s}`"), range, *s)).collect()
+                };
+                out.push(Diagnostic::new(Code::A004, range, msg).with_fixes(fixes));
+            }
+        }
+        if let Some(id_sym) = m.id {
+            check_mention_id(corpus, file, text, m, ty, id_sym, has_registry, out);
+        }
+        match def.class {
+            Class::Entity => {
+                if let (Some(first), Some(last)) = (m.args.first(), m.args.last()) {
+                    let range = TextRange::new(
+                        first.role_range.start,
+                        last.values.last().map_or(last.role_range.end, |v| v.1.end),
+                    );
+                    out.push(
+                        Diagnostic::new(
+                            Code::A007,
+                            range,
+                            format!("`{ty}` is an entity type: only events take arguments"),
+                        )
+                        .with_fix(Fix::replace(
+                            "Remove the arguments",
+                            TextRange::new(first.role_range.start - 1, range.end),
+                            "",
+                        )),
+                    );
+                }
+            }
+            Class::Event => check_args(corpus, m, def, out),
+        }
+    }
+    if let (Some(url), Some(url_range)) = (&seed.url, seed.url_range) {
+        let others: Vec<FileId> = corpus.files_with_url(url).iter().copied().filter(|&f| f != file).collect();
+        if !others.is_empty() {
+            let mut d = Diagnostic::new(
+                Code::H007,
+                url_range,
+                format!(
+                    "this source URL also heads {} other seed file(s), e.g. {}",
+                    others.len(),
+                    corpus.file(others[0]).path.display()
+                ),
+            );
+            for &o in others.iter().take(8) {
+                let r = corpus.file(o).seed().and_then(|s| s.url_range).unwrap_or_default();
+                d = d.with_related(Some(corpus.file(o).path.clone()), r, "same URL here");
+            }
+            out.push(d);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_mention_id(
+    corpus: &Corpus,
+    file: FileId,
+    text: Option<&str>,
+    m: &MentionSummary,
+    ty: &str,
+    id_sym: Sym,
+    has_registry: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let id = corpus.resolve(id_sym);
+    let mode_len = m.mode.map_or(0, |md| corpus.resolve(md).len() as u32 + 1);
+    let id_range = TextRange::at(m.tag_start() + ty.len() as u32 + mode_len + 1, id.len() as u32);
+    match registry_entry(corpus, id_sym) {
+        Some((reg_file, entry)) if entry.ty.text != ty && !entry.ty.text.is_empty() => {
+            let ty_range = TextRange::at(m.tag_start(), ty.len() as u32);
+            out.push(
+                Diagnostic::new(
+                    Code::A006,
+                    ty_range,
+                    format!("`{id}` is a `{}` in the registry, but tagged `{ty}` here", entry.ty.text),
+                )
+                .with_related(Some(corpus.file(reg_file).path.clone()), entry.ty.range, "registry type")
+                .with_fix(Fix::replace(
+                    format!("Change the type to `{}`", entry.ty.text),
+                    ty_range,
+                    entry.ty.text.clone(),
+                )),
+            );
+        }
+        Some(_) => {}
+        None if has_registry => {
+            let entities = corpus.entities();
+            let ids = entities.by_id.keys().map(|&s| corpus.resolve(s));
+            let suggestions = closest(id, ids, 3);
+            let mut msg = format!("`{id}` is not in the registry");
+            if let Some(best) = suggestions.first() {
+                msg.push_str(&format!("; did you mean `{best}`?"));
+            }
+            let mut fixes: Vec<Fix> =
+                suggestions.iter().map(|s| Fix::replace(format!("Change to `{s}`"), id_range, *s)).collect();
+            let surface = text.map(|t| t[m.surface].to_string());
+            fixes.extend(add_to_registry(corpus, file, id, ty, surface.as_deref()));
+            out.push(Diagnostic::new(Code::A005, id_range, msg).with_fixes(fixes));
+        }
+        None => {}
+    }
+}
+
+/// The fix that appends a row for `id` to the registry nearest the seed file.
+pub fn add_to_registry(corpus: &Corpus, file: FileId, id: &str, ty: &str, surface: Option<&str>) -> Option<Fix> {
+    let seed_path = &corpus.file(file).path;
+    // The registry sharing the longest path prefix with the seed file.
+    let (_, data, registry) = corpus.registries().max_by_key(|(_, f, _)| {
+        let shared =
+            f.path.parent().map_or(0, |dir| if seed_path.starts_with(dir) { dir.components().count() } else { 0 });
+        (shared, std::cmp::Reverse(f.path.clone()))
+    })?;
+    let name = surface
+        .map(|s| crate::syntax::annotation::strip(s).trim().replace(['\t', '\n', '\r'], " "))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| id.to_string());
+    let cells: Vec<&str> = registry
+        .columns
+        .iter()
+        .map(|c| match c.as_str() {
+            "id" => id,
+            "type" => ty,
+            "name" => name.as_str(),
+            _ => "",
+        })
+        .collect();
+    let mut row = cells.join("\t");
+    row.push('\n');
+    let end = data.line_index.len();
+    if !data.line_index.ends_with_newline() && end > 0 {
+        row.insert(0, '\n');
+    }
+    let name_file = data.path.file_name().map_or_else(|| "the registry".into(), |n| n.to_string_lossy().into_owned());
+    Some(Fix::new(
+        format!("Add `{id}` to {name_file}"),
+        vec![Edit { file: Some(data.path.clone()), range: TextRange::empty(end), insert: row }],
+    ))
+}
+
+fn check_args(corpus: &Corpus, m: &MentionSummary, def: &TypeDef, out: &mut Vec<Diagnostic>) {
+    let schema = corpus.schema();
+    let mut counts: FxHashMap<&str, (usize, TextRange)> = FxHashMap::default();
+    for arg in m.args.iter() {
+        let role_name = corpus.resolve(arg.role);
+        let arg_range = TextRange::new(arg.role_range.start, arg.values.last().map_or(arg.role_range.end, |v| v.1.end));
+        let Some(role) = def.role(role_name) else {
+            let names = def.roles.iter().map(|r| r.name.as_str());
+            let suggestions = closest(role_name, names, 3);
+            let roles: Vec<&str> = def.roles.iter().map(|r| r.name.as_str()).collect();
+            out.push(
+                Diagnostic::new(
+                    Code::A007,
+                    arg.role_range,
+                    format!("`{}` has no role `{role_name}` (roles: {})", def.name, roles.join(", ")),
+                )
+                .with_fixes(suggestions.iter().map(|s| Fix::replace(format!("Change to `{s}`"), arg.role_range, *s))),
+            );
+            continue;
+        };
+        let entry = counts.entry(role.name.as_str()).or_insert((0, arg_range));
+        entry.0 += arg.values.len();
+        entry.1 = entry.1.cover(arg_range);
+        for &(v, range) in arg.values.iter() {
+            check_value(corpus, role, corpus.resolve(v), v, range, out);
+        }
+    }
+    for role in &def.roles {
+        let (n, range) = counts.get(role.name.as_str()).copied().unwrap_or((0, TextRange::default()));
+        if n < role.card.min() {
+            let tag = TextRange::new(m.tag_start(), m.range.end - 1);
+            out.push(Diagnostic::new(
+                Code::A009,
+                tag,
+                format!("`{}` requires a `{}` role ({})", def.name, role.name, role.spec()),
+            ));
+        } else if let Some(max) = role.card.max()
+            && n > max
+        {
+            out.push(Diagnostic::new(
+                Code::A009,
+                range,
+                format!("role `{}` takes at most {max} value(s), found {n}", role.name),
+            ));
+        }
+    }
+    let _ = schema;
+}
+
+fn check_value(corpus: &Corpus, role: &Role, value: &str, sym: Sym, range: TextRange, out: &mut Vec<Diagnostic>) {
+    let schema = corpus.schema();
+    if is_date_shaped(value) {
+        if !role.allows_date() {
+            out.push(Diagnostic::new(
+                Code::A008,
+                range,
+                format!("role `{}` takes ids ({}), not a date", role.name, allowed_list(role)),
+            ));
+        } else if value.len() > 4 && parse_date_literal(value).is_err() {
+            out.push(Diagnostic::new(Code::A008, range, format!("`{value}` is not a real date")));
+        }
+        return;
+    }
+    if role.allowed.iter().all(|a| matches!(a, crate::syntax::schema::Allowed::Date)) {
+        out.push(Diagnostic::new(
+            Code::A008,
+            range,
+            format!("role `{}` takes a date (YYYY, YYYY-MM or YYYY-MM-DD), not `{value}`", role.name),
+        ));
+        return;
+    }
+    match id_type(corpus, sym) {
+        None => {
+            let known = corpus.entities().by_id.keys().map(|&s| corpus.resolve(s));
+            let suggestions = closest(value, known, 3);
+            let mut msg = format!("unknown id `{value}`: it is not in the registry and no mention is tagged with it");
+            if let Some(best) = suggestions.first() {
+                msg.push_str(&format!("; did you mean `{best}`?"));
+            }
+            out.push(
+                Diagnostic::new(Code::A008, range, msg)
+                    .with_fixes(suggestions.iter().map(|s| Fix::replace(format!("Change to `{s}`"), range, *s))),
+            );
+        }
+        Some(t) => {
+            let t = corpus.resolve(t);
+            if !role.allows_type(schema, t) {
+                out.push(Diagnostic::new(
+                    Code::A008,
+                    range,
+                    format!("`{value}` is a `{t}`, but role `{}` takes {}", role.name, allowed_list(role)),
+                ));
+            }
+        }
+    }
+}
+
+fn allowed_list(role: &Role) -> String {
+    use crate::syntax::schema::Allowed;
+    let names: Vec<&str> = role
+        .allowed
+        .iter()
+        .map(|a| match a {
+            Allowed::Type(t) => t.as_str(),
+            Allowed::Date => "date",
+            Allowed::AnyEntity => "any entity",
+        })
+        .collect();
+    names.join(", ")
+}
+
+/// A011: untagged text equal to a registered name or alias, outside entity mentions and markup.
+pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec<Diagnostic>) {
+    let entities = corpus.entities();
+    let Some(matcher) = entities.matcher() else { return };
+    let Some(seed) = corpus.file(file).seed() else { return };
+    let schema = corpus.schema();
+    // Where an untagged name is fine: entity surfaces, all tag markup, the header's date and URL.
+    let mut covered: Vec<TextRange> = Vec::new();
+    if let Some(h) = seed.header {
+        covered.push(TextRange::new(0, seed.url_range.or(seed.date_range).map_or(h.start, |r| r.end)));
+    }
+    for m in &seed.mentions {
+        let entity = m.ty.and_then(|t| schema.get(corpus.resolve(t))).is_none_or(|d| d.class == Class::Entity);
+        covered.push(if entity { m.range } else { TextRange::new(m.surface.end, m.range.end) });
+        covered.push(TextRange::at(m.range.start, 1));
+    }
+    covered.sort_unstable();
+    // Merge, so that the ends are sorted too and a binary search finds the candidates.
+    let mut merged: Vec<TextRange> = Vec::with_capacity(covered.len());
+    for r in covered {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    let covered = merged;
+    let (folded, map) = fold_with_offsets(text);
+    let mut found: Vec<(TextRange, usize)> = Vec::new();
+    for hit in matcher.find_iter(&folded) {
+        let range = TextRange::new(map[hit.start()], map[hit.end()]);
+        let before = text[..range.start as usize].chars().next_back();
+        let after = text[range.end as usize..].chars().next();
+        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let i = covered.partition_point(|c| c.end <= range.start);
+        if covered[i..].iter().take_while(|c| c.start < range.end).any(|c| c.intersects(range)) {
+            continue;
+        }
+        found.push((range, hit.pattern().as_usize()));
+    }
+    for &(range, pattern) in &found {
+        let rows = &entities.by_alias[&entities.patterns[pattern]];
+        let same: Vec<TextRange> = found.iter().filter(|(_, p)| *p == pattern).map(|(r, _)| *r).collect();
+        let surface = &text[range];
+        let mut fixes = Vec::new();
+        let mut names = Vec::new();
+        for &(reg, i) in rows {
+            let Some(entry) = corpus.file(reg).registry().map(|r| &r.entries[i as usize]) else { continue };
+            let tag = format!("]{{{}:{}}}", entry.ty.text, entry.id.text);
+            names.push(format!("`{}` ({})", entry.id.text, entry.ty.text));
+            fixes.push(Fix::new(format!("Tag as {}:{}", entry.ty.text, entry.id.text), wrap(range, &tag)));
+            if same.len() > 1 {
+                let edits = same.iter().flat_map(|&r| wrap(r, &tag)).collect();
+                fixes.push(Fix::new(
+                    format!(
+                        "Tag all {} untagged «{surface}» in this file as {}:{}",
+                        same.len(),
+                        entry.ty.text,
+                        entry.id.text
+                    ),
+                    edits,
+                ));
+            }
+        }
+        out.push(
+            Diagnostic::new(
+                Code::A011,
+                range,
+                format!("untagged «{surface}» is a registered name of {}", names.join(", ")),
+            )
+            .with_fixes(fixes),
+        );
+    }
+}
+
+fn wrap(range: TextRange, tag: &str) -> Vec<Edit> {
+    vec![Edit::here(TextRange::empty(range.start), "["), Edit::here(TextRange::empty(range.end), tag)]
+}
+
+fn registry_diagnostics(corpus: &Corpus, file: FileId, out: &mut Vec<Diagnostic>) {
+    let Some(registry) = corpus.file(file).registry() else { return };
+    let entities = corpus.entities();
+    let schema = corpus.schema();
+    for (i, entry) in registry.entries.iter().enumerate() {
+        let me = (file, i as u32);
+        let sym = corpus.sym(&entry.id.text);
+        // R002: report every row after the first one of an id.
+        if let Some(rows) = sym.and_then(|s| entities.by_id.get(&s))
+            && let Some(pos) = rows.iter().position(|r| *r == me)
+            && pos > 0
+        {
+            let (f, j) = rows[0];
+            let first = &corpus.file(f).registry().unwrap().entries[j as usize];
+            out.push(
+                Diagnostic::new(
+                    Code::R002,
+                    entry.id.range,
+                    format!("duplicate id `{}`: it already has a row", entry.id.text),
+                )
+                .with_related(
+                    Some(corpus.file(f).path.clone()),
+                    first.id.range,
+                    "first row of this id",
+                ),
+            );
+        }
+        if entry.ty.text.is_empty() {
+            out.push(Diagnostic::new(
+                Code::R003,
+                TextRange::empty(entry.ty.range.start),
+                format!("`{}` has no type", entry.id.text),
+            ));
+        } else if schema.get(&entry.ty.text).is_none() {
+            let suggestions = closest(&entry.ty.text, schema.names(), 3);
+            out.push(
+                Diagnostic::new(Code::R003, entry.ty.range, format!("unknown type `{}`", entry.ty.text)).with_fixes(
+                    suggestions.iter().map(|s| Fix::replace(format!("Change to `{s}`"), entry.ty.range, *s)),
+                ),
+            );
+        }
+        if let Some(wd) = &entry.wikidata
+            && !(wd.text.len() > 1 && wd.text.starts_with('Q') && wd.text[1..].bytes().all(|b| b.is_ascii_digit()))
+        {
+            out.push(Diagnostic::new(Code::R001, wd.range, format!("wikidata `{}` is not a QID like `Q232`", wd.text)));
+        }
+        // R004: an alias (or name) another id already carries.
+        for alias in &entry.aliases {
+            let folded = crate::text::fold(&alias.text);
+            let Some(rows) = entities.by_alias.get(&folded) else { continue };
+            let other = rows.iter().find(|&&(f, j)| {
+                let e = &corpus.file(f).registry().unwrap().entries[j as usize];
+                e.id.text != entry.id.text && ((f, j) < me || crate::text::fold(&e.name.text) == folded)
+            });
+            if let Some(&(f, j)) = other {
+                let e = &corpus.file(f).registry().unwrap().entries[j as usize];
+                out.push(
+                    Diagnostic::new(
+                        Code::R004,
+                        alias.range,
+                        format!(
+                            "alias «{}» also names `{}`; an untagged «{}» cannot be resolved",
+                            alias.text, e.id.text, alias.text
+                        ),
+                    )
+                    .with_related(
+                        Some(corpus.file(f).path.clone()),
+                        e.range,
+                        format!("row of `{}`", e.id.text),
+                    ),
+                );
+            }
+        }
+        // R005: registered but never used in any seed file.
+        let used = sym.is_some_and(|s| corpus.occurrences(s).iter().any(|o| o.kind != OccurrenceKind::RegistryRow));
+        if !used {
+            out.push(Diagnostic::new(
+                Code::R005,
+                entry.id.range,
+                format!("`{}` is never mentioned in the corpus", entry.id.text),
+            ));
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The command line: argument parsing and the commands. Commands run on the same core as the
+//! language server; this module only loads, asks the analysis, and renders.
+
+mod render;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+
+use crate::analysis;
+use crate::corpus::{Corpus, FileId};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::syntax::header::Date;
+use crate::syntax::schema::DEFAULT_SCHEMA;
+
+#[derive(Parser)]
+#[command(name = "seedls", version, about = "Language server and curation CLI for annotated news-event corpora", long_about = None)]
+pub struct Cli {
+    /// Run the language server on stdio (the default without a command).
+    #[arg(long, global = false)]
+    pub stdio: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the language server on stdio.
+    Serve,
+    /// Report every diagnostic of a corpus.
+    Check(CheckArgs),
+    /// Print the built-in schema (PLOVER event types), to start a schema.tsv from.
+    Schema,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to check.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Also report hints (untagged aliases, glued sentences, unused registry rows …).
+    #[arg(long)]
+    pub hints: bool,
+    /// Make warnings fail the check (exit 1).
+    #[arg(long, value_enum)]
+    pub deny: Option<Deny>,
+    /// Colour the human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            // clap: help and version are not failures; usage errors are exit 2.
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Some(Command::Check(args)) => check(args),
+        Some(Command::Schema) => {
+            print!("{DEFAULT_SCHEMA}");
+            ExitCode::SUCCESS
+        }
+        Some(Command::Serve) | None => {
+            let _ = cli.stdio;
+            eprintln!("seedls: the language server is not available in this build yet; use `seedls check`");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// One file's diagnostics with the text they were computed on (for rendering).
+pub struct FileReport {
+    pub path: PathBuf,
+    pub display: String,
+    pub text: String,
+    pub line_index: crate::text::LineIndex,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let stderr_tty = std::io::stderr().is_terminal();
+    let bar = stderr_tty.then(|| {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} indexing {pos}/{len} files {wide_bar} {eta}").unwrap(),
+        );
+        bar
+    });
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar
+            && total >= 2000
+        {
+            if bar.is_hidden() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let (corpus, errors) = Corpus::load(args.paths.clone(), Date::today(), Some(&progress));
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let reports = collect(&corpus, args.hints);
+    let mut stdout = std::io::stdout().lock();
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let files_checked = corpus.files().count();
+    let result = match args.format {
+        Format::Human => render::human(&mut stdout, &reports, &errors, files_checked, color),
+        Format::Json => render::json(&mut stdout, &reports),
+        Format::Sarif => render::sarif(&mut stdout, &reports),
+    };
+    if let Err(e) = result.and_then(|_| stdout.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("seedls: cannot write output: {e}");
+        }
+        return ExitCode::from(2);
+    }
+    if args.format != Format::Human {
+        for e in &errors {
+            eprintln!("error: {}: {}", e.path.display(), e.message);
+        }
+    }
+    let counts = |sev: Severity| reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity() == sev).count();
+    if !errors.is_empty() {
+        ExitCode::from(2)
+    } else if counts(Severity::Error) > 0 || (args.deny == Some(Deny::Warnings) && counts(Severity::Warning) > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Diagnostics of every file, sorted by path; files are read again only when needed (hints
+/// that need the text, and the source lines the human output shows).
+fn collect(corpus: &Corpus, hints: bool) -> Vec<FileReport> {
+    let cwd = std::env::current_dir().ok();
+    let ids: Vec<FileId> = corpus.files().map(|(id, _)| id).collect();
+    let mut reports: Vec<FileReport> = ids
+        .par_iter()
+        .filter_map(|&id| {
+            let data = corpus.file(id);
+            let read = || std::fs::read(&data.path).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
+            let mut text = if hints { read() } else { None };
+            let mut diagnostics = analysis::file_diagnostics(corpus, id, text.as_deref());
+            diagnostics.retain(|d| hints || d.severity() != Severity::Hint);
+            if diagnostics.is_empty() {
+                return None;
+            }
+            if text.is_none() {
+                text = read();
+            }
+            let text = text.unwrap_or_default();
+            let display = display_path(&data.path, cwd.as_deref());
+            Some(FileReport {
+                path: data.path.clone(),
+                display,
+                line_index: crate::text::LineIndex::new(&text),
+                text,
+                diagnostics,
+            })
+        })
+        .collect();
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    reports
+}
+
+pub fn display_path(path: &std::path::Path, cwd: Option<&std::path::Path>) -> String {
+    let rel = cwd.and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
+    let s = rel.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}

@@ -1,0 +1,693 @@
+//! The corpus model: which files make the corpus, a compact summary of each, and the reverse
+//! index from every id to its occurrences.
+//!
+//! A summary keeps what the features need without the text: header facts, every mention's
+//! ranges and interned type/mode/id/role names, the file's [`LineIndex`] (so positions in closed
+//! files convert without reading them) and its syntax diagnostics. Text is read, parsed,
+//! summarised and dropped, in parallel. Open documents are summarised the same way on every
+//! change ([`Corpus::set_text`]), which updates the index for that one file.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use ignore::WalkState;
+use lasso::{Spur, ThreadedRodeo};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::syntax::header::Date;
+use crate::syntax::registry::{Registry, is_registry_file_name, parse_registry};
+use crate::syntax::schema::{Schema, parse_schema};
+use crate::syntax::{self, SeedFile};
+use crate::text::{LineIndex, TextRange};
+
+/// An interned id, type, mode or role name.
+pub type Sym = Spur;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct FileId(pub u32);
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum FileKind {
+    Seed,
+    Registry,
+    Schema,
+}
+
+impl FileKind {
+    pub fn of(path: &Path) -> Option<FileKind> {
+        let name = path.file_name()?.to_str()?;
+        if is_registry_file_name(name) {
+            Some(FileKind::Registry)
+        } else if name == "schema.tsv" {
+            Some(FileKind::Schema)
+        } else if name.ends_with(".txt") {
+            Some(FileKind::Seed)
+        } else {
+            None
+        }
+    }
+}
+
+/// `.seedls.json` at a root.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Globs (relative to the root) a file must match to be part of the corpus.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Globs (relative to the root) that take files out of the corpus.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// A problem reading the corpus (not a diagnostic of its content).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// A mention as the index keeps it. Ranges of the type, mode and id are derived from the tag's
+/// start and the interned strings' lengths, which keeps this small.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MentionSummary {
+    pub range: TextRange,
+    pub surface: TextRange,
+    pub ty: Option<Sym>,
+    pub mode: Option<Sym>,
+    pub id: Option<Sym>,
+    pub args: Box<[ArgSummary]>,
+    pub parent: Option<u32>,
+}
+
+impl MentionSummary {
+    pub fn tag_start(&self) -> u32 {
+        self.surface.end + 2
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArgSummary {
+    pub role: Sym,
+    pub role_range: TextRange,
+    pub values: Box<[(Sym, TextRange)]>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SeedSummary {
+    pub header: Option<TextRange>,
+    pub date: Option<Date>,
+    pub date_range: Option<TextRange>,
+    pub url: Option<Box<str>>,
+    pub url_range: Option<TextRange>,
+    /// The first non-empty line of the body, markup stripped (workspace symbols, hover).
+    pub title: Option<Box<str>>,
+    pub mentions: Vec<MentionSummary>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Content {
+    Seed(SeedSummary),
+    Registry(Registry),
+    Schema(Schema),
+    /// Not valid UTF-8 (F001) or unreadable: only diagnostics.
+    Invalid,
+}
+
+#[derive(Clone, Debug)]
+pub struct FileData {
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub line_index: LineIndex,
+    /// What the file says on its own: syntax, header, prose, registry row and schema problems.
+    pub syntax_diagnostics: Vec<Diagnostic>,
+    pub content: Content,
+}
+
+impl FileData {
+    pub fn seed(&self) -> Option<&SeedSummary> {
+        match &self.content {
+            Content::Seed(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn registry(&self) -> Option<&Registry> {
+        match &self.content {
+            Content::Registry(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+pub enum OccurrenceKind {
+    /// `[…]{type:id}`
+    Mention,
+    /// `role=id`
+    RoleValue,
+    /// The id cell of a registry row.
+    RegistryRow,
+}
+
+/// One place an id is written. `range` covers the id itself.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Occurrence {
+    pub file: FileId,
+    pub range: TextRange,
+    pub kind: OccurrenceKind,
+    /// The mention's or registry row's type (role values have none).
+    pub ty: Option<Sym>,
+}
+
+/// The whole corpus: files, their summaries, the effective schema and the reverse index.
+pub struct Corpus {
+    pub roots: Vec<PathBuf>,
+    pub today: Date,
+    pub interner: ThreadedRodeo,
+    files: Vec<Option<FileData>>,
+    by_path: FxHashMap<PathBuf, FileId>,
+    index: FxHashMap<Sym, Vec<Occurrence>>,
+    /// Normalised source URL → the seed files it heads (H007).
+    urls: FxHashMap<Box<str>, Vec<FileId>>,
+    schema: Arc<Schema>,
+    schema_file: Option<FileId>,
+    /// Derived from every registry; rebuilt on first use after a registry changes.
+    entities: OnceLock<Arc<Entities>>,
+}
+
+/// Whether a role value is a date literal rather than an id (`2022`, `2022-01`, `2022-01-05`).
+pub fn is_date_shaped(s: &str) -> bool {
+    let b = s.as_bytes();
+    let d = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    match b.len() {
+        4 => d(0..4),
+        7 => d(0..4) && b[4] == b'-' && d(5..7),
+        10 => d(0..4) && b[4] == b'-' && d(5..7) && b[7] == b'-' && d(8..10),
+        _ => false,
+    }
+}
+
+/// The result of parsing one file, before it joins the corpus.
+struct Parsed {
+    kind: FileKind,
+    line_index: LineIndex,
+    diagnostics: Vec<Diagnostic>,
+    content: Content,
+}
+
+fn parse_file(interner: &ThreadedRodeo, kind: FileKind, bytes: &[u8], today: Date) -> Parsed {
+    let text = match syntax::decode(bytes) {
+        Ok(text) => text,
+        Err(diag) => {
+            let lossy = String::from_utf8_lossy(bytes);
+            return Parsed {
+                kind,
+                line_index: LineIndex::new(&lossy),
+                diagnostics: vec![diag],
+                content: Content::Invalid,
+            };
+        }
+    };
+    let line_index = LineIndex::new(text);
+    let (diagnostics, content) = match kind {
+        FileKind::Seed => {
+            let parse = syntax::parse_seed(text, today);
+            let summary = summarize(interner, text, &parse);
+            (parse.diagnostics, Content::Seed(summary))
+        }
+        FileKind::Registry => {
+            let (registry, diags) = parse_registry(text);
+            for e in &registry.entries {
+                interner.get_or_intern(&e.id.text);
+                interner.get_or_intern(&e.ty.text);
+            }
+            (diags, Content::Registry(registry))
+        }
+        FileKind::Schema => {
+            let (schema, diags) = parse_schema(text);
+            (diags, Content::Schema(schema))
+        }
+    };
+    Parsed { kind, line_index, diagnostics, content }
+}
+
+fn summarize(interner: &ThreadedRodeo, text: &str, parse: &SeedFile) -> SeedSummary {
+    let intern = |r: TextRange| interner.get_or_intern(&text[r]);
+    let mentions = parse
+        .annotations
+        .mentions
+        .iter()
+        .map(|m| MentionSummary {
+            range: m.range,
+            surface: m.surface,
+            ty: m.head.map(|h| intern(h.ty)),
+            mode: m.head.and_then(|h| h.mode).map(intern),
+            id: m.head.and_then(|h| h.id).map(intern),
+            args: m
+                .args
+                .iter()
+                .map(|a| ArgSummary {
+                    role: intern(a.role),
+                    role_range: a.role,
+                    values: a.values.iter().map(|&v| (intern(v), v)).collect(),
+                })
+                .collect(),
+            parent: m.parent,
+        })
+        .collect();
+    let header = parse.header.as_ref();
+    let title_line = crate::text::lines(text).skip(1).find(|l| !text[*l].trim().is_empty());
+    let title = title_line.map(|l| {
+        let line = &text[l];
+        let stripped = syntax::annotation::strip(line);
+        stripped.trim().chars().take(200).collect::<String>().into_boxed_str()
+    });
+    SeedSummary {
+        header: header.map(|h| h.range),
+        date: header.and_then(|h| h.date),
+        date_range: header.and_then(|h| h.date_range),
+        url: header.and_then(|h| h.url).map(|u| text[u].into()),
+        url_range: header.and_then(|h| h.url),
+        title,
+        mentions,
+    }
+}
+
+impl Corpus {
+    pub fn new(roots: Vec<PathBuf>, today: Date) -> Corpus {
+        Corpus {
+            roots,
+            today,
+            interner: ThreadedRodeo::new(),
+            files: Vec::new(),
+            by_path: FxHashMap::default(),
+            index: FxHashMap::default(),
+            urls: FxHashMap::default(),
+            schema: Arc::new(Schema::builtin()),
+            schema_file: None,
+            entities: OnceLock::new(),
+        }
+    }
+
+    /// Finds, reads and indexes every corpus file under `roots` in parallel. `progress` is
+    /// called with (files done, files total) from worker threads.
+    pub fn load(
+        roots: Vec<PathBuf>,
+        today: Date,
+        progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+    ) -> (Corpus, Vec<LoadError>) {
+        let mut corpus = Corpus::new(roots, today);
+        let (paths, mut errors) = discover(&corpus.roots);
+        let total = paths.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let interner = &corpus.interner;
+        let parsed: Vec<(PathBuf, Result<Parsed, String>)> = paths
+            .into_par_iter()
+            .map(|(path, kind)| {
+                let result = std::fs::read(&path)
+                    .map(|bytes| parse_file(interner, kind, &bytes, today))
+                    .map_err(|e| e.to_string());
+                if let Some(p) = progress {
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    if n % 256 == 0 || n == total {
+                        p(n, total);
+                    }
+                }
+                (path, result)
+            })
+            .collect();
+        corpus.files.reserve(parsed.len());
+        for (path, result) in parsed {
+            match result {
+                Ok(parsed) => {
+                    corpus.insert(path, parsed);
+                }
+                Err(message) => errors.push(LoadError { path, message }),
+            }
+        }
+        corpus.refresh_schema();
+        (corpus, errors)
+    }
+
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    pub fn schema_file(&self) -> Option<FileId> {
+        self.schema_file
+    }
+
+    pub fn file(&self, id: FileId) -> &FileData {
+        self.files[id.0 as usize].as_ref().expect("file id of a removed file")
+    }
+
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
+    /// Every live file, in load order.
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &FileData)> {
+        self.files.iter().enumerate().filter_map(|(i, f)| f.as_ref().map(|f| (FileId(i as u32), f)))
+    }
+
+    pub fn seeds(&self) -> impl Iterator<Item = (FileId, &FileData, &SeedSummary)> {
+        self.files().filter_map(|(id, f)| f.seed().map(|s| (id, f, s)))
+    }
+
+    pub fn registries(&self) -> impl Iterator<Item = (FileId, &FileData, &Registry)> {
+        self.files().filter_map(|(id, f)| f.registry().map(|r| (id, f, r)))
+    }
+
+    pub fn has_registry(&self) -> bool {
+        self.registries().next().is_some()
+    }
+
+    /// Every occurrence of an id, in file load order then offset.
+    pub fn occurrences(&self, id: Sym) -> &[Occurrence] {
+        self.index.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Seed files whose header has this URL (compared without scheme and trailing slash).
+    pub fn files_with_url(&self, url: &str) -> &[FileId] {
+        self.urls.get(normalize_url(url)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Registry rows and aliases of the whole corpus.
+    pub fn entities(&self) -> &Entities {
+        self.entities.get_or_init(|| Arc::new(Entities::build(self)))
+    }
+
+    pub fn resolve(&self, sym: Sym) -> &str {
+        self.interner.resolve(&sym)
+    }
+
+    pub fn sym(&self, s: &str) -> Option<Sym> {
+        self.interner.get(s)
+    }
+
+    /// Adds or replaces a file from its current text (an open document, or a file changed on
+    /// disk) and updates the index for it alone.
+    pub fn set_text(&mut self, path: &Path, bytes: &[u8]) -> Option<FileId> {
+        let kind = FileKind::of(path)?;
+        let parsed = parse_file(&self.interner, kind, bytes, self.today);
+        let id = self.insert(path.to_path_buf(), parsed);
+        if kind == FileKind::Schema {
+            self.refresh_schema();
+        }
+        Some(id)
+    }
+
+    /// Takes a file out of the corpus (deleted on disk, or excluded).
+    pub fn remove(&mut self, path: &Path) -> Option<FileId> {
+        let id = self.by_path.remove(path)?;
+        self.unindex(id);
+        let old = self.files[id.0 as usize].take();
+        if old.is_some_and(|f| f.kind == FileKind::Schema) {
+            self.refresh_schema();
+        }
+        Some(id)
+    }
+
+    fn insert(&mut self, path: PathBuf, parsed: Parsed) -> FileId {
+        let id = match self.by_path.get(&path) {
+            Some(&id) => {
+                self.unindex(id);
+                id
+            }
+            None => {
+                let id = FileId(self.files.len() as u32);
+                self.files.push(None);
+                self.by_path.insert(path.clone(), id);
+                id
+            }
+        };
+        let data = FileData {
+            path,
+            kind: parsed.kind,
+            line_index: parsed.line_index,
+            syntax_diagnostics: parsed.diagnostics,
+            content: parsed.content,
+        };
+        for occ in occurrences_of(&self.interner, id, &data) {
+            self.index.entry(occ.0).or_default().push(occ.1);
+        }
+        if let Some(url) = data.seed().and_then(|s| s.url.as_deref()) {
+            self.urls.entry(normalize_url(url).into()).or_default().push(id);
+        }
+        if data.kind == FileKind::Registry {
+            self.entities = OnceLock::new();
+        }
+        self.files[id.0 as usize] = Some(data);
+        id
+    }
+
+    fn unindex(&mut self, id: FileId) {
+        let Some(old) = self.files[id.0 as usize].as_ref() else { return };
+        if old.kind == FileKind::Registry {
+            self.entities = OnceLock::new();
+        }
+        if let Some(url) = old.seed().and_then(|s| s.url.as_deref()) {
+            let key = normalize_url(url);
+            if let Some(v) = self.urls.get_mut(key) {
+                v.retain(|&f| f != id);
+                if v.is_empty() {
+                    self.urls.remove(key);
+                }
+            }
+        }
+        let mut syms: Vec<Sym> = occurrences_of(&self.interner, id, old).map(|(s, _)| s).collect();
+        syms.sort_unstable();
+        syms.dedup();
+        for s in syms {
+            if let Some(v) = self.index.get_mut(&s) {
+                v.retain(|o| o.file != id);
+                if v.is_empty() {
+                    self.index.remove(&s);
+                }
+            }
+        }
+    }
+
+    /// The schema in effect: the `schema.tsv` nearest a root (shortest path), else the default.
+    fn refresh_schema(&mut self) {
+        let best = self
+            .files()
+            .filter(|(_, f)| f.kind == FileKind::Schema)
+            .min_by_key(|(_, f)| (f.path.components().count(), f.path.clone()))
+            .map(|(id, _)| id);
+        self.schema_file = best;
+        self.schema = Arc::new(match best.map(|id| &self.file(id).content) {
+            Some(Content::Schema(s)) => s.clone(),
+            _ => Schema::builtin(),
+        });
+    }
+}
+
+fn normalize_url(url: &str) -> &str {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or(url);
+    rest.strip_prefix("www.").unwrap_or(rest).trim_end_matches('/')
+}
+
+/// A registry row's place: (registry file, entry index).
+pub type EntryRef = (FileId, u32);
+
+/// Every registry of the corpus seen as one: rows by id, and names/aliases folded for matching.
+#[derive(Default)]
+pub struct Entities {
+    pub by_id: FxHashMap<Sym, Vec<EntryRef>>,
+    /// Folded name or alias → the rows that carry it.
+    pub by_alias: FxHashMap<String, Vec<EntryRef>>,
+    /// Folded names and aliases, in the order of the matcher's patterns.
+    pub patterns: Vec<String>,
+    matcher: OnceLock<Option<aho_corasick::AhoCorasick>>,
+}
+
+impl Entities {
+    fn build(corpus: &Corpus) -> Entities {
+        let mut e = Entities::default();
+        for (file, _, registry) in corpus.registries() {
+            for (i, entry) in registry.entries.iter().enumerate() {
+                let r = (file, i as u32);
+                if let Some(sym) = corpus.sym(&entry.id.text) {
+                    e.by_id.entry(sym).or_default().push(r);
+                }
+                for name in entry.names() {
+                    let folded = crate::text::fold(&name.text);
+                    if folded.is_empty() {
+                        continue;
+                    }
+                    let rows = e.by_alias.entry(folded).or_default();
+                    if !rows.contains(&r) {
+                        rows.push(r);
+                    }
+                }
+            }
+        }
+        e.patterns = e.by_alias.keys().cloned().collect();
+        e.patterns.sort();
+        e
+    }
+
+    /// Leftmost-longest matcher over folded text for every name and alias.
+    pub fn matcher(&self) -> Option<&aho_corasick::AhoCorasick> {
+        self.matcher
+            .get_or_init(|| {
+                if self.patterns.is_empty() {
+                    return None;
+                }
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(&self.patterns)
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
+/// Every (id, occurrence) a file contributes to the index.
+fn occurrences_of<'a>(
+    interner: &'a ThreadedRodeo,
+    file: FileId,
+    data: &'a FileData,
+) -> Box<dyn Iterator<Item = (Sym, Occurrence)> + 'a> {
+    match &data.content {
+        Content::Seed(s) => Box::new(s.mentions.iter().flat_map(move |m| {
+            let id = m.id.map(|id| {
+                let start = m.tag_start()
+                    + m.ty.map_or(0, |t| interner.resolve(&t).len() as u32 + 1)
+                    + m.mode.map_or(0, |md| interner.resolve(&md).len() as u32 + 1);
+                let range = TextRange::at(start, interner.resolve(&id).len() as u32);
+                (id, Occurrence { file, range, kind: OccurrenceKind::Mention, ty: m.ty })
+            });
+            let values = m
+                .args
+                .iter()
+                .flat_map(|a| a.values.iter())
+                .filter(|(v, _)| !is_date_shaped(interner.resolve(v)))
+                .map(move |&(v, range)| (v, Occurrence { file, range, kind: OccurrenceKind::RoleValue, ty: None }));
+            id.into_iter().chain(values)
+        })),
+        Content::Registry(r) => Box::new(r.entries.iter().filter_map(move |e| {
+            interner.get(&e.id.text).map(|sym| {
+                (
+                    sym,
+                    Occurrence {
+                        file,
+                        range: e.id.range,
+                        kind: OccurrenceKind::RegistryRow,
+                        ty: interner.get(&e.ty.text),
+                    },
+                )
+            })
+        })),
+        _ => Box::new(std::iter::empty()),
+    }
+}
+
+/// Lists corpus files under `roots` in parallel, honouring `.gitignore`, `.ignore` and
+/// `.seedls.json`, never following symbolic links (a link may lead out of the workspace).
+/// The result is sorted by path so every run and every thread count sees the same order.
+pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>) {
+    let found = std::sync::Mutex::new(Vec::new());
+    let errors = std::sync::Mutex::new(Vec::new());
+    for root in roots {
+        if root.is_file() {
+            match FileKind::of(root) {
+                Some(kind) => found.lock().unwrap().push((root.clone(), kind)),
+                None => errors.lock().unwrap().push(LoadError {
+                    path: root.clone(),
+                    message: "not a seed (.txt), registry (entities.tsv) or schema (schema.tsv) file".into(),
+                }),
+            }
+            continue;
+        }
+        if !root.is_dir() {
+            errors.lock().unwrap().push(LoadError { path: root.clone(), message: "no such file or directory".into() });
+            continue;
+        }
+        let mut builder = ignore::WalkBuilder::new(root);
+        builder.require_git(false).follow_links(false);
+        let filter = match load_config(root).and_then(|c| c.map(|c| Filter::new(&c)).transpose()) {
+            Ok(filter) => filter.map(Arc::new),
+            Err(message) => {
+                errors.lock().unwrap().push(LoadError { path: root.join(".seedls.json"), message });
+                None
+            }
+        };
+        if let Some(filter) = &filter {
+            let (filter, root) = (filter.clone(), root.clone());
+            // Prune excluded directories instead of walking them.
+            builder.filter_entry(move |e| !filter.excluded(e.path().strip_prefix(&root).unwrap_or(e.path())));
+        }
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(entry) => {
+                        if entry.file_type().is_some_and(|t| t.is_file())
+                            && let Some(kind) = FileKind::of(entry.path())
+                            && filter
+                                .as_ref()
+                                .is_none_or(|f| f.included(entry.path().strip_prefix(root).unwrap_or(entry.path())))
+                        {
+                            found.lock().unwrap().push((entry.into_path(), kind));
+                        }
+                    }
+                    Err(err) => {
+                        let path = match &err {
+                            ignore::Error::WithPath { path, .. } => path.clone(),
+                            _ => PathBuf::new(),
+                        };
+                        errors.lock().unwrap().push(LoadError { path, message: err.to_string() });
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+    }
+    let mut found = found.into_inner().unwrap();
+    found.sort();
+    found.dedup();
+    (found, errors.into_inner().unwrap())
+}
+
+pub fn load_config(root: &Path) -> Result<Option<Config>, String> {
+    let path = root.join(".seedls.json");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| format!("invalid .seedls.json: {e}")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read .seedls.json: {e}")),
+    }
+}
+
+/// `.seedls.json` globs, matched against paths relative to the root.
+struct Filter {
+    include: Option<globset::GlobSet>,
+    exclude: globset::GlobSet,
+}
+
+impl Filter {
+    fn new(config: &Config) -> Result<Filter, String> {
+        let set = |globs: &[String], what: &str| {
+            let mut b = globset::GlobSetBuilder::new();
+            for g in globs {
+                b.add(globset::Glob::new(g).map_err(|e| format!("bad {what} glob `{g}` in .seedls.json: {e}"))?);
+            }
+            b.build().map_err(|e| e.to_string())
+        };
+        let include = if config.include.is_empty() { None } else { Some(set(&config.include, "include")?) };
+        Ok(Filter { include, exclude: set(&config.exclude, "exclude")? })
+    }
+
+    fn excluded(&self, rel: &Path) -> bool {
+        self.exclude.is_match(rel)
+    }
+
+    /// Registries and schemas are always in: include globs select seed files.
+    fn included(&self, rel: &Path) -> bool {
+        FileKind::of(rel) != Some(FileKind::Seed) || self.include.as_ref().is_none_or(|i| i.is_match(rel))
+    }
+}

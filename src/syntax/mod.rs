@@ -1,0 +1,85 @@
+//! The syntax layer: pure functions from text to a parse plus diagnostics. No I/O, no panics,
+//! no failure: every input gives a result.
+
+pub mod annotation;
+pub mod header;
+pub mod prose;
+pub mod registry;
+pub mod schema;
+pub mod tsv;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::text::TextRange;
+use annotation::{Annotations, Stripped};
+use header::{Date, Header};
+
+/// Everything one seed file says on its own.
+pub struct SeedFile {
+    pub header: Option<Header>,
+    pub annotations: Annotations,
+    /// Syntax and prose diagnostics (H001–H006, H008, H009, A001–A003, A010, T001, T002).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parse_seed(text: &str, today: Date) -> SeedFile {
+    let (header, mut diagnostics) = header::parse_header(text, today);
+    let (annotations, annotation_diags) = annotation::parse_annotations(text);
+    diagnostics.extend(annotation_diags);
+    // Prose checks start after the header's date and URL; body text on line 1 counts.
+    let body_start = match &header {
+        Some(h) => h.body.map_or(h.range.end, |b| b.start),
+        None => 0,
+    };
+    let stripped = Stripped::new(text, &annotations);
+    prose::check_prose(text, &stripped, body_start, &mut diagnostics);
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    SeedFile { header, annotations, diagnostics }
+}
+
+/// Decodes a file's bytes. Invalid UTF-8 is F001 at the first bad byte, naming the likely
+/// legacy encoding so the curator knows how to convert it.
+pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
+    let err = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(err) => err,
+    };
+    let at = err.valid_up_to();
+    let bad = bytes[at];
+    let invalid: Vec<u8> = invalid_bytes(bytes);
+    let cp1252 = invalid.iter().any(|b| (0x80..0xA0).contains(b));
+    let latin =
+        invalid.iter().all(|&b| b >= 0x80) && invalid.iter().filter(|&&b| b >= 0xC0).count() * 2 >= invalid.len();
+    let guess = if cp1252 {
+        " It looks like Windows-1252 (e.g. 0x92 is ’ there); convert it with `iconv -f WINDOWS-1252 -t UTF-8`."
+    } else if latin {
+        " It looks like Latin-1 (e.g. 0xE9 is é there); convert it with `iconv -f LATIN1 -t UTF-8`."
+    } else {
+        ""
+    };
+    let binary = bytes.iter().take(8192).any(|&b| b == 0);
+    let message = if binary {
+        format!(
+            "file is not valid UTF-8 text (byte 0x{bad:02X} at offset {at}; it contains NUL bytes and looks binary)"
+        )
+    } else {
+        format!("file is not valid UTF-8: byte 0x{bad:02X} at offset {at}.{guess}")
+    };
+    let len = err.error_len().unwrap_or(1) as u32;
+    Err(Diagnostic::new(Code::F001, TextRange::at(at as u32, len), message))
+}
+
+/// Bytes that start an invalid UTF-8 sequence (first 64 of them).
+fn invalid_bytes(mut bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while out.len() < 64 {
+        match std::str::from_utf8(bytes) {
+            Ok(_) => break,
+            Err(e) => {
+                let at = e.valid_up_to();
+                out.push(bytes[at]);
+                bytes = &bytes[at + e.error_len().unwrap_or(bytes.len() - at)..];
+            }
+        }
+    }
+    out
+}
