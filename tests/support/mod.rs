@@ -1,0 +1,191 @@
+//! Multi-file fixtures with range markers, in the style of texlab and rust-analyzer.
+//!
+//! ```text
+//! //- seeds/a.txt
+//!  date 2022-01 https://example.org/a
+//! [Tokaïev]{persn:kz.tokayev}
+//!           ^^^^^ A004
+//! ```
+//!
+//! `//- path` starts a file. A line made only of spaces and `^` (or a single `|` for an empty
+//! range), optionally followed by a code, marks a range of the line above it, counted in
+//! characters; marker lines are not part of the file. `\t` in a file line stands for a tab so
+//! registry rows stay readable.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use seedls::analysis::file_diagnostics;
+use seedls::corpus::Corpus;
+use seedls::diagnostic::{Diagnostic, apply_edits};
+use seedls::syntax::header::Date;
+use seedls::text::{Encoding, LineIndex, TextRange};
+
+/// The fixed "today" of every fixture (H001's inserted month, H009).
+pub const TODAY: Date = Date { year: 2024, month: 6, day: Some(15) };
+
+pub struct Marker {
+    pub path: String,
+    pub range: TextRange,
+    pub code: Option<String>,
+}
+
+pub struct Fixture {
+    pub files: Vec<(String, String)>,
+    pub markers: Vec<Marker>,
+}
+
+fn is_marker(line: &str) -> Option<(usize, usize, Option<String>)> {
+    let trimmed = line.trim_end();
+    let body = trimmed.trim_start();
+    let indent = trimmed.chars().count() - body.chars().count();
+    let (marks, rest) = body.split_at(body.find(' ').unwrap_or(body.len()));
+    let code = rest.trim();
+    let code_ok = code.is_empty() || (code.len() == 4 && code.chars().next().unwrap().is_ascii_uppercase());
+    if !code_ok || marks.is_empty() {
+        return None;
+    }
+    let code = (!code.is_empty()).then(|| code.to_string());
+    if marks == "|" {
+        return Some((indent, indent, code));
+    }
+    marks.chars().all(|c| c == '^').then(|| (indent, indent + marks.chars().count(), code))
+}
+
+impl Fixture {
+    pub fn parse(fixture: &str) -> Fixture {
+        let mut files: Vec<(String, String)> = Vec::new();
+        let mut markers = Vec::new();
+        // Start offset of the last source line of the current file.
+        let mut last_line: Option<usize> = None;
+        for line in fixture.split_inclusive('\n') {
+            if let Some(path) = line.strip_prefix("//- ") {
+                files.push((path.trim().to_string(), String::new()));
+                last_line = None;
+                continue;
+            }
+            let Some((path, text)) = files.last_mut() else {
+                assert!(line.trim().is_empty(), "text before the first `//- path`: {line:?}");
+                continue;
+            };
+            if let (Some((from, to, code)), Some(start)) = (is_marker(line), last_line) {
+                let source = &text[start..];
+                let source = source.strip_suffix('\n').unwrap_or(source);
+                let offset = |col: usize| {
+                    start + source.char_indices().nth(col).map_or(source.len(), |(i, _)| i)
+                };
+                markers.push(Marker {
+                    path: path.clone(),
+                    range: TextRange::new(offset(from) as u32, offset(to) as u32),
+                    code,
+                });
+                continue;
+            }
+            last_line = Some(text.len());
+            text.push_str(&line.replace("\\t", "\t"));
+        }
+        Fixture { files, markers }
+    }
+
+    /// Writes the files under `dir`.
+    pub fn write(&self, dir: &Path) {
+        for (path, text) in &self.files {
+            let full = dir.join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+    }
+}
+
+/// Loads a fixture into a corpus in a temporary directory.
+pub fn load(fixture: &Fixture) -> (tempfile::TempDir, Corpus) {
+    let dir = tempfile::tempdir().unwrap();
+    fixture.write(dir.path());
+    let (corpus, errors) = Corpus::load(vec![dir.path().to_path_buf()], TODAY, None);
+    assert!(errors.is_empty(), "{errors:?}");
+    (dir, corpus)
+}
+
+fn rel(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// Every diagnostic of the corpus, rendered for a snapshot: position, code, message, related
+/// locations, and each fix as the line it produces.
+pub fn render(dir: &Path, corpus: &Corpus, diagnostics: &[(PathBuf, String, Diagnostic)]) -> String {
+    let _ = corpus;
+    let mut out = String::new();
+    for (path, text, d) in diagnostics {
+        let index = LineIndex::new(text);
+        let s = index.line_col(d.range.start, Encoding::Char);
+        let e = index.line_col(d.range.end, Encoding::Char);
+        out.push_str(&format!(
+            "{}:{}:{}-{}:{} {} {}: {}\n",
+            rel(dir, path),
+            s.line + 1,
+            s.col + 1,
+            e.line + 1,
+            e.col + 1,
+            d.code,
+            d.severity().as_str(),
+            d.message
+        ));
+        for r in &d.related {
+            let where_ = r.file.as_deref().map_or_else(|| "here".to_string(), |p| rel(dir, p));
+            out.push_str(&format!("  related {where_} {:?}: {}\n", r.range, r.message));
+        }
+        for fix in &d.fixes {
+            let local: Vec<_> = fix.edits.iter().filter(|e| e.file.as_deref().is_none_or(|p| p == path)).collect();
+            let mut line = format!("  fix: {}", fix.title);
+            if !local.is_empty() {
+                let fixed = apply_edits(text, &local);
+                // Show the line the first edit lands on, after the fix.
+                let at = local.iter().map(|e| e.range.start).min().unwrap() as usize;
+                let shift: usize = 0;
+                let start = fixed[..at + shift].rfind('\n').map_or(0, |i| i + 1);
+                let end = fixed[start..].find('\n').map_or(fixed.len(), |i| start + i);
+                line.push_str(&format!(" => {:?}", &fixed[start..end]));
+            }
+            for e in fix.edits.iter().filter(|e| e.file.as_deref().is_some_and(|p| p != path)) {
+                line.push_str(&format!(" => {} @{:?} insert {:?}", rel(dir, e.file.as_deref().unwrap()), e.range, e.insert));
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Checks a fixture: every marker with a code must be matched by a diagnostic of that code
+/// and range, and every diagnostic must be marked. Returns the rendering for a snapshot.
+pub fn check_diagnostics(fixture: &str) -> String {
+    let fixture = Fixture::parse(fixture);
+    let (dir, corpus) = load(&fixture);
+    let mut all = Vec::new();
+    for (id, data) in corpus.files() {
+        let text = String::from_utf8_lossy(&std::fs::read(&data.path).unwrap()).into_owned();
+        for d in file_diagnostics(&corpus, id, Some(&text)) {
+            all.push((data.path.clone(), text.clone(), d));
+        }
+    }
+    all.sort_by(|a, b| (&a.0, a.2.range.start, a.2.code).cmp(&(&b.0, b.2.range.start, b.2.code)));
+    let mut unmatched: Vec<String> = Vec::new();
+    for m in fixture.markers.iter().filter(|m| m.code.is_some()) {
+        let found = all.iter().any(|(p, _, d)| {
+            rel(dir.path(), p) == m.path && d.range == m.range && Some(d.code.as_str()) == m.code.as_deref()
+        });
+        if !found {
+            unmatched.push(format!("expected {} at {}:{:?}", m.code.as_deref().unwrap(), m.path, m.range));
+        }
+    }
+    for (p, _, d) in &all {
+        let path = rel(dir.path(), p);
+        let marked = fixture.markers.iter().any(|m| m.path == path && m.range == d.range && m.code.as_deref() == Some(d.code.as_str()));
+        if !marked {
+            unmatched.push(format!("unexpected {} at {}:{:?}: {}", d.code, path, d.range, d.message));
+        }
+    }
+    let rendered = render(dir.path(), &corpus, &all);
+    assert!(unmatched.is_empty(), "{}\n\nall diagnostics:\n{rendered}", unmatched.join("\n"));
+    rendered
+}
