@@ -8,5 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod corpus;
 pub mod diagnostic;
+pub mod ide;
+pub mod lsp;
 pub mod syntax;
 pub mod text;

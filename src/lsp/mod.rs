@@ -1,0 +1,1 @@
+//! The language server adapter: protocol types and position conversions live here only.
