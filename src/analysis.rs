@@ -46,11 +46,12 @@ pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, 
 
 /// The type an id has: its registry row's, else the type of its first tagged mention.
 pub fn id_type(corpus: &Corpus, id: Sym) -> Option<Sym> {
-    let occs = corpus.occurrences(id);
-    occs.iter()
-        .find(|o| o.kind == OccurrenceKind::RegistryRow)
-        .or_else(|| occs.iter().find(|o| o.kind == OccurrenceKind::Mention))
-        .and_then(|o| o.ty)
+    // The registry view answers by hash; only ad-hoc ids look at their occurrences, and the
+    // first tagged one is near the front.
+    if let Some((_, entry)) = registry_entry(corpus, id) {
+        return corpus.sym(&entry.ty.text);
+    }
+    corpus.occurrences(id).iter().find(|o| o.kind == OccurrenceKind::Mention).and_then(|o| o.ty)
 }
 
 pub fn registry_entry(corpus: &Corpus, id: Sym) -> Option<(FileId, &Entry)> {
@@ -62,6 +63,8 @@ fn seed_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>, out: &mut
     let data = corpus.file(file);
     let Content::Seed(seed) = &data.content else { return };
     let schema = corpus.schema();
+    // A005 needs a registry that could be read: an undecodable one (F001) says nothing about
+    // which ids it holds, and flagging every id would bury that one error.
     let has_registry = corpus.has_registry();
     for m in &seed.mentions {
         let Some(ty_sym) = m.ty else { continue };
@@ -127,15 +130,12 @@ fn seed_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>, out: &mut
     if let (Some(url), Some(url_range)) = (&seed.url, seed.url_range) {
         let others: Vec<FileId> = corpus.files_with_url(url).iter().copied().filter(|&f| f != file).collect();
         if !others.is_empty() {
-            let mut d = Diagnostic::new(
-                Code::H007,
-                url_range,
-                format!(
-                    "this source URL also heads {} other seed file(s), e.g. {}",
-                    others.len(),
-                    corpus.file(others[0]).path.display()
-                ),
-            );
+            let first = shown_path(corpus, &corpus.file(others[0]).path);
+            let msg = match others.len() {
+                1 => format!("this source URL also heads {first}"),
+                n => format!("this source URL also heads {n} other seed files, e.g. {first}"),
+            };
+            let mut d = Diagnostic::new(Code::H007, url_range, msg);
             for &o in others.iter().take(8) {
                 let r = corpus.file(o).seed().and_then(|s| s.url_range).unwrap_or_default();
                 d = d.with_related(Some(corpus.file(o).path.clone()), r, "same URL here");
@@ -143,6 +143,12 @@ fn seed_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>, out: &mut
             out.push(d);
         }
     }
+}
+
+/// A path as the curator knows it: relative to the workspace root that holds it.
+fn shown_path(corpus: &Corpus, path: &std::path::Path) -> String {
+    let rel = corpus.roots.iter().find_map(|r| path.strip_prefix(r).ok().filter(|p| !p.as_os_str().is_empty()));
+    rel.unwrap_or(path).display().to_string()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -218,11 +224,12 @@ pub fn add_to_registry(corpus: &Corpus, file: FileId, id: &str, ty: &str, surfac
             _ => "",
         })
         .collect();
+    let eol = if registry.crlf { "\r\n" } else { "\n" };
     let mut row = cells.join("\t");
-    row.push('\n');
+    row.push_str(eol);
     let end = data.line_index.len();
     if !data.line_index.ends_with_newline() && end > 0 {
-        row.insert(0, '\n');
+        row.insert_str(0, eol);
     }
     let name_file = data.path.file_name().map_or_else(|| "the registry".into(), |n| n.to_string_lossy().into_owned());
     Some(Fix::new(
@@ -306,7 +313,11 @@ fn check_value(corpus: &Corpus, role: &Role, value: &str, sym: Sym, range: TextR
         None => {
             let known = corpus.entities().by_id.keys().map(|&s| corpus.resolve(s));
             let suggestions = closest(value, known, 3);
-            let mut msg = format!("unknown id `{value}`: it is not in the registry and no mention is tagged with it");
+            let mut msg = if corpus.registries().next().is_some() {
+                format!("unknown id `{value}`: it is not in the registry and no mention is tagged with it")
+            } else {
+                format!("unknown id `{value}`: no mention in the corpus is tagged with it")
+            };
             if let Some(best) = suggestions.first() {
                 msg.push_str(&format!("; did you mean `{best}`?"));
             }
@@ -317,7 +328,8 @@ fn check_value(corpus: &Corpus, role: &Role, value: &str, sym: Sym, range: TextR
         }
         Some(t) => {
             let t = corpus.resolve(t);
-            if !role.allows_type(schema, t) {
+            // An unknown type is reported where it is written (A004, R003), not at every use.
+            if schema.get(t).is_some() && !role.allows_type(schema, t) {
                 out.push(Diagnostic::new(
                     Code::A008,
                     range,

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use ignore::WalkState;
-use lasso::{Spur, ThreadedRodeo};
+use lasso::Spur;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
@@ -25,6 +25,9 @@ use crate::text::{LineIndex, TextRange};
 
 /// An interned id, type, mode or role name.
 pub type Sym = Spur;
+
+/// Interner shared by the parsing threads (FxHash: keys are short ASCII ids).
+pub type Interner = lasso::ThreadedRodeo<Spur, rustc_hash::FxBuildHasher>;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct FileId(pub u32);
@@ -70,12 +73,15 @@ pub struct LoadError {
     pub message: String,
 }
 
-/// A mention as the index keeps it. Ranges of the type, mode and id are derived from the tag's
-/// start and the interned strings' lengths, which keeps this small.
+/// A mention as the index keeps it. Ranges of the type, mode and id are derived from where the
+/// tag's `type` starts and the interned strings' lengths, which keeps this small.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MentionSummary {
     pub range: TextRange,
     pub surface: TextRange,
+    /// Where `type.mode:id` starts: not always just after `]{`, as the parser accepts blanks
+    /// before it (`{ person:x}`). Costs no space: it fills the struct's padding.
+    pub head_start: u32,
     pub ty: Option<Sym>,
     pub mode: Option<Sym>,
     pub id: Option<Sym>,
@@ -84,8 +90,9 @@ pub struct MentionSummary {
 }
 
 impl MentionSummary {
+    /// Where the tag's `type` starts (the type, mode and id ranges are counted from here).
     pub fn tag_start(&self) -> u32 {
-        self.surface.end + 2
+        self.head_start
     }
 }
 
@@ -167,7 +174,7 @@ pub struct Occurrence {
 pub struct Corpus {
     pub roots: Vec<PathBuf>,
     pub today: Date,
-    pub interner: ThreadedRodeo,
+    pub interner: Interner,
     files: Vec<Option<FileData>>,
     by_path: FxHashMap<PathBuf, FileId>,
     index: FxHashMap<Sym, Vec<Occurrence>>,
@@ -175,6 +182,8 @@ pub struct Corpus {
     urls: FxHashMap<Box<str>, Vec<FileId>>,
     schema: Arc<Schema>,
     schema_file: Option<FileId>,
+    /// Registry files (sorted ids), so per-file checks need not scan every file.
+    registry_files: Vec<FileId>,
     /// Derived from every registry; rebuilt on first use after a registry changes.
     entities: OnceLock<Arc<Entities>>,
 }
@@ -199,7 +208,7 @@ struct Parsed {
     content: Content,
 }
 
-fn parse_file(interner: &ThreadedRodeo, kind: FileKind, bytes: &[u8], today: Date) -> Parsed {
+fn parse_file(interner: &Interner, kind: FileKind, bytes: &[u8], today: Date) -> Parsed {
     let text = match syntax::decode(bytes) {
         Ok(text) => text,
         Err(diag) => {
@@ -235,7 +244,7 @@ fn parse_file(interner: &ThreadedRodeo, kind: FileKind, bytes: &[u8], today: Dat
     Parsed { kind, line_index, diagnostics, content }
 }
 
-fn summarize(interner: &ThreadedRodeo, text: &str, parse: &SeedFile) -> SeedSummary {
+fn summarize(interner: &Interner, text: &str, parse: &SeedFile) -> SeedSummary {
     let intern = |r: TextRange| interner.get_or_intern(&text[r]);
     let mentions = parse
         .annotations
@@ -244,6 +253,7 @@ fn summarize(interner: &ThreadedRodeo, text: &str, parse: &SeedFile) -> SeedSumm
         .map(|m| MentionSummary {
             range: m.range,
             surface: m.surface,
+            head_start: m.head.map_or(m.tag.start, |h| h.ty.start),
             ty: m.head.map(|h| intern(h.ty)),
             mode: m.head.and_then(|h| h.mode).map(intern),
             id: m.head.and_then(|h| h.id).map(intern),
@@ -282,13 +292,14 @@ impl Corpus {
         Corpus {
             roots,
             today,
-            interner: ThreadedRodeo::new(),
+            interner: Interner::with_hasher(rustc_hash::FxBuildHasher),
             files: Vec::new(),
             by_path: FxHashMap::default(),
             index: FxHashMap::default(),
             urls: FxHashMap::default(),
             schema: Arc::new(Schema::builtin()),
             schema_file: None,
+            registry_files: Vec::new(),
             entities: OnceLock::new(),
         }
     }
@@ -358,12 +369,17 @@ impl Corpus {
         self.files().filter_map(|(id, f)| f.seed().map(|s| (id, f, s)))
     }
 
+    /// Registry files, in load order. Kept as a list: checks ask for them per file.
     pub fn registries(&self) -> impl Iterator<Item = (FileId, &FileData, &Registry)> {
-        self.files().filter_map(|(id, f)| f.registry().map(|r| (id, f, r)))
+        self.registry_files.iter().filter_map(|&id| {
+            let f = self.file(id);
+            f.registry().map(|r| (id, f, r))
+        })
     }
 
+    /// Whether the corpus has a registry that could be read (A005 applies only then).
     pub fn has_registry(&self) -> bool {
-        self.registries().next().is_some()
+        !self.registry_files.is_empty()
     }
 
     /// Every occurrence of an id, in file load order then offset.
@@ -406,6 +422,7 @@ impl Corpus {
         let id = self.by_path.remove(path)?;
         self.unindex(id);
         let old = self.files[id.0 as usize].take();
+        self.registry_files.retain(|&f| f != id);
         if old.is_some_and(|f| f.kind == FileKind::Schema) {
             self.refresh_schema();
         }
@@ -432,14 +449,31 @@ impl Corpus {
             syntax_diagnostics: parsed.diagnostics,
             content: parsed.content,
         };
-        for occ in occurrences_of(&self.interner, id, &data) {
-            self.index.entry(occ.0).or_default().push(occ.1);
+        // Keep every list sorted by (file, offset), so that replacing a file (`set_text`) gives
+        // the same index as a fresh load, and removing one is a binary search, not a scan.
+        let mut occs: Vec<(Sym, Occurrence)> = occurrences_of(&self.interner, id, &data).collect();
+        occs.sort_unstable_by_key(|(sym, o)| (*sym, o.range.start, o.range.end));
+        for group in occs.chunk_by(|a, b| a.0 == b.0) {
+            let list = self.index.entry(group[0].0).or_default();
+            let at = list.partition_point(|o| o.file < id);
+            list.splice(at..at, group.iter().map(|(_, o)| *o));
         }
         if let Some(url) = data.seed().and_then(|s| s.url.as_deref()) {
-            self.urls.entry(normalize_url(url).into()).or_default().push(id);
+            let files = self.urls.entry(normalize_url(url).into()).or_default();
+            let at = files.partition_point(|&f| f < id);
+            files.insert(at, id);
         }
         if data.kind == FileKind::Registry {
             self.entities = OnceLock::new();
+            // Only a registry that parsed counts: an undecodable one must not turn every id
+            // into "not in the registry".
+            match (self.registry_files.binary_search(&id), data.registry().is_some()) {
+                (Err(at), true) => self.registry_files.insert(at, id),
+                (Ok(at), false) => {
+                    self.registry_files.remove(at);
+                }
+                _ => {}
+            }
         }
         self.files[id.0 as usize] = Some(data);
         id
@@ -464,7 +498,10 @@ impl Corpus {
         syms.dedup();
         for s in syms {
             if let Some(v) = self.index.get_mut(&s) {
-                v.retain(|o| o.file != id);
+                // Sorted by file: the file's occurrences are one run.
+                let from = v.partition_point(|o| o.file < id);
+                let to = from + v[from..].partition_point(|o| o.file == id);
+                v.drain(from..to);
                 if v.is_empty() {
                     self.index.remove(&s);
                 }
@@ -550,7 +587,7 @@ impl Entities {
 
 /// Every (id, occurrence) a file contributes to the index.
 fn occurrences_of<'a>(
-    interner: &'a ThreadedRodeo,
+    interner: &'a Interner,
     file: FileId,
     data: &'a FileData,
 ) -> Box<dyn Iterator<Item = (Sym, Occurrence)> + 'a> {
@@ -591,13 +628,15 @@ fn occurrences_of<'a>(
 /// Lists corpus files under `roots` in parallel, honouring `.gitignore`, `.ignore` and
 /// `.seedls.json`, never following symbolic links (a link may lead out of the workspace).
 /// The result is sorted by path so every run and every thread count sees the same order.
+/// A file reached from two overlapping roots (`. seeds`) is listed once.
 pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>) {
+    // (path, kind, index of the root it was found under)
     let found = std::sync::Mutex::new(Vec::new());
     let errors = std::sync::Mutex::new(Vec::new());
-    for root in roots {
+    for (root_index, root) in roots.iter().enumerate() {
         if root.is_file() {
             match FileKind::of(root) {
-                Some(kind) => found.lock().unwrap().push((root.clone(), kind)),
+                Some(kind) => found.lock().unwrap().push((root.clone(), kind, root_index)),
                 None => errors.lock().unwrap().push(LoadError {
                     path: root.clone(),
                     message: "not a seed (.txt), registry (entities.tsv) or schema (schema.tsv) file".into(),
@@ -609,15 +648,17 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>)
             errors.lock().unwrap().push(LoadError { path: root.clone(), message: "no such file or directory".into() });
             continue;
         }
-        let mut builder = ignore::WalkBuilder::new(root);
-        builder.require_git(false).follow_links(false);
         let filter = match load_config(root).and_then(|c| c.map(|c| Filter::new(&c)).transpose()) {
             Ok(filter) => filter.map(Arc::new),
             Err(message) => {
+                // Without its configuration the root's file set is unknown: loading it anyway
+                // would report on files the team excluded.
                 errors.lock().unwrap().push(LoadError { path: root.join(".seedls.json"), message });
-                None
+                continue;
             }
         };
+        let mut builder = ignore::WalkBuilder::new(root);
+        builder.require_git(false).follow_links(false);
         if let Some(filter) = &filter {
             let (filter, root) = (filter.clone(), root.clone());
             // Prune excluded directories instead of walking them.
@@ -633,15 +674,12 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>)
                                 .as_ref()
                                 .is_none_or(|f| f.included(entry.path().strip_prefix(root).unwrap_or(entry.path())))
                         {
-                            found.lock().unwrap().push((entry.into_path(), kind));
+                            found.lock().unwrap().push((entry.into_path(), kind, root_index));
                         }
                     }
                     Err(err) => {
-                        let path = match &err {
-                            ignore::Error::WithPath { path, .. } => path.clone(),
-                            _ => PathBuf::new(),
-                        };
-                        errors.lock().unwrap().push(LoadError { path, message: err.to_string() });
+                        let message = err.to_string();
+                        errors.lock().unwrap().push(LoadError { path: error_path(err), message });
                     }
                 }
                 WalkState::Continue
@@ -650,8 +688,35 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>)
     }
     let mut found = found.into_inner().unwrap();
     found.sort();
-    found.dedup();
+    found.dedup_by(|a, b| a.0 == b.0);
+    if roots.len() > 1 {
+        // The same file under two spellings (`./seeds/a.txt`, `seeds/a.txt`, an absolute path)
+        // would be its own duplicate (H007, R002). Key each file by its root's canonical path
+        // and its path below the root: one system call per root, not per file.
+        let canonical: Vec<PathBuf> =
+            roots.iter().map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone())).collect();
+        let mut seen = rustc_hash::FxHashSet::default();
+        found.retain(|(path, _, i)| {
+            let key = match path.strip_prefix(&roots[*i]) {
+                Ok(rel) if !rel.as_os_str().is_empty() => canonical[*i].join(rel),
+                _ => canonical[*i].clone(),
+            };
+            seen.insert(key)
+        });
+    }
+    let found = found.into_iter().map(|(path, kind, _)| (path, kind)).collect();
     (found, errors.into_inner().unwrap())
+}
+
+/// The path an error of the walk is about, looking through the context `ignore` wraps it in.
+fn error_path(err: ignore::Error) -> PathBuf {
+    match err {
+        ignore::Error::WithPath { path, .. } => path,
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(*err),
+        ignore::Error::Loop { child, .. } => child,
+        ignore::Error::Partial(errs) => errs.into_iter().next().map_or_else(PathBuf::new, error_path),
+        _ => PathBuf::new(),
+    }
 }
 
 pub fn load_config(root: &Path) -> Result<Option<Config>, String> {
@@ -674,7 +739,9 @@ impl Filter {
         let set = |globs: &[String], what: &str| {
             let mut b = globset::GlobSetBuilder::new();
             for g in globs {
-                b.add(globset::Glob::new(g).map_err(|e| format!("bad {what} glob `{g}` in .seedls.json: {e}"))?);
+                // `*` stays within one folder, as in .gitignore; `**` crosses folders.
+                let glob = globset::GlobBuilder::new(g).literal_separator(true).build();
+                b.add(glob.map_err(|e| format!("bad {what} glob `{g}` in .seedls.json: {e}"))?);
             }
             b.build().map_err(|e| e.to_string())
         };

@@ -92,8 +92,7 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Serve) | None => {
             let _ = cli.stdio;
-            eprintln!("seedls: the language server is not available in this build yet; use `seedls check`");
-            ExitCode::from(2)
+            crate::lsp::run_stdio()
         }
     }
 }
@@ -102,7 +101,11 @@ pub fn main() -> ExitCode {
 pub struct FileReport {
     pub path: PathBuf,
     pub display: String,
-    pub text: String,
+    /// The file read again, lossily: for the source lines of the human output, and for hints
+    /// that need the text. `None` otherwise: JSON and SARIF need only positions, which the
+    /// corpus's line index gives without reading the file twice.
+    pub text: Option<String>,
+    /// The line index of `text` when there is one, else the corpus's.
     pub line_index: crate::text::LineIndex,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -131,7 +134,7 @@ fn check(args: CheckArgs) -> ExitCode {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let reports = collect(&corpus, args.hints);
+    let reports = collect(&corpus, args.hints, args.format == Format::Human);
     let mut stdout = std::io::stdout().lock();
     let color = match args.color {
         Color::Always => true,
@@ -140,9 +143,9 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let files_checked = corpus.files().count();
     let result = match args.format {
-        Format::Human => render::human(&mut stdout, &reports, &errors, files_checked, color),
+        Format::Human => render::human(&mut stdout, &corpus, &reports, files_checked, color),
         Format::Json => render::json(&mut stdout, &reports),
-        Format::Sarif => render::sarif(&mut stdout, &reports),
+        Format::Sarif => render::sarif(&mut stdout, &corpus, &reports),
     };
     if let Err(e) = result.and_then(|_| stdout.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -150,10 +153,9 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         return ExitCode::from(2);
     }
-    if args.format != Format::Human {
-        for e in &errors {
-            eprintln!("error: {}: {}", e.path.display(), e.message);
-        }
+    // Load failures go to stderr in every format, so stdout stays parseable.
+    for e in &errors {
+        eprintln!("error: cannot read {}: {}", e.path.display(), e.message);
     }
     let counts = |sev: Severity| reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity() == sev).count();
     if !errors.is_empty() {
@@ -167,32 +169,33 @@ fn check(args: CheckArgs) -> ExitCode {
 
 /// Diagnostics of every file, sorted by path; files are read again only when needed (hints
 /// that need the text, and the source lines the human output shows).
-fn collect(corpus: &Corpus, hints: bool) -> Vec<FileReport> {
+fn collect(corpus: &Corpus, hints: bool, show_source: bool) -> Vec<FileReport> {
     let cwd = std::env::current_dir().ok();
     let ids: Vec<FileId> = corpus.files().map(|(id, _)| id).collect();
     let mut reports: Vec<FileReport> = ids
         .par_iter()
         .filter_map(|&id| {
             let data = corpus.file(id);
-            let read = || std::fs::read(&data.path).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
-            let mut text = if hints { read() } else { None };
+            // A file that cannot be read again shows as empty (its range is clamped to it).
+            let read = || {
+                let bytes = std::fs::read(&data.path).unwrap_or_default();
+                String::from_utf8_lossy(&bytes).into_owned()
+            };
+            let mut text = hints.then(read);
             let mut diagnostics = analysis::file_diagnostics(corpus, id, text.as_deref());
             diagnostics.retain(|d| hints || d.severity() != Severity::Hint);
             if diagnostics.is_empty() {
                 return None;
             }
-            if text.is_none() {
-                text = read();
+            if show_source && text.is_none() {
+                text = Some(read());
             }
-            let text = text.unwrap_or_default();
+            let line_index = match &text {
+                Some(text) => crate::text::LineIndex::new(text),
+                None => data.line_index.clone(),
+            };
             let display = display_path(&data.path, cwd.as_deref());
-            Some(FileReport {
-                path: data.path.clone(),
-                display,
-                line_index: crate::text::LineIndex::new(&text),
-                text,
-                diagnostics,
-            })
+            Some(FileReport { path: data.path.clone(), display, text, line_index, diagnostics })
         })
         .collect();
     reports.sort_by(|a, b| a.path.cmp(&b.path));

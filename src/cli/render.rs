@@ -3,53 +3,85 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde_json::json;
 
 use super::FileReport;
-use crate::corpus::LoadError;
-use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::text::{Encoding, LineCol, TextRange};
+use crate::corpus::Corpus;
+use crate::diagnostic::{Code, Diagnostic, Related, Severity};
+use crate::text::{Encoding, LineCol, LineIndex, TextRange};
 
 fn level(sev: Severity) -> Level<'static> {
     match sev {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
-        Severity::Information => Level::INFO,
+        // `note`, as rustc says and as the summary line counts them.
+        Severity::Information => Level::NOTE,
         Severity::Hint => Level::NOTE.with_name("hint"),
     }
 }
 
-/// The lines of `text` that `range` touches, as (first line's number 1-based, their range).
-fn line_span(report: &FileReport, range: TextRange) -> (usize, TextRange) {
-    let index = &report.line_index;
-    let len = report.text.len() as u32;
-    let range = TextRange::new(range.start.min(len), range.end.min(len));
+/// `range` clamped to the text and widened to character boundaries. The text shown is the file
+/// read again (lossily, when it is not UTF-8): a range computed on other bytes (F001's byte
+/// offset, a file changed since it was indexed) may fall inside a character, where slicing or
+/// `annotate-snippets` would panic.
+fn snap(text: &str, range: TextRange) -> TextRange {
+    let len = text.len() as u32;
+    let mut start = range.start.min(len);
+    while !text.is_char_boundary(start as usize) {
+        start -= 1;
+    }
+    let mut end = range.end.clamp(start, len);
+    while !text.is_char_boundary(end as usize) {
+        end += 1;
+    }
+    TextRange::new(start, end)
+}
+
+/// The lines of `text` that `range` (already snapped to it) touches, as (first line's number
+/// 1-based, their range).
+fn line_span(text: &str, index: &LineIndex, range: TextRange) -> (usize, TextRange) {
+    let len = text.len() as u32;
     let first = index.line_of(range.start);
-    let last = index.line_of(range.end.max(range.start));
+    // A range that ends just after a line break does not reach into the next line.
+    let last = if range.end > range.start { index.line_of(range.end - 1) } else { first };
     let start = index.line_start(first).unwrap_or(0);
     let end = index.line_start(last + 1).map_or(len, |n| n.saturating_sub(1)).max(range.end);
-    let end =
-        if end > start && report.text.as_bytes()[end as usize - 1] == b'\r' && end > range.end { end - 1 } else { end };
+    let end = if end > start && text.as_bytes()[end as usize - 1] == b'\r' && end > range.end { end - 1 } else { end };
     (first as usize + 1, TextRange::new(start, end))
+}
+
+/// `path:line:col` of a related location in another file, from the corpus's line index of
+/// that file (its text is not at hand); just the path when the file is not in the corpus.
+fn elsewhere(corpus: &Corpus, rel: &Related) -> (String, Option<(LineCol, LineCol)>) {
+    let path = rel.file.as_deref().expect("a related location in another file");
+    let display = super::display_path(path, std::env::current_dir().ok().as_deref());
+    let position = corpus.file_id(path).map(|id| {
+        let index = &corpus.file(id).line_index;
+        let one_based = |lc: LineCol| LineCol { line: lc.line + 1, col: lc.col + 1 };
+        (
+            one_based(index.line_col(rel.range.start, Encoding::Char)),
+            one_based(index.line_col(rel.range.end, Encoding::Char)),
+        )
+    });
+    (display, position)
+}
+
+fn same_file(r: &FileReport, rel: &Related) -> bool {
+    rel.file.as_ref().is_none_or(|p| *p == r.path)
 }
 
 pub fn human(
     out: &mut impl Write,
+    corpus: &Corpus,
     reports: &[FileReport],
-    errors: &[LoadError],
     files: usize,
     color: bool,
 ) -> io::Result<()> {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
-    for e in errors {
-        let report =
-            [Group::with_title(Level::ERROR.primary_title(format!("cannot read {}: {}", e.path.display(), e.message)))];
-        writeln!(out, "{}\n", renderer.render(&report))?;
-    }
     for r in reports {
         for d in &r.diagnostics {
-            writeln!(out, "{}\n", render_one(&renderer, r, d))?;
+            writeln!(out, "{}\n", render_one(&renderer, corpus, r, d))?;
         }
     }
     let count = |sev| reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity() == sev).count();
@@ -64,10 +96,13 @@ pub fn human(
     writeln!(out, "checked {}: {} in {}", plural(files, "file"), parts.join(", "), plural(with, "file"))
 }
 
-fn render_one(renderer: &Renderer, r: &FileReport, d: &Diagnostic) -> String {
-    let (line_start, span) = line_span(r, d.range);
-    let source = &r.text[span.to_usize()];
+fn render_one(renderer: &Renderer, corpus: &Corpus, r: &FileReport, d: &Diagnostic) -> String {
+    let text = r.text.as_deref().expect("the human output reads the text of files it reports on");
+    let range = snap(text, d.range);
+    let (line_start, span) = line_span(text, &r.line_index, range);
+    let source = &text[span.to_usize()];
     let local = |range: TextRange| {
+        let range = snap(text, range);
         let s = range.start.clamp(span.start, span.end) - span.start;
         let e = range.end.clamp(span.start, span.end) - span.start;
         s as usize..e as usize
@@ -76,24 +111,21 @@ fn render_one(renderer: &Renderer, r: &FileReport, d: &Diagnostic) -> String {
         .line_start(line_start)
         .path(r.display.as_str())
         .fold(true)
-        .annotation(AnnotationKind::Primary.span(local(d.range)));
-    for rel in &d.related {
-        if rel.file.as_ref().is_none_or(|p| *p == r.path) && span.contains_range(rel.range) {
-            snippet = snippet.annotation(AnnotationKind::Context.span(local(rel.range)).label(rel.message.as_str()));
-        }
+        .annotation(AnnotationKind::Primary.span(local(range)));
+    let shown_inline = |rel: &Related| same_file(r, rel) && span.contains_range(snap(text, rel.range));
+    for rel in d.related.iter().filter(|rel| shown_inline(rel)) {
+        snippet = snippet.annotation(AnnotationKind::Context.span(local(rel.range)).label(rel.message.as_str()));
     }
     let mut group = level(d.severity()).primary_title(d.message.as_str()).id(d.code.as_str()).element(snippet);
-    for rel in &d.related {
-        let same_file = rel.file.as_ref().is_none_or(|p| *p == r.path);
-        if same_file && span.contains_range(rel.range) {
-            continue;
-        }
-        let where_ = if same_file {
-            let lc = r.line_index.line_col(rel.range.start, Encoding::Char);
-            format!("{}:{}:{}", r.display, lc.line + 1, lc.col + 1)
+    for rel in d.related.iter().filter(|rel| !shown_inline(rel)) {
+        let where_ = if same_file(r, rel) {
+            let lc = position(r, rel.range.start);
+            format!("{}:{}:{}", r.display, lc.line, lc.col)
         } else {
-            let path = rel.file.as_ref().unwrap();
-            super::display_path(path, std::env::current_dir().ok().as_deref())
+            match elsewhere(corpus, rel) {
+                (path, Some((lc, _))) => format!("{path}:{}:{}", lc.line, lc.col),
+                (path, None) => path,
+            }
         };
         group = group.element(Level::NOTE.message(format!("{}: {where_}", rel.message)));
     }
@@ -105,14 +137,40 @@ fn render_one(renderer: &Renderer, r: &FileReport, d: &Diagnostic) -> String {
 
 /// 1-based line and column in Unicode scalar values, as the contract asks.
 fn position(r: &FileReport, offset: u32) -> LineCol {
-    let lc = r.line_index.line_col(offset.min(r.text.len() as u32), Encoding::Char);
+    let lc = r.line_index.line_col(offset, Encoding::Char);
     LineCol { line: lc.line + 1, col: lc.col + 1 }
+}
+
+/// 1-based start and end of a diagnostic's range, widened to whole characters.
+fn region(r: &FileReport, range: TextRange) -> (LineCol, LineCol) {
+    // Without the text, the range is the corpus's, on the text its line index was made from.
+    let range = r.text.as_deref().map_or(range, |text| snap(text, range));
+    (position(r, range.start), position(r, range.end))
+}
+
+/// A path as a SARIF `artifactLocation.uri`: a relative reference when the path is relative
+/// (resolved against the checkout by code-scanning services), else a `file://` URI; bytes
+/// outside the unreserved set are percent-encoded, so `#`, `%`, spaces and accents survive.
+fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 pub fn json(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
     for r in reports {
         for d in &r.diagnostics {
-            let (s, e) = (position(r, d.range.start), position(r, d.range.end));
+            let (s, e) = region(r, d.range);
             let obj = json!({
                 "path": r.display,
                 "line": s.line,
@@ -129,7 +187,7 @@ pub fn json(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
     Ok(())
 }
 
-pub fn sarif(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
+pub fn sarif(out: &mut impl Write, corpus: &Corpus, reports: &[FileReport]) -> io::Result<()> {
     let rules: Vec<_> = Code::ALL
         .iter()
         .map(|c| {
@@ -141,18 +199,27 @@ pub fn sarif(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
         })
         .collect();
     let rule_index: BTreeMap<Code, usize> = Code::ALL.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let sarif_region = |(s, e): (LineCol, LineCol)| json!({ "startLine": s.line, "startColumn": s.col, "endLine": e.line, "endColumn": e.col });
     let mut results = Vec::new();
     for r in reports {
-        let uri = r.display.replace('\\', "/");
+        let uri = uri(&r.display);
         for d in &r.diagnostics {
-            let (s, e) = (position(r, d.range.start), position(r, d.range.end));
             let related: Vec<_> = d
                 .related
                 .iter()
                 .enumerate()
                 .map(|(i, rel)| {
-                    let uri = rel.file.as_ref().map_or(uri.clone(), |p| super::display_path(p, std::env::current_dir().ok().as_deref()).replace('\\', "/"));
-                    json!({ "id": i, "message": { "text": rel.message }, "physicalLocation": { "artifactLocation": { "uri": uri } } })
+                    let (uri, region) = if same_file(r, rel) {
+                        (uri.clone(), Some(region(r, rel.range)))
+                    } else {
+                        let (path, region) = elsewhere(corpus, rel);
+                        (self::uri(&path), region)
+                    };
+                    let mut location = json!({ "artifactLocation": { "uri": uri } });
+                    if let Some(region) = region {
+                        location["region"] = sarif_region(region);
+                    }
+                    json!({ "id": i, "message": { "text": rel.message }, "physicalLocation": location })
                 })
                 .collect();
             let mut result = json!({
@@ -163,7 +230,7 @@ pub fn sarif(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": uri },
-                        "region": { "startLine": s.line, "startColumn": s.col, "endLine": e.line, "endColumn": e.col }
+                        "region": sarif_region(region(r, d.range)),
                     }
                 }],
             });

@@ -1,2 +1,18 @@
 //! Queries editor features need (hover, definition, references, …), on top of the corpus and
 //! the analysis. No protocol types here: offsets in, plain data out.
+//!
+//! Every query takes the corpus, a file and a byte offset (or range) and answers from the
+//! file's summary and the reverse index, so its cost does not grow with the corpus except
+//! through the size of the answer.
+
+pub mod fixes;
+pub mod hover;
+pub mod markup;
+pub mod navigation;
+pub mod target;
+
+pub use fixes::{QuickFix, quick_fixes};
+pub use hover::{HoverResult, hover};
+pub use markup::Markup;
+pub use navigation::{NavTarget, RangeInfo, Reference, declaration, definition, highlights, references};
+pub use target::{Target, target_at};

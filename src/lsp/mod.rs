@@ -1,1 +1,95 @@
 //! The language server adapter: protocol types and position conversions live here only.
+//!
+//! - [`convert`]: offsets ↔ positions in the negotiated encoding, paths ↔ URIs.
+//! - `state`: the corpus and the open documents (ropes), behind one `std::sync::RwLock`.
+//! - `server`: the `LanguageServer` methods, each a thin call into [`crate::ide`].
+//! - `diagnostics`: conversion, the push worker, pull reports.
+//! - `caps`: what the client offers and what we advertise.
+
+mod caps;
+mod convert;
+mod diagnostics;
+mod server;
+mod state;
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::LspService;
+
+use crate::syntax::header::Date;
+
+/// How many messages may be in flight at once. Handlers finish in their first poll, so this
+/// only bounds requests parked on something else (none today); a slot is never held waiting
+/// for the client.
+const CONCURRENCY: usize = 16;
+
+/// Runs the language server on stdin/stdout until `exit`. Exit code 0 after a `shutdown`
+/// request, 1 otherwise (the client went away, or sent `exit` first), as LSP prescribes.
+pub fn run_stdio() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("seedls: cannot start the async runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // The stdin reader may be blocked in a read that never returns; do not wait for it.
+    runtime.shutdown_background();
+    if clean { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// Serves one client over any byte streams (stdio, a pipe in tests). Returns whether the
+/// client asked for `shutdown` before leaving.
+pub async fn serve<I, O>(input: I, output: O) -> bool
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
+    let state = Arc::new(RwLock::new(state::State::new(Date::today())));
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let flag = shutdown.clone();
+    let (service, socket) = LspService::build(move |client| server::Server::new(client, state, flag)).finish();
+    tower_lsp_server::Server::new(input, output, socket).concurrency_level(CONCURRENCY).serve(service).await;
+    shutdown.load(Ordering::SeqCst)
+}
+
+/// Runs `f`, turning a panic into its message.
+fn catch<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_message(&*payload))
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+/// A panic while the lock was held poisons it; the state is still the best we have (each
+/// update is one index operation), so keep serving rather than fail every later request.
+fn read_state(state: &RwLock<state::State>) -> RwLockReadGuard<'_, state::State> {
+    state.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write_state(state: &RwLock<state::State>) -> RwLockWriteGuard<'_, state::State> {
+    state.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panics_become_messages() {
+        assert_eq!(catch(|| 1), Ok(1));
+        assert_eq!(catch(|| -> i32 { panic!("boom {}", 1) }), Err("boom 1".to_string()));
+        assert_eq!(catch(|| -> i32 { panic!("static") }), Err("static".to_string()));
+    }
+}

@@ -113,7 +113,11 @@ fn parse_line(text: &str, line: TextRange, out: &mut Annotations, diags: &mut Ve
             }
             b']' if i + 1 < end && b[i + 1] == b'{' => {
                 let tag_start = i + 2;
-                let close = (tag_start..end).find(|&j| b[j] == b'}' && b[j - 1] != b'\\');
+                // A tag holds only names, ids and `role=value`s: a bracket or brace before its
+                // `}` means it was never closed, and that `}` belongs to a later tag.
+                let close = (tag_start..end)
+                    .find(|&j| matches!(b[j], b'}' | b'[' | b']' | b'{') && b[j - 1] != b'\\')
+                    .filter(|&j| b[j] == b'}');
                 let Some(close) = close else {
                     diags.push(unclosed_tag(text, i, tag_start, end));
                     stack.pop();
@@ -173,7 +177,7 @@ fn unclosed_tag(text: &str, bracket: usize, tag_start: usize, end: usize) -> Dia
     let rest = &text[tag_start..end];
     // Guess the tag ends at the first space: `{person:kz.x` is far more common than a tag with
     // arguments that lost its brace.
-    let word_end = tag_start + rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let word_end = tag_start + rest.find(|c: char| c.is_whitespace() || "[]{}".contains(c)).unwrap_or(rest.len());
     let mut d = Diagnostic::new(
         Code::A001,
         TextRange::from_usize(bracket..word_end.max(tag_start)),
@@ -283,7 +287,8 @@ fn parse_head(text: &str, word: TextRange, diags: &mut Vec<Diagnostic>) -> Optio
     if !is_name(ty_text) {
         let mut d = Diagnostic::new(
             Code::A003,
-            ty,
+            // An empty type has no width to underline: take the whole `:id` word.
+            if ty_text.is_empty() { word } else { ty },
             if ty_text.is_empty() {
                 "missing type before `:`".to_string()
             } else {

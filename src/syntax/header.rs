@@ -128,12 +128,17 @@ pub struct Header {
 pub fn parse_header(text: &str, today: Date) -> (Option<Header>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let line = lines(text).next().unwrap_or_default();
+    // A byte-order mark (Notepad writes one) is invisible in editors: not part of line 1.
+    let bom = if text.starts_with('\u{FEFF}') { '\u{FEFF}'.len_utf8() as u32 } else { 0 };
+    let line = TextRange::new(line.start + bom, line.end);
     let content = &text[line];
     let lead = content.len() - content.trim_start_matches([' ', '\t']).len();
     let after_kw = &content[lead..];
     let is_header = after_kw.strip_prefix("date").is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']));
+    // Line breaks a fix inserts follow the file's own (CRLF files stay CRLF).
+    let eol = if text[line.end as usize..].starts_with("\r\n") { "\r\n" } else { "\n" };
     if !is_header {
-        let insert = format!(" date {}\n", today.month_of());
+        let insert = format!(" date {}{eol}", today.month_of());
         let looks_like_date = content
             .split_whitespace()
             .next()
@@ -148,7 +153,7 @@ pub fn parse_header(text: &str, today: Date) -> (Option<Header>, Vec<Diagnostic>
         let range = if line.is_empty() { line } else { TextRange::at(line.start, first_word_len(content)) };
         diags.push(Diagnostic::new(Code::H001, range, msg).with_fix(Fix::replace(
             format!("Insert a header for {}", today.month_of()),
-            TextRange::empty(0),
+            TextRange::empty(line.start),
             insert,
         )));
         return (None, diags);
@@ -225,6 +230,7 @@ pub fn parse_header(text: &str, today: Date) -> (Option<Header>, Vec<Diagnostic>
                     diags.push(body_on_header(
                         TextRange::new(tok.end, body.start),
                         TextRange::new(body.start, line.end),
+                        eol,
                     ));
                     header.body = Some(TextRange::new(body.start, line.end));
                 }
@@ -234,13 +240,15 @@ pub fn parse_header(text: &str, today: Date) -> (Option<Header>, Vec<Diagnostic>
                 if let Some(fixed) = fixed {
                     d.message.push_str(&format!("; did you mean `{}`?", shorten(&fixed)));
                     d = d.with_fix(Fix::replace("Fix the URL", tok, fixed));
+                } else {
+                    d.message.push_str("; a source URL starts with `http://` or `https://`");
                 }
                 diags.push(d);
             } else {
                 diags.push(no_url(kw_start, date_tok));
                 let body = TextRange::new(tok.start, line.end);
                 header.body = Some(body);
-                diags.push(body_on_header(TextRange::new(date_tok.end, tok.start), body));
+                diags.push(body_on_header(TextRange::new(date_tok.end, tok.start), body, eol));
             }
         }
     }
@@ -255,13 +263,13 @@ fn no_url(kw_start: u32, date_tok: TextRange) -> Diagnostic {
     )
 }
 
-fn body_on_header(gap: TextRange, body: TextRange) -> Diagnostic {
+fn body_on_header(gap: TextRange, body: TextRange, eol: &str) -> Diagnostic {
     Diagnostic::new(
         Code::H006,
         body,
         "body text on the header line; the article should start on its own line after the header",
     )
-    .with_fix(Fix::replace("Move the text to its own line", gap, "\n\n"))
+    .with_fix(Fix::replace("Move the text to its own line", gap, eol.repeat(2)))
 }
 
 fn first_word_len(s: &str) -> u32 {
@@ -335,8 +343,11 @@ fn broken_url(s: &str) -> Option<Option<String>> {
     let (scheme, rest) = lower.split_at(scheme_len);
     let sep_len = rest.bytes().take_while(|&b| b == b':' || b == b'/').count();
     let (sep, _) = rest.split_at(sep_len);
+    // Behind a well-formed `://`, only a near miss of http(s) is a typo (`htps`): `ftp` is
+    // another scheme, not a slip.
+    let max_typo = if sep == "://" { 1 } else { 2 };
     let schemey =
-        !scheme.is_empty() && strsim::levenshtein(scheme, "http").min(strsim::levenshtein(scheme, "https")) <= 2;
+        !scheme.is_empty() && strsim::levenshtein(scheme, "http").min(strsim::levenshtein(scheme, "https")) <= max_typo;
     if sep.is_empty() || !(schemey || sep.contains("//")) {
         return None;
     }

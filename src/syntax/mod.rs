@@ -64,7 +64,9 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
     } else {
         format!("file is not valid UTF-8: byte 0x{bad:02X} at offset {at}.{guess}")
     };
-    let len = err.error_len().unwrap_or(1) as u32;
+    // Front ends see the file decoded lossily, where the bad sequence is one U+FFFD: the range
+    // is in that text (its prefix up to `at` is the same).
+    let len = char::REPLACEMENT_CHARACTER.len_utf8() as u32;
     Err(Diagnostic::new(Code::F001, TextRange::at(at as u32, len), message))
 }
 

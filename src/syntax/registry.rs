@@ -40,12 +40,15 @@ impl Entry {
 pub struct Registry {
     pub entries: Vec<Entry>,
     pub columns: Vec<String>,
+    /// Rows end with CRLF: rows a fix adds must too.
+    pub crlf: bool,
 }
 
 const REQUIRED: [&str; 3] = ["id", "type", "name"];
 
 pub fn parse_registry(text: &str) -> (Registry, Vec<Diagnostic>) {
-    let mut registry = Registry::default();
+    let crlf = text.find('\n').is_some_and(|i| text[..i].ends_with('\r'));
+    let mut registry = Registry { crlf, ..Registry::default() };
     let mut diags = Vec::new();
     let mut rows = tsv::rows(text);
     let Some(header) = rows.next() else {

@@ -13,6 +13,9 @@ pub struct Row {
 /// Non-blank, non-comment (`#`) rows of a TSV text, in order.
 pub fn rows(text: &str) -> impl Iterator<Item = Row> + '_ {
     lines(text).enumerate().filter_map(move |(line, range)| {
+        // A byte-order mark (spreadsheets write one) is not part of the first cell.
+        let bom = if range.start == 0 && text.starts_with('\u{FEFF}') { '\u{FEFF}'.len_utf8() as u32 } else { 0 };
+        let range = TextRange::new(range.start + bom, range.end);
         let content = &text[range];
         if content.trim().is_empty() || content.starts_with('#') {
             return None;

@@ -71,9 +71,7 @@ impl Fixture {
             if let (Some((from, to, code)), Some(start)) = (is_marker(line), last_line) {
                 let source = &text[start..];
                 let source = source.strip_suffix('\n').unwrap_or(source);
-                let offset = |col: usize| {
-                    start + source.char_indices().nth(col).map_or(source.len(), |(i, _)| i)
-                };
+                let offset = |col: usize| start + source.char_indices().nth(col).map_or(source.len(), |(i, _)| i);
                 markers.push(Marker {
                     path: path.clone(),
                     range: TextRange::new(offset(from) as u32, offset(to) as u32),
@@ -99,8 +97,31 @@ impl Fixture {
 
 /// Loads a fixture into a corpus in a temporary directory.
 pub fn load(fixture: &Fixture) -> (tempfile::TempDir, Corpus) {
+    load_raw(fixture, &[])
+}
+
+/// Writes `bytes` as the file `path` under `dir`, as they are (invalid UTF-8 included).
+pub fn write_raw(dir: &Path, path: &str, bytes: &[u8]) {
+    let full = dir.join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(full, bytes).unwrap();
+}
+
+/// [`load`], with some fixture files written as raw bytes instead of their text. The fixture
+/// lists such a file as an editor shows it, each invalid sequence as U+FFFD, so its markers
+/// work as usual; the bytes must decode (lossily) to exactly that text.
+pub fn load_raw(fixture: &Fixture, raw: &[(&str, &[u8])]) -> (tempfile::TempDir, Corpus) {
     let dir = tempfile::tempdir().unwrap();
     fixture.write(dir.path());
+    for &(path, bytes) in raw {
+        let text = fixture.files.iter().find(|(p, _)| p == path).map(|(_, t)| t.as_str());
+        assert_eq!(
+            Some(&*String::from_utf8_lossy(bytes)),
+            text,
+            "raw file {path} must be in the fixture as it decodes"
+        );
+        write_raw(dir.path(), path, bytes);
+    }
     let (corpus, errors) = Corpus::load(vec![dir.path().to_path_buf()], TODAY, None);
     assert!(errors.is_empty(), "{errors:?}");
     (dir, corpus)
@@ -139,15 +160,21 @@ pub fn render(dir: &Path, corpus: &Corpus, diagnostics: &[(PathBuf, String, Diag
             let mut line = format!("  fix: {}", fix.title);
             if !local.is_empty() {
                 let fixed = apply_edits(text, &local);
-                // Show the line the first edit lands on, after the fix.
-                let at = local.iter().map(|e| e.range.start).min().unwrap() as usize;
-                let shift: usize = 0;
-                let start = fixed[..at + shift].rfind('\n').map_or(0, |i| i + 1);
-                let end = fixed[start..].find('\n').map_or(fixed.len(), |i| start + i);
+                // Show the line(s) the first edit lands on, after the fix, up to the end of
+                // what it inserted (a fix that breaks a line shows both parts).
+                let first = local.iter().min_by_key(|e| e.range.start).unwrap();
+                let (at, inserted_end) = (first.range.start as usize, first.range.start as usize + first.insert.len());
+                let start = fixed[..at].rfind('\n').map_or(0, |i| i + 1);
+                let end = fixed[inserted_end..].find('\n').map_or(fixed.len(), |i| inserted_end + i);
                 line.push_str(&format!(" => {:?}", &fixed[start..end]));
             }
             for e in fix.edits.iter().filter(|e| e.file.as_deref().is_some_and(|p| p != path)) {
-                line.push_str(&format!(" => {} @{:?} insert {:?}", rel(dir, e.file.as_deref().unwrap()), e.range, e.insert));
+                line.push_str(&format!(
+                    " => {} @{:?} insert {:?}",
+                    rel(dir, e.file.as_deref().unwrap()),
+                    e.range,
+                    e.insert
+                ));
             }
             out.push_str(&line);
             out.push('\n');
@@ -159,8 +186,13 @@ pub fn render(dir: &Path, corpus: &Corpus, diagnostics: &[(PathBuf, String, Diag
 /// Checks a fixture: every marker with a code must be matched by a diagnostic of that code
 /// and range, and every diagnostic must be marked. Returns the rendering for a snapshot.
 pub fn check_diagnostics(fixture: &str) -> String {
+    check_diagnostics_raw(fixture, &[])
+}
+
+/// [`check_diagnostics`] with some files written as raw bytes (see [`load_raw`]).
+pub fn check_diagnostics_raw(fixture: &str, raw: &[(&str, &[u8])]) -> String {
     let fixture = Fixture::parse(fixture);
-    let (dir, corpus) = load(&fixture);
+    let (dir, corpus) = load_raw(&fixture, raw);
     let mut all = Vec::new();
     for (id, data) in corpus.files() {
         let text = String::from_utf8_lossy(&std::fs::read(&data.path).unwrap()).into_owned();
@@ -180,7 +212,10 @@ pub fn check_diagnostics(fixture: &str) -> String {
     }
     for (p, _, d) in &all {
         let path = rel(dir.path(), p);
-        let marked = fixture.markers.iter().any(|m| m.path == path && m.range == d.range && m.code.as_deref() == Some(d.code.as_str()));
+        let marked = fixture
+            .markers
+            .iter()
+            .any(|m| m.path == path && m.range == d.range && m.code.as_deref() == Some(d.code.as_str()));
         if !marked {
             unmatched.push(format!("unexpected {} at {}:{:?}: {}", d.code, path, d.range, d.message));
         }

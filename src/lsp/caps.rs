@@ -1,0 +1,81 @@
+//! Capability negotiation: what the client can do (read once at `initialize`) and what the
+//! server advertises. Only implemented features are advertised; the end-to-end tests check each.
+
+use std::path::PathBuf;
+
+use tower_lsp_server::ls_types::{
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, DeclarationCapability, DiagnosticOptions,
+    DiagnosticServerCapabilities, HoverProviderCapability, InitializeParams, MarkupKind, OneOf, ServerCapabilities,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+};
+
+use crate::lsp::convert;
+use crate::lsp::state::Session;
+
+pub fn session(params: &InitializeParams) -> Session {
+    let caps = &params.capabilities;
+    let text = caps.text_document.as_ref();
+    let workspace = caps.workspace.as_ref();
+    Session {
+        encoding: convert::negotiate_encoding(caps),
+        roots: roots(params),
+        work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
+        pull_diagnostics: text.and_then(|t| t.diagnostic.as_ref()).is_some(),
+        workspace_diagnostic_refresh: workspace
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false),
+        definition_links: text.and_then(|t| t.definition.as_ref()).and_then(|d| d.link_support).unwrap_or(false),
+        declaration_links: text.and_then(|t| t.declaration.as_ref()).and_then(|d| d.link_support).unwrap_or(false),
+        document_changes: workspace
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false),
+        // The client lists formats by preference; we can write either.
+        markdown: text
+            .and_then(|t| t.hover.as_ref())
+            .and_then(|h| h.content_format.as_ref())
+            .and_then(|formats| formats.first())
+            .is_none_or(|first| *first == MarkupKind::Markdown),
+    }
+}
+
+/// Workspace folders, else the deprecated root URI, else the root path.
+#[allow(deprecated)]
+fn roots(params: &InitializeParams) -> Vec<PathBuf> {
+    if let Some(folders) = &params.workspace_folders {
+        return folders.iter().filter_map(|f| convert::uri_to_path(&f.uri)).collect();
+    }
+    if let Some(uri) = &params.root_uri {
+        return convert::uri_to_path(uri).into_iter().collect();
+    }
+    params.root_path.iter().map(PathBuf::from).collect()
+}
+
+pub fn server_capabilities(session: &Session) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(convert::encoding_kind(session.encoding)),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(TextDocumentSyncKind::INCREMENTAL),
+            ..Default::default()
+        })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        declaration_provider: Some(DeclarationCapability::Simple(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..Default::default()
+        })),
+        diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
+            identifier: Some("seedls".to_string()),
+            // A registry edit changes the diagnostics of every article mentioning its ids.
+            inter_file_dependencies: true,
+            workspace_diagnostics: true,
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+}

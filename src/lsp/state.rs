@@ -1,0 +1,234 @@
+//! What the server knows: the corpus and the open documents. Protocol-facing only in that
+//! edits arrive as protocol ranges; everything else is core types.
+
+use std::path::{Path, PathBuf};
+
+use ropey::Rope;
+use rustc_hash::FxHashMap;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+use crate::corpus::{Corpus, FileId};
+use crate::lsp::convert;
+use crate::syntax::header::Date;
+use crate::text::{Encoding, LineIndex};
+
+/// An open document: the editor's text, which wins over the file on disk while it is open.
+pub struct Document {
+    /// The URI exactly as the client sent it: diagnostics and edits must use the client's
+    /// spelling (percent-encoding, drive-letter case), not one rebuilt from the path.
+    pub uri: Uri,
+    pub version: i32,
+    /// Incremental edits apply here in O(log n).
+    pub rope: Rope,
+    /// The current text in one piece, for the parser and the analysis (which need a `&str`).
+    pub text: String,
+    pub line_index: LineIndex,
+    /// Whether the file belongs to the corpus on disk, so that closing it reloads it from disk
+    /// rather than dropping it (an open file outside the corpus is indexed only while open).
+    pub on_disk: bool,
+}
+
+impl Document {
+    pub fn new(uri: Uri, version: i32, text: String, on_disk: bool) -> Document {
+        Document { uri, version, rope: Rope::from_str(&text), line_index: LineIndex::new(&text), text, on_disk }
+    }
+
+    /// Applies one `didChange` batch in order: each change's range refers to the text left by
+    /// the previous one, so positions are converted against the current text every time.
+    ///
+    /// The rope takes each edit in O(log n); the contiguous `text` gets the same edit because
+    /// the parser needs one `&str`, and editing it in place is cheaper than collecting the rope.
+    /// The line index is rebuilt only when a later change in the batch needs it, and at the end.
+    pub fn apply_changes(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>, enc: Encoding) {
+        let mut stale_index = false;
+        for change in changes {
+            match change.range {
+                None => {
+                    self.rope = Rope::from_str(&change.text);
+                    self.text = change.text;
+                }
+                Some(range) => {
+                    if stale_index {
+                        self.line_index = LineIndex::new(&self.text);
+                    }
+                    let r = convert::text_range(&self.line_index, Some(&self.text), range, enc);
+                    let start = self.rope.byte_to_char(r.start as usize);
+                    let end = self.rope.byte_to_char(r.end as usize);
+                    self.rope.remove(start..end);
+                    self.rope.insert(start, &change.text);
+                    self.text.replace_range(r.to_usize(), &change.text);
+                }
+            }
+            stale_index = true;
+        }
+        if stale_index {
+            self.line_index = LineIndex::new(&self.text);
+        }
+        debug_assert_eq!(self.rope.len_bytes(), self.text.len());
+        self.version = version;
+    }
+}
+
+/// Client facts fixed at `initialize`.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub encoding: Encoding,
+    pub roots: Vec<PathBuf>,
+    /// `window.workDoneProgress`: `$/progress` tokens may be created.
+    pub work_done_progress: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`), so pushing them too would
+    /// show every problem twice.
+    pub pull_diagnostics: bool,
+    pub workspace_diagnostic_refresh: bool,
+    pub definition_links: bool,
+    pub declaration_links: bool,
+    pub document_changes: bool,
+    pub markdown: bool,
+}
+
+impl Default for Session {
+    fn default() -> Session {
+        Session {
+            encoding: Encoding::Utf16,
+            roots: Vec::new(),
+            work_done_progress: false,
+            pull_diagnostics: false,
+            workspace_diagnostic_refresh: false,
+            definition_links: false,
+            declaration_links: false,
+            document_changes: false,
+            markdown: true,
+        }
+    }
+}
+
+pub struct State {
+    pub session: Session,
+    pub corpus: Corpus,
+    /// Open documents by path.
+    pub docs: FxHashMap<PathBuf, Document>,
+    /// Whether the workspace has been indexed; until then the corpus holds only open files.
+    pub loaded: bool,
+    /// Bumped by every change to the corpus. Results computed at an older generation are
+    /// stale: diagnostics of any file can depend on any other (registry, duplicate URLs).
+    pub generation: u64,
+    /// Generation of the last diagnostics pushed for each open document.
+    pub published: FxHashMap<PathBuf, u64>,
+    /// Closed documents whose pushed diagnostics must be cleared.
+    pub to_clear: Vec<Uri>,
+}
+
+impl State {
+    pub fn new(today: Date) -> State {
+        State {
+            session: Session::default(),
+            corpus: Corpus::new(Vec::new(), today),
+            docs: FxHashMap::default(),
+            loaded: false,
+            generation: 0,
+            published: FxHashMap::default(),
+            to_clear: Vec::new(),
+        }
+    }
+
+    /// The corpus file of a URI, and the open document when it is open.
+    pub fn file(&self, uri: &Uri) -> Option<(FileId, Option<&Document>)> {
+        let path = convert::uri_to_path(uri)?;
+        let file = self.corpus.file_id(&path)?;
+        Some((file, self.docs.get(&path)))
+    }
+
+    /// The URI to use for a corpus file: the client's own for open documents.
+    pub fn uri(&self, path: &Path) -> Option<Uri> {
+        match self.docs.get(path) {
+            Some(doc) => Some(doc.uri.clone()),
+            None => convert::path_to_uri(path),
+        }
+    }
+
+    /// The version of an open document, for versioned edits and reports.
+    pub fn version(&self, path: &Path) -> Option<i32> {
+        self.docs.get(path).map(|d| d.version)
+    }
+
+    /// Whether a path is inside a workspace folder: the server reads nothing else.
+    pub fn in_workspace(&self, path: &Path) -> bool {
+        self.session.roots.iter().any(|r| path.starts_with(r))
+    }
+
+    pub fn open(&mut self, path: PathBuf, doc: Document) {
+        self.corpus.set_text(&path, doc.text.as_bytes());
+        self.docs.insert(path, doc);
+        self.generation += 1;
+    }
+
+    /// Re-indexes an open document after its text changed.
+    pub fn reindex(&mut self, path: &Path) {
+        if let Some(doc) = self.docs.get(path) {
+            self.corpus.set_text(path, doc.text.as_bytes());
+            self.generation += 1;
+        }
+    }
+
+    /// Forgets an open document: the corpus goes back to the file on disk, or drops the file
+    /// when it is gone or was never part of the corpus. Returns its URI.
+    pub fn close(&mut self, path: &Path) -> Option<Uri> {
+        let doc = self.docs.remove(path)?;
+        self.published.remove(path);
+        let from_disk = (doc.on_disk && self.in_workspace(path)).then(|| std::fs::read(path).ok()).flatten();
+        match from_disk {
+            Some(bytes) => {
+                self.corpus.set_text(path, &bytes);
+            }
+            None => {
+                self.corpus.remove(path);
+            }
+        }
+        self.generation += 1;
+        Some(doc.uri)
+    }
+
+    /// Replaces the corpus with the freshly indexed workspace, re-applying every open
+    /// document over it (they may have changed while the index was built).
+    pub fn install(&mut self, mut corpus: Corpus) {
+        for (path, doc) in &mut self.docs {
+            doc.on_disk = corpus.file_id(path).is_some();
+            corpus.set_text(path, doc.text.as_bytes());
+        }
+        self.corpus = corpus;
+        self.loaded = true;
+        self.generation += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{Position, Range};
+
+    fn change(l1: u32, c1: u32, l2: u32, c2: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range { start: Position::new(l1, c1), end: Position::new(l2, c2) }),
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn batched_incremental_changes_apply_in_order_in_each_encoding() {
+        let uri: Uri = "file:///tmp/a.txt".parse().unwrap();
+        let mut doc = Document::new(uri.clone(), 1, "a😀b\r\nc".into(), false);
+        // utf-16: 😀 is two units, so `b` is at column 3.
+        doc.apply_changes(2, vec![change(0, 3, 0, 4, "B"), change(1, 0, 1, 1, "C«")], Encoding::Utf16);
+        assert_eq!(doc.text, "a😀B\r\nC«");
+        assert_eq!(doc.rope.to_string(), doc.text);
+        assert_eq!(doc.version, 2);
+        // utf-8: « is two bytes; insert after it, then a change past the line end clamps.
+        doc.apply_changes(3, vec![change(1, 3, 1, 3, "!"), change(0, 99, 0, 99, "?")], Encoding::Utf8);
+        assert_eq!(doc.text, "a😀B?\r\nC«!");
+        // A position inside the surrogate pair snaps to the emoji's start.
+        let mut doc = Document::new(uri, 1, "a😀b".into(), false);
+        doc.apply_changes(2, vec![change(0, 2, 0, 2, "x")], Encoding::Utf16);
+        assert_eq!(doc.text, "ax😀b");
+    }
+}
