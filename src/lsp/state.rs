@@ -102,8 +102,24 @@ impl Default for Session {
     }
 }
 
+/// User settings (`initializationOptions`, `workspace/didChangeConfiguration`), SPEC §8.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// Report untagged registered names and aliases (A011 hints).
+    pub untagged_alias_hints: bool,
+    /// Show the canonical name after a surface that differs from it.
+    pub inlay_hints: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings { untagged_alias_hints: true, inlay_hints: true }
+    }
+}
+
 pub struct State {
     pub session: Session,
+    pub settings: Settings,
     pub corpus: Corpus,
     /// Open documents by path.
     pub docs: FxHashMap<PathBuf, Document>,
@@ -122,6 +138,7 @@ impl State {
     pub fn new(today: Date) -> State {
         State {
             session: Session::default(),
+            settings: Settings::default(),
             corpus: Corpus::new(Vec::new(), today),
             docs: FxHashMap::default(),
             loaded: false,

@@ -13,6 +13,8 @@
 //! registry rows stay readable.
 #![allow(dead_code)]
 
+pub mod lsp;
+
 use std::path::{Path, PathBuf};
 
 use seedls::analysis::file_diagnostics;
