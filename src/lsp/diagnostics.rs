@@ -62,6 +62,8 @@ pub fn to_lsp(st: &State, file: FileId, d: &Diagnostic) -> lsp::Diagnostic {
 /// closed file read again on every pull.
 pub fn file_report(st: &State, file: FileId) -> Vec<lsp::Diagnostic> {
     let text = st.docs.get(&st.corpus.file(file).path).map(|d| d.text.as_str());
+    // Untagged-alias hints need the text; the setting turns them off without a re-analysis.
+    let text = text.filter(|_| st.settings.untagged_alias_hints);
     file_diagnostics(&st.corpus, file, text).iter().map(|d| to_lsp(st, file, d)).collect()
 }
 
