@@ -360,10 +360,12 @@ pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec
     let Some(matcher) = entities.matcher() else { return };
     let Some(seed) = corpus.file(file).seed() else { return };
     let schema = corpus.schema();
-    // Where an untagged name is fine: entity surfaces, all tag markup, the header's date and URL.
+    // Where an untagged name is fine: entity surfaces, all tag markup, and the header line up
+    // to its legacy body text (a broken URL is not prose either). Re-parsing one line is cheaper
+    // than keeping the body offset in every summary.
     let mut covered: Vec<TextRange> = Vec::new();
-    if let Some(h) = seed.header {
-        covered.push(TextRange::new(0, seed.url_range.or(seed.date_range).map_or(h.start, |r| r.end)));
+    if let (Some(h), Some(header)) = (seed.header, crate::syntax::header::parse_header(text, corpus.today).0) {
+        covered.push(TextRange::new(0, header.body.map_or(h.end, |b| b.start)));
     }
     for m in &seed.mentions {
         let entity = m.ty.and_then(|t| schema.get(corpus.resolve(t))).is_none_or(|d| d.class == Class::Entity);

@@ -382,7 +382,7 @@ impl Corpus {
         !self.registry_files.is_empty()
     }
 
-    /// Every occurrence of an id, in file load order then offset.
+    /// Every occurrence of an id, sorted by file id, then offset.
     pub fn occurrences(&self, id: Sym) -> &[Occurrence] {
         self.index.get(&id).map_or(&[], Vec::as_slice)
     }

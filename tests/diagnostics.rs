@@ -979,3 +979,25 @@ fn astral_characters_before_a_mention() {
           fix: Change to `place` => "😀😀 «[L’état d’urgence]{coerce.martial-laww:kz.emergency-2022-01 actor=kz.gov}» 👍🏽 [Almaty]{place}"
     "#]].assert_eq(&got);
 }
+
+#[test]
+fn a011_not_in_a_broken_header_url() {
+    let got = check_diagnostics(
+        r#"
+//- entities.tsv
+id\ttype\tname
+kz.almaty\tplace\tAlmaty
+//- a.txt
+ date 2022-01 www.almaty.kz/almaty
+              ^^^^^^^^^^^^^^^^^^^^ H008
+[Almaty]{place:kz.almaty} et Almaty.
+                             ^^^^^^ A011
+"#,
+    );
+    expect![[r#"
+        a.txt:1:15-1:35 H008 error: `www.almaty.kz/almaty` after the date is not a valid URL; did you mean `https://www.almaty.kz/almaty`?
+          fix: Fix the URL => " date 2022-01 https://www.almaty.kz/almaty"
+        a.txt:2:30-2:36 A011 hint: untagged «Almaty» is a registered name of `kz.almaty` (place)
+          fix: Tag as place:kz.almaty => "[Almaty]{place:kz.almaty} et [Almaty]{place:kz.almaty}."
+    "#]].assert_eq(&got);
+}
