@@ -1,0 +1,442 @@
+//! The benchmark of SPEC §11: generates corpora, drives `seedls serve` over stdio like an editor,
+//! and compares cold indexing with ripgrep over the same files. It reports figures; it asserts
+//! nothing about time.
+//!
+//! `cargo bench --bench lsp -- [--n 10000,100000] [--write BENCHMARKS.md] [--smoke]`
+
+#[path = "support/corpus_gen.rs"]
+mod corpus_gen;
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const TIMEOUT: Duration = Duration::from_secs(600);
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<(Instant, Value)>,
+    pending: VecDeque<(Instant, Value)>,
+    next_id: i64,
+}
+
+fn write_message(out: &mut impl Write, msg: &Value) {
+    let body = serde_json::to_vec(msg).unwrap();
+    write!(out, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+    out.write_all(&body).unwrap();
+    out.flush().unwrap();
+}
+
+fn read_message(input: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if input.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            length = v.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    std::io::Read::read_exact(input, &mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+impl Server {
+    fn spawn(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_seedls"))
+            .arg("serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn seedls");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (tx, incoming) = channel();
+        std::thread::spawn(move || {
+            while let Some(msg) = read_message(&mut stdout) {
+                if tx.send((Instant::now(), msg)).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = Server { child, stdin, incoming, pending: VecDeque::new(), next_id: 0 };
+        let root = uri(root);
+        server.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root,
+                "workspaceFolders": [{"uri": root, "name": "bench"}],
+                "capabilities": {
+                    "general": {"positionEncodings": ["utf-16"]},
+                    "window": {"workDoneProgress": true},
+                    "textDocument": {"hover": {"contentFormat": ["markdown"]}, "publishDiagnostics": {"versionSupport": true}},
+                },
+            }),
+        );
+        server.notify("initialized", json!({}));
+        server
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        write_message(&mut self.stdin, &json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Receives the next message; server requests are answered with `null` like an editor.
+    fn receive(&mut self) -> (Instant, Value) {
+        let (at, msg) = match self.pending.pop_front() {
+            Some(m) => m,
+            None => self.incoming.recv_timeout(TIMEOUT).expect("server answered in time"),
+        };
+        if msg.get("method").is_some() && msg.get("id").is_some() {
+            write_message(&mut self.stdin, &json!({"jsonrpc": "2.0", "id": msg["id"], "result": null}));
+        }
+        (at, msg)
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.timed(method, params).1
+    }
+
+    /// Sends a request and returns the round-trip time and the result.
+    fn timed(&mut self, method: &str, params: Value) -> (Duration, Value) {
+        self.next_id += 1;
+        let id = self.next_id;
+        let start = Instant::now();
+        write_message(&mut self.stdin, &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let (at, msg) = self.receive();
+            if msg.get("method").is_none() && msg["id"] == json!(id) {
+                if let Some(err) = msg.get("error") {
+                    panic!("{method} failed: {err}");
+                }
+                return (at - start, msg["result"].clone());
+            }
+        }
+    }
+
+    /// Waits for a notification matching `pred`, returning when it arrived.
+    fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Instant {
+        loop {
+            let (at, msg) = self.receive();
+            if msg.get("id").is_none() && pred(&msg) {
+                return at;
+            }
+        }
+    }
+
+    fn peak_rss_kb(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// UTF-16 position of a byte offset.
+fn position(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": text[start..offset].encode_utf16().count()})
+}
+
+#[derive(Default)]
+struct Stats(Vec<Duration>);
+
+impl Stats {
+    fn push(&mut self, d: Duration) {
+        self.0.push(d);
+    }
+    fn pct(&self, p: f64) -> Duration {
+        let mut v = self.0.clone();
+        v.sort();
+        v[((v.len() as f64 - 1.0) * p).round() as usize]
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+struct Row {
+    what: String,
+    figure: String,
+    target: String,
+}
+
+fn median_of<T: Ord + Copy>(mut v: Vec<T>) -> T {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Generates (once) the corpus of `n` files plus a 1 MB document, and returns its folder.
+fn corpus(n: usize) -> (PathBuf, corpus_gen::Generated, PathBuf) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-corpus-{n}"));
+    let big = dir.join("big").join("000_big.txt");
+    let stamp = dir.join(".generated");
+    let generated = if stamp.exists() {
+        let s = std::fs::read_to_string(&stamp).unwrap();
+        let v: Value = serde_json::from_str(&s).unwrap();
+        corpus_gen::Generated {
+            files: n,
+            bytes: v["bytes"].as_u64().unwrap(),
+            mentions: v["mentions"].as_u64().unwrap() as usize,
+            id_near_10k: Some((v["id"].as_str().unwrap().to_string(), v["uses"].as_u64().unwrap() as usize)),
+        }
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+        let g = corpus_gen::generate(&dir, n, (n / 20).clamp(50, 20_000), 2022).unwrap();
+        // The 1 MB document: articles of a smaller corpus, under one header.
+        let tmp = dir.with_extension("tmp");
+        corpus_gen::generate(&tmp, 360, 200, 7).unwrap();
+        let mut text = String::from(" date 2022-01-05 https://www.example-news.kz/2022/01/05/big.html\n\nDossier\n\n");
+        for entry in walk(&tmp) {
+            if entry.extension().is_some_and(|e| e == "txt") {
+                let t = std::fs::read_to_string(&entry).unwrap();
+                text.push_str(t.split_once("\n\n").map_or("", |(_, body)| body));
+                if text.len() >= 1_000_000 {
+                    break;
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(big.parent().unwrap()).unwrap();
+        std::fs::write(&big, &text).unwrap();
+        let (id, uses) = g.id_near_10k.clone().unwrap();
+        let meta = json!({"bytes": g.bytes + text.len() as u64, "mentions": g.mentions, "id": id, "uses": uses});
+        std::fs::write(&stamp, meta.to_string()).unwrap();
+        g
+    };
+    (dir, generated, big)
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() { stack.push(p) } else { out.push(p) }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn rg_time(dir: &Path) -> Option<Duration> {
+    let run = || {
+        let start = Instant::now();
+        let ok = Command::new("rg")
+            .args(["--count-matches", r"\]\{"])
+            .arg(dir)
+            .stdout(Stdio::null())
+            .status()
+            .ok()?
+            .success();
+        ok.then(|| start.elapsed())
+    };
+    run()?; // warm the page cache
+    Some(median_of((0..3).filter_map(|_| run()).collect()))
+}
+
+fn registry_position(dir: &Path, id: &str) -> (String, Value) {
+    let path = dir.join("entities.tsv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = text.find(&format!("\n{id}\t")).unwrap() + 1;
+    (uri(&path), position(&text, at))
+}
+
+fn bench(n: usize, smoke: bool, rows: &mut Vec<Row>) {
+    let (dir, generated, big) = corpus(n);
+    let (id, uses) = generated.id_near_10k.clone().unwrap();
+    let mb = generated.bytes as f64 / 1e6;
+    eprintln!("  {} files, {mb:.0} MB, {} mentions", generated.files, generated.mentions);
+    let mut row = |what: String, figure: String, target: &str| rows.push(Row { what, figure, target: target.into() });
+    let label = |s: &str| format!("N={n}: {s}");
+
+    // Cold index: process start to the first complete references answer.
+    let rg = rg_time(&dir);
+    let (reg_uri, reg_pos) = registry_position(&dir, &id);
+    let mut cold = Vec::new();
+    let mut rss = 0;
+    for _ in 0..if smoke { 1 } else { 3 } {
+        let start = Instant::now();
+        let mut server = Server::spawn(&dir);
+        server.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+        let refs = server.request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": reg_uri}, "position": reg_pos, "context": {"includeDeclaration": true}}),
+        );
+        cold.push(start.elapsed());
+        assert!(refs.as_array().is_some_and(|r| r.len() >= uses), "references of {id} are complete");
+        rss = server.peak_rss_kb().unwrap_or(0);
+    }
+    let cold = median_of(cold);
+    match rg {
+        Some(rg) => row(
+            label("cold index → first references"),
+            format!("{} (rg {}, ×{:.2})", ms(cold), ms(rg), cold.as_secs_f64() / rg.as_secs_f64()),
+            "≤ 1.5 × rg",
+        ),
+        None => row(label("cold index → first references"), format!("{} (rg not installed)", ms(cold)), "≤ 1.5 × rg"),
+    }
+    row(
+        label("peak resident memory"),
+        format!(
+            "{:.0} MB for {mb:.0} MB of corpus (×{:.2})",
+            rss as f64 / 1024.0,
+            rss as f64 * 1024.0 / generated.bytes as f64
+        ),
+        "< 0.5 × corpus",
+    );
+
+    // Requests, in one session like an editor.
+    let mut server = Server::spawn(&dir);
+    server.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    let article = walk(&dir.join("000")).into_iter().find(|p| p.extension().is_some_and(|e| e == "txt")).unwrap();
+    let text = std::fs::read_to_string(&article).unwrap();
+    let doc = uri(&article);
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc, "languageId": "seed", "version": 1, "text": text}}),
+    );
+    let surfaces: Vec<Value> =
+        text.match_indices("]{").map(|(i, _)| position(&text, text[..i].rfind('[').unwrap() + 1)).collect();
+    let tags: Vec<Value> = text.match_indices("]{").map(|(i, _)| position(&text, i + 2)).collect();
+    let rounds = if smoke { 20 } else { 500 };
+    for (name, method) in [("hover", "textDocument/hover"), ("definition", "textDocument/definition")] {
+        let mut s = Stats::default();
+        for i in 0..rounds {
+            let pos = &surfaces[i % surfaces.len()];
+            s.push(server.timed(method, json!({"textDocument": {"uri": doc}, "position": pos})).0);
+        }
+        row(label(&format!("{name} p50 / p99")), format!("{} / {}", ms(s.pct(0.5)), ms(s.pct(0.99))), "p99 < 1 ms");
+    }
+    let mut s = Stats::default();
+    for _ in 0..if smoke { 3 } else { 20 } {
+        let params =
+            json!({"textDocument": {"uri": reg_uri}, "position": reg_pos, "context": {"includeDeclaration": true}});
+        s.push(server.timed("textDocument/references", params).0);
+    }
+    row(label(&format!("references of `{id}` ({uses} uses) p50")), ms(s.pct(0.5)), "< 20 ms");
+    let mut s = Stats::default();
+    for _ in 0..if smoke { 3 } else { 10 } {
+        let params = json!({"textDocument": {"uri": reg_uri}, "position": reg_pos, "newName": "bench.renamed"});
+        s.push(server.timed("textDocument/rename", params).0);
+    }
+    row(label(&format!("rename of `{id}` p50")), ms(s.pct(0.5)), "< 100 ms");
+    let mut s = Stats::default();
+    for i in 0..rounds {
+        let pos = &tags[i % tags.len()];
+        s.push(server.timed("textDocument/completion", json!({"textDocument": {"uri": doc}, "position": pos})).0);
+    }
+    row(label("completion p50 / p99"), format!("{} / {}", ms(s.pct(0.5)), ms(s.pct(0.99))), "< 5 ms");
+
+    // The 1 MB document.
+    let big_text = std::fs::read_to_string(&big).unwrap();
+    let big_uri = uri(&big);
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": big_uri, "languageId": "seed", "version": 1, "text": big_text}}),
+    );
+    let mut s = Stats::default();
+    for _ in 0..if smoke { 3 } else { 20 } {
+        s.push(server.timed("textDocument/semanticTokens/full", json!({"textDocument": {"uri": big_uri}})).0);
+    }
+    row(
+        label(&format!("semantic tokens, {:.1} MB document, p50", big_text.len() as f64 / 1e6)),
+        ms(s.pct(0.5)),
+        "< 10 ms",
+    );
+    let mut s = Stats::default();
+    let line = big_text.lines().count() / 2;
+    for v in 2..if smoke { 5 } else { 32 } {
+        let start = Instant::now();
+        let change = json!({"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "text": "x"});
+        server.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": big_uri, "version": v}, "contentChanges": [change]}),
+        );
+        let at = server.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == json!(big_uri)
+                && m["params"]["version"] == json!(v)
+        });
+        s.push(at - start);
+    }
+    row(label("didChange → diagnostics, 1 MB document, p50"), ms(s.pct(0.5)), "< 5 ms");
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|k| k.parse::<u64>().ok()))
+        .map_or("?".into(), |k| format!("{:.0} GiB", k as f64 / 1024.0 / 1024.0));
+    format!("{cpu}, {cores} cores, {mem} RAM")
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let smoke = args.iter().any(|a| a == "--smoke");
+    let value = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let sizes: Vec<usize> = value("--n")
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| if smoke { vec![200] } else { vec![10_000, 100_000] });
+    let mut rows = Vec::new();
+    for n in &sizes {
+        eprintln!("benchmarking N = {n} …");
+        bench(*n, smoke, &mut rows);
+    }
+    let width = rows.iter().map(|r| r.what.chars().count()).max().unwrap_or(0);
+    let fig = rows.iter().map(|r| r.figure.chars().count()).max().unwrap_or(0);
+    for r in &rows {
+        println!("{:width$}  {:fig$}  target {}", r.what, r.figure, r.target);
+    }
+    if let Some(out) = value("--write") {
+        let mut md = String::from("# Benchmarks\n\n");
+        md.push_str(&format!(
+            "Machine: {}. Generated corpora (`benches/support/corpus_gen.rs`, seed 2022).\n\n",
+            machine()
+        ));
+        md.push_str("Reproduce: `cargo bench --bench lsp -- --write BENCHMARKS.md` (needs `rg` on the PATH for the comparison).\n\n");
+        md.push_str("| measure | figure | target (SPEC §11) |\n|---|---|---|\n");
+        for r in &rows {
+            md.push_str(&format!("| {} | {} | {} |\n", r.what, r.figure, r.target));
+        }
+        std::fs::write(&out, md).unwrap();
+        eprintln!("wrote {out}");
+    }
+}
