@@ -387,6 +387,11 @@ impl Corpus {
         self.index.get(&id).map_or(&[], Vec::as_slice)
     }
 
+    /// Every indexed id with its occurrences (sorted by file, then offset), in no order.
+    pub fn ids(&self) -> impl Iterator<Item = (Sym, &[Occurrence])> {
+        self.index.iter().map(|(&id, occs)| (id, occs.as_slice()))
+    }
+
     /// Seed files whose header has this URL (compared without scheme and trailing slash).
     pub fn files_with_url(&self, url: &str) -> &[FileId] {
         self.urls.get(normalize_url(url)).map_or(&[], Vec::as_slice)
