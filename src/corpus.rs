@@ -546,6 +546,8 @@ pub struct Entities {
     /// Folded names and aliases, in the order of the matcher's patterns.
     pub patterns: Vec<String>,
     matcher: OnceLock<Option<aho_corasick::AhoCorasick>>,
+    /// `patterns` loosened (`text::loosen`), computed on first use by the fuzzier matching.
+    loose: OnceLock<Vec<String>>,
 }
 
 impl Entities {
@@ -572,6 +574,11 @@ impl Entities {
         e.patterns = e.by_alias.keys().cloned().collect();
         e.patterns.sort();
         e
+    }
+
+    /// [`Entities::patterns`] without accents, hyphens or double spaces, in the same order.
+    pub fn loose_patterns(&self) -> &[String] {
+        self.loose.get_or_init(|| self.patterns.iter().map(|p| crate::text::loosen(p).into_owned()).collect())
     }
 
     /// Leftmost-longest matcher over folded text for every name and alias.

@@ -213,8 +213,13 @@ impl<'a> Cx<'a> {
         let cut = rest.find([':', '.']);
         let range = self.range(ws, self.col + cut.unwrap_or(rest.len()));
         let mut items = Vec::new();
+        // A surface with mentions inside is an event's: names inside it are its participants,
+        // not what it is; event types come first then.
+        let surface = self.surface().map(|(s, _)| s);
+        let event = surface.is_some_and(|s| s.contains("]{"));
         if cut.is_none()
-            && let Some((surface, _)) = self.surface()
+            && !event
+            && let Some(surface) = surface
         {
             for m in match_surface(self.corpus, self.file, Some(self.text), surface).into_iter().take(MAX_PAIRS) {
                 let Some(ty) = m.ty else { continue };
@@ -235,7 +240,11 @@ impl<'a> Cx<'a> {
                 });
             }
         }
-        for def in &schema.types {
+        let mut types: Vec<&TypeDef> = schema.types.iter().collect();
+        if event {
+            types.sort_by_key(|d| d.class == Class::Entity);
+        }
+        for def in types {
             let kind = if def.class == Class::Entity { CompletionKind::EntityType } else { CompletionKind::EventType };
             items.push(Completion {
                 detail: (!def.description.is_empty()).then(|| def.description.clone()),
@@ -390,11 +399,17 @@ impl<'a> Cx<'a> {
         let mut filtered = false;
         let mut candidates: Vec<Candidate> = Vec::new();
         for (id, occs) in corpus.ids() {
-            let ty = match registry_entry(corpus, id) {
-                Some((_, entry)) => corpus.sym(&entry.ty.text),
-                None if entities.by_id.contains_key(&id) => None,
-                None => occs.iter().find(|o| o.kind == OccurrenceKind::Mention).and_then(|o| o.ty),
-            };
+            let rows = entities.by_id.get(&id);
+            let ty = match rows.and_then(|r| r.first()) {
+                // The registry row's type, from its occurrence (interned already): a binary
+                // search to the registry's run, not a scan of an id's thousands of uses.
+                Some(&(reg, _)) => {
+                    let from = occs.partition_point(|o| o.file < reg);
+                    occs[from..].iter().take_while(|o| o.file == reg).find(|o| o.kind == OccurrenceKind::RegistryRow)
+                }
+                None => occs.iter().find(|o| o.kind == OccurrenceKind::Mention),
+            }
+            .and_then(|o| o.ty);
             let Some(ty) = ty.filter(|&t| allowed(t)) else { continue };
             let name = corpus.resolve(id);
             // The id being typed is indexed too (the tag may be closed): it is not a choice.
@@ -412,13 +427,19 @@ impl<'a> Cx<'a> {
             }
             let in_file = occs.binary_search_by(|o| o.file.cmp(&self.file)).is_ok();
             let group = groups.get(&id).copied().unwrap_or(if in_file { 10_000 } else { u32::MAX });
-            let usage = occs.iter().filter(|o| o.kind != OccurrenceKind::RegistryRow).count();
+            let usage = occs.len() - rows.map_or(0, Vec::len);
             candidates.push(Candidate { id, ty, group, usage });
         }
-        candidates.sort_by(|a, b| {
+        let order = |a: &Candidate, b: &Candidate| {
             (a.group, Reverse(a.usage), corpus.resolve(a.id)).cmp(&(b.group, Reverse(b.usage), corpus.resolve(b.id)))
-        });
+        };
         let incomplete = filtered || candidates.len() > MAX_IDS;
+        // Only the first ones are shown: select them in linear time, then sort those.
+        if candidates.len() > MAX_IDS {
+            candidates.select_nth_unstable_by(MAX_IDS, order);
+            candidates.truncate(MAX_IDS);
+        }
+        candidates.sort_by(order);
         let items = candidates
             .iter()
             .take(MAX_IDS)
@@ -604,6 +625,10 @@ kz.gov\tgov\tGouvernement du Kazakhstan\t\t
             EntityType person · A named individual · "pl" → "person"
             EntityType group · An unnamed collective actor: protesters, police forces, citizens · "pl" → "group""#]]
         .assert_eq(&out.lines().take(3).collect::<Vec<_>>().join("\n"));
+        // An event's surface: its participants' names are no match; event types first.
+        let out = check(&body("[[Tokaïev]{person:kz.tokayev} a limogé le gouvernement]{$0}"));
+        assert!(out.starts_with("EventType agree"), "{out}");
+        assert!(!out.contains("kz.tokayev"), "{out}");
         // With an id after the cursor, only the type is replaced.
         let out = check(&body("[Alma-Ata]{pl$0:kz.almaty}"));
         assert!(out.lines().all(|l| l.ends_with(r#""pl" → "place""#) || !l.contains("place")), "{out}");

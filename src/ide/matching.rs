@@ -5,12 +5,9 @@
 use std::borrow::Cow;
 use std::cmp::Reverse;
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
-
-use crate::corpus::{Corpus, FileId, OccurrenceKind, Sym};
+use crate::corpus::{Corpus, FileId, Sym};
 use crate::syntax::annotation::strip;
-use crate::text::fold;
+use crate::text::{fold, loosen};
 
 /// How well a name matches, best first.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -47,7 +44,7 @@ pub fn match_surface(corpus: &Corpus, file: FileId, text: Option<&str>, surface:
     if needle.is_empty() {
         return Vec::new();
     }
-    let loose_needle = loose(&needle);
+    let loose_needle = loosen(&needle);
     // (match, source rank: 0 this article, 1 registry name, 2 alias)
     let mut found: Vec<(IdMatch, u8)> = Vec::new();
     if let (Some(text), Some(seed)) = (text, corpus.file(file).seed()) {
@@ -62,7 +59,7 @@ pub fn match_surface(corpus: &Corpus, file: FileId, text: Option<&str>, surface:
             let other = fold(other.trim());
             let tier = if other == needle {
                 Tier::Exact
-            } else if loose(&other) == loose_needle {
+            } else if loosen(&other) == loose_needle {
                 Tier::Accents
             } else {
                 continue;
@@ -71,8 +68,8 @@ pub fn match_surface(corpus: &Corpus, file: FileId, text: Option<&str>, surface:
         }
     }
     let entities = corpus.entities();
-    for pattern in &entities.patterns {
-        let Some(tier) = tier(&needle, &loose_needle, pattern) else { continue };
+    for (pattern, loose) in entities.patterns.iter().zip(entities.loose_patterns()) {
+        let Some(tier) = tier(&needle, &loose_needle, pattern, loose) else { continue };
         for &(reg, i) in entities.by_alias.get(pattern).into_iter().flatten() {
             let Some(entry) = corpus.file(reg).registry().and_then(|r| r.entries.get(i as usize)) else { continue };
             let Some(id) = corpus.sym(&entry.id.text) else { continue };
@@ -82,41 +79,36 @@ pub fn match_surface(corpus: &Corpus, file: FileId, text: Option<&str>, surface:
             found.push((IdMatch { id, ty, tier, matched: written }, if is_name { 1 } else { 2 }));
         }
     }
-    found.sort_by(|(a, ra), (b, rb)| {
-        (a.tier, ra, Reverse(usage(corpus, a.id)), corpus.resolve(a.id)).cmp(&(
-            b.tier,
-            rb,
-            Reverse(usage(corpus, b.id)),
-            corpus.resolve(b.id),
-        ))
-    });
+    found.sort_by_cached_key(|(m, rank)| (m.tier, *rank, Reverse(usage(corpus, m.id)), corpus.resolve(m.id)));
     let mut seen = rustc_hash::FxHashSet::default();
     found.into_iter().filter(|(m, _)| seen.insert(m.id)).map(|(m, _)| m).collect()
 }
 
-/// How many times an id is used in seed files (mentions and role values).
+/// How many times an id is used in seed files (mentions and role values): its occurrences
+/// but its registry rows, without walking the thousands an id may have.
 pub fn usage(corpus: &Corpus, id: Sym) -> usize {
-    corpus.occurrences(id).iter().filter(|o| o.kind != OccurrenceKind::RegistryRow).count()
+    let rows = corpus.entities().by_id.get(&id).map_or(0, Vec::len);
+    corpus.occurrences(id).len().saturating_sub(rows)
 }
 
-fn tier(needle: &str, loose_needle: &str, pattern: &str) -> Option<Tier> {
+/// The tier of `pattern` (folded) and `lp` (loosened) for the folded and loosened text.
+fn tier(needle: &str, loose_needle: &str, pattern: &str, lp: &str) -> Option<Tier> {
     if pattern == needle {
         return Some(Tier::Exact);
     }
-    let lp = loose(pattern);
     if lp == loose_needle {
         return Some(Tier::Accents);
     }
     if loose_needle.len() >= 3 && lp.starts_with(loose_needle) {
         return Some(Tier::Prefix);
     }
-    if contains_word(&lp, loose_needle) || contains_word(loose_needle, &lp) {
+    if contains_word(lp, loose_needle) || contains_word(loose_needle, lp) {
         return Some(Tier::Substring);
     }
     // A typo per four characters, among names of about the same length.
     let n = loose_needle.chars().count();
     let limit = n / 4;
-    if limit > 0 && lp.chars().count().abs_diff(n) <= limit && strsim::levenshtein(&lp, loose_needle) <= limit {
+    if limit > 0 && lp.chars().count().abs_diff(n) <= limit && strsim::levenshtein(lp, loose_needle) <= limit {
         return Some(Tier::Fuzzy);
     }
     None
@@ -132,22 +124,6 @@ fn contains_word(hay: &str, needle: &str) -> bool {
         let after = hay[at + needle.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
-}
-
-/// Folded text without accents, with hyphens as spaces and runs of spaces collapsed: what
-/// the looser tiers compare. ASCII text without hyphens or double spaces is returned as is.
-pub fn loose(folded: &str) -> Cow<'_, str> {
-    if folded.is_ascii() && !folded.contains('-') && !folded.contains("  ") {
-        return Cow::Borrowed(folded);
-    }
-    let mut out = String::with_capacity(folded.len());
-    for c in folded.nfd().filter(|c| !is_combining_mark(*c)) {
-        let c = if c == '-' || c.is_whitespace() { ' ' } else { c };
-        if !(c == ' ' && out.ends_with(' ')) {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 #[cfg(test)]
