@@ -98,7 +98,7 @@ fn tag_selection(
     let on_header = !text[..range.start as usize].contains('\n');
     // A `\` just before would turn the inserted `[` into an escape.
     let after_backslash = text[..range.start as usize].ends_with('\\');
-    if on_header || after_backslash || selected.contains(['\n', '\r']) {
+    if on_header || after_backslash || selected.contains(['\n', '\r']) || !balanced(selected) {
         return;
     }
     let nests = seed
@@ -140,6 +140,25 @@ fn tag_selection(
             diagnostic: None,
         });
     }
+}
+
+/// Prose brackets (`[sic]`) in the text pair up: else the inserted `[` would pair with one of
+/// them instead of the inserted `]{…}`.
+fn balanced(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut depth = 0i32;
+    for (i, &c) in b.iter().enumerate() {
+        let escaped = i > 0 && b[i - 1] == b'\\';
+        match c {
+            b'[' if !escaped => depth += 1,
+            b']' if !escaped => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0
 }
 
 /// The range without surrounding white space (a double-click or line selection takes some).
@@ -294,6 +313,8 @@ kz.alatau\tplace\tAlatau\t
         // A selection that would overlap a mention, span lines or sit on the header: nothing.
         assert_eq!(check("Le [pré$0sident]{person:kz.tokayev} a$0 parlé.\n").matches("Tag as").count(), 0);
         assert_eq!(check("Le $0président\nkazakh$0.\n").matches("Tag as").count(), 0);
+        assert_eq!(check("Le [$0sic] président$0.\n").matches("Tag as").count(), 0);
+        assert!(check("Le $0[sic] président$0.\n").contains("Tag as new person"));
         // Around a whole mention (an event over it) and inside a surface are fine.
         assert!(check("$0Le [président]{person:kz.tokayev} a parlé$0.\n").contains("Tag as new person"));
     }

@@ -278,8 +278,11 @@ impl<'a> Cx<'a> {
                 let role = def.role(role)?;
                 let value_start = ws + role.name.len() + 1 + values.rfind(',').map_or(0, |i| i + 1);
                 let value_end = self.col + self.line[self.col..tok_end].find(',').unwrap_or(tok_end - self.col);
+                // Values already given leave the list; the one being typed stays (re-asking
+                // at the end of a complete id lists it).
                 let mut taken: Vec<&str> = filled.get(role.name.as_str()).cloned().unwrap_or_default();
-                taken.extend(values.split(',').filter(|v| !v.is_empty()));
+                let before = values.rfind(',').map_or("", |i| &values[..i]);
+                taken.extend(before.split(',').filter(|v| !v.is_empty()));
                 let range = self.range(value_start, value_end);
                 let prefix = &self.line[value_start..self.col];
                 Some(self.role_values(role, prefix, range, &taken))
@@ -711,5 +714,28 @@ kz.gov\tgov\tGouvernement du Kazakhstan\t\t
         assert_eq!(check(&body("[x]{person:kz.tokayev $0}")), "none\n");
         assert_eq!(check(&body("[x]$0{person}")), "none\n");
         assert_eq!(check(&body("[x\\]{$0}")), "none\n");
+        // CRLF: the `\r` is not part of the line.
+        assert!(check("$0\r\n\r\nTitre\r\n").contains(r#""" → " date 2024-06 ""#));
+        let crlf = check(" date 2022-01-05\r\n\r\n[Almaty]{place:$0}\r\n");
+        assert!(crlf.starts_with(r#"Id kz.almaty · Almaty · "" → "kz.almaty""#), "{crlf}");
+    }
+
+    #[test]
+    fn any_offset_of_odd_markup_gives_items_whose_range_holds_the_cursor() {
+        let text = body(
+            "😀 [a [b]{person:kz.x c=}]{concede actor=kz.tokayev,,when=20 } \\[x]{ [y]{ :} ]{ [z]{place.:}\t[w]{aid  r=}",
+        );
+        let fixture = format!("{REGISTRY}//- a.txt\n{text}");
+        let f = Fixture::parse(&fixture);
+        let file = f.file("a.txt");
+        let text = f.text_of(file);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            for snippets in [false, true] {
+                let Some(c) = completions(&f.corpus, file, text, offset as u32, snippets) else { continue };
+                for i in &c.items {
+                    assert!(i.range.touches(offset as u32) && !text[i.range].contains('\n'), "{offset}: {i:?}");
+                }
+            }
+        }
     }
 }
