@@ -47,9 +47,10 @@ pub fn prepare_rename(corpus: &Corpus, file: FileId, offset: u32) -> Result<Opti
         Target::Mention { index, id } => {
             let Some(m) = corpus.file(file).seed().and_then(|s| s.mentions.get(index)) else { return Ok(None) };
             match id {
-                // The surface stands for the id: renaming from it is what a curator expects,
-                // and the id is on the same line, where the editor shows the new name.
-                Some((id, range)) if range.touches(offset) || m.surface.touches(offset) => {
+                // The surface stands for the id: renaming from it (or its brackets, or just
+                // after the tag) is what a curator expects, and the id is on the same line,
+                // where the editor shows the new name.
+                Some((id, range)) if range.touches(offset) || offset <= m.surface.end || offset == m.range.end => {
                     Ok(Some(RenameTarget { id, range }))
                 }
                 Some(_) => {
@@ -239,6 +240,8 @@ Le chef de l’État [Kassym-Jomart Tokaïev]{person:kz.tokayev} a parlé.
         let at = |from: &str, to: &str| prepare_at(&CORPUS.replacen(from, to, 1));
         assert_eq!(at("[président]", "[pré$0sident]"), Ok(Some("kz.tokayev".into())));
         assert_eq!(at("[Tokaïev]", "[Tokaïev$0]"), Ok(Some("kz.tokayev".into())));
+        assert_eq!(at("Le [président]", "Le $0[président]"), Ok(Some("kz.tokayev".into())));
+        assert_eq!(at("kz.tokayev} à", "kz.tokayev}$0 à"), Ok(Some("kz.tokayev".into())));
         assert_eq!(at("actor=kz", "actor=$0kz"), Ok(Some("kz.tokayev".into())));
         assert_eq!(at("kz.almaty\\tplace", "kz.almaty$0\\tplace"), Ok(Some("kz.almaty".into())));
         // Nothing to rename: prose and the header.
