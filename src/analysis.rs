@@ -146,7 +146,7 @@ fn seed_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>, out: &mut
 }
 
 /// A path as the curator knows it: relative to the workspace root that holds it.
-fn shown_path(corpus: &Corpus, path: &std::path::Path) -> String {
+pub fn shown_path(corpus: &Corpus, path: &std::path::Path) -> String {
     let rel = corpus.roots.iter().find_map(|r| path.strip_prefix(r).ok().filter(|p| !p.as_os_str().is_empty()));
     rel.unwrap_or(path).display().to_string()
 }

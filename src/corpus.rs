@@ -387,6 +387,11 @@ impl Corpus {
         self.index.get(&id).map_or(&[], Vec::as_slice)
     }
 
+    /// Every indexed id with its occurrences (sorted by file, then offset), in no order.
+    pub fn ids(&self) -> impl Iterator<Item = (Sym, &[Occurrence])> {
+        self.index.iter().map(|(&id, occs)| (id, occs.as_slice()))
+    }
+
     /// Seed files whose header has this URL (compared without scheme and trailing slash).
     pub fn files_with_url(&self, url: &str) -> &[FileId] {
         self.urls.get(normalize_url(url)).map_or(&[], Vec::as_slice)
@@ -541,6 +546,8 @@ pub struct Entities {
     /// Folded names and aliases, in the order of the matcher's patterns.
     pub patterns: Vec<String>,
     matcher: OnceLock<Option<aho_corasick::AhoCorasick>>,
+    /// `patterns` loosened (`text::loosen`), computed on first use by the fuzzier matching.
+    loose: OnceLock<Vec<String>>,
 }
 
 impl Entities {
@@ -567,6 +574,11 @@ impl Entities {
         e.patterns = e.by_alias.keys().cloned().collect();
         e.patterns.sort();
         e
+    }
+
+    /// [`Entities::patterns`] without accents, hyphens or double spaces, in the same order.
+    pub fn loose_patterns(&self) -> &[String] {
+        self.loose.get_or_init(|| self.patterns.iter().map(|p| crate::text::loosen(p).into_owned()).collect())
     }
 
     /// Leftmost-longest matcher over folded text for every name and alias.

@@ -6,6 +6,7 @@
 //! only line starts and the offsets of non-ASCII characters, so positions in closed files can be
 //! converted without keeping their text.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
@@ -330,6 +331,24 @@ pub fn fold(s: &str) -> String {
 
 fn fold_apostrophe(c: char) -> char {
     if matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}') { '\'' } else { c }
+}
+
+/// [`fold`]ed text without accents, with hyphens as spaces and runs of spaces collapsed: what
+/// the looser tiers compare. ASCII text without hyphens or double spaces is returned as is.
+pub fn loosen(folded: &str) -> Cow<'_, str> {
+    if folded.is_ascii() && !folded.contains('-') && !folded.contains("  ") {
+        return Cow::Borrowed(folded);
+    }
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.nfd().filter(|c| !is_combining_mark(*c)) {
+        let c = if c == '-' || c.is_whitespace() { ' ' } else { c };
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// [`fold`] applied to a whole text, with the original byte offset of every folded byte, so

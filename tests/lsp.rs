@@ -61,10 +61,15 @@ fn initialize_advertises_what_is_implemented_and_shuts_down_cleanly() {
         "documentHighlightProvider",
         "codeActionProvider",
         "diagnosticProvider",
+        "renameProvider",
+        "completionProvider",
     ] {
         assert!(c.get(implemented).is_some_and(|v| v != &json!(false)), "{implemented} missing: {c}");
     }
-    assert_eq!(c["codeActionProvider"]["codeActionKinds"], json!(["quickfix"]));
+    assert_eq!(c["codeActionProvider"]["codeActionKinds"], json!(["quickfix", "refactor", "refactor.rewrite"]));
+    // No `prepareSupport` in this client's capabilities: a plain rename provider.
+    assert_eq!(c["renameProvider"], true);
+    assert_eq!(c["completionProvider"]["triggerCharacters"], json!(["{", ":", "=", ",", " "]));
     assert_eq!(c["diagnosticProvider"]["workspaceDiagnostics"], true);
     // Nothing else: every advertised capability is implemented and tested here.
     let mut keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
@@ -73,6 +78,7 @@ fn initialize_advertises_what_is_implemented_and_shuts_down_cleanly() {
         keys,
         [
             "codeActionProvider",
+            "completionProvider",
             "declarationProvider",
             "definitionProvider",
             "diagnosticProvider",
@@ -80,12 +86,13 @@ fn initialize_advertises_what_is_implemented_and_shuts_down_cleanly() {
             "hoverProvider",
             "positionEncoding",
             "referencesProvider",
+            "renameProvider",
             "textDocumentSync"
         ]
     );
     // An unimplemented method is an error, not a crash.
     let id =
-        client.send_request("textDocument/completion", client.at("seeds/a.txt", json!({"line": 0, "character": 0})));
+        client.send_request("textDocument/signatureHelp", client.at("seeds/a.txt", json!({"line": 0, "character": 0})));
     assert_eq!(client.response(id)["error"]["code"], -32601);
     // Progress was announced with a created token, since the client supports it.
     let requests = client.server_requests.lock().unwrap().clone();
@@ -367,8 +374,8 @@ fn code_action_adds_an_unregistered_id_to_entities_tsv() {
             "newText": "kz.emergency\tcoerce\tL’état d’urgence\t\t\t\t\t\n",
         }])
     );
-    // Asking only for refactorings gets no quick fix.
-    let none = client.request(
+    // Asking only for refactorings gets no quick fix (the same row comes as a refactoring).
+    let refactors = client.request(
         "textDocument/codeAction",
         json!({
             "textDocument": {"uri": client.uri("seeds/a.txt")},
@@ -376,7 +383,11 @@ fn code_action_adds_an_unregistered_id_to_entities_tsv() {
             "context": {"diagnostics": [], "only": ["refactor"]},
         }),
     );
-    assert_eq!(none, Value::Null);
+    let refactors = refactors.as_array().unwrap();
+    assert!(refactors.iter().all(|a| a["kind"].as_str().unwrap().starts_with("refactor")), "{refactors:?}");
+    assert!(refactors.iter().all(|a| a.get("diagnostics").is_none()), "{refactors:?}");
+    let add = refactors.iter().find(|a| a["title"] == "Add `kz.emergency` to entities.tsv").unwrap();
+    assert_eq!(add["kind"], "refactor");
 
     // A local fix, without documentChanges support: a plain `changes` map on the open file.
     let mut client2 = Client::start(&workspace(), caps(false, json!({})));

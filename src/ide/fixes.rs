@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::file_diagnostics;
 use crate::corpus::{Corpus, FileId};
-use crate::diagnostic::{Diagnostic, Fix};
+use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::text::TextRange;
 
 /// A fix with the diagnostic it repairs. Edits with `file: None` target the diagnostic's file.
@@ -26,8 +26,14 @@ pub fn quick_fixes(corpus: &Corpus, file: FileId, text: Option<&str>, range: Tex
         if !hit || d.fixes.is_empty() {
             continue;
         }
-        let preferred = d.fixes.len() == 1;
-        for fix in &d.fixes {
+        // An untagged name of a single entity has one obvious fix: tag this occurrence (its
+        // first fix; the second tags every occurrence in the file).
+        let one_entity = d.code == Code::A011 && {
+            let tag = |f: &Fix| f.edits.last().map(|e| e.insert.clone());
+            d.fixes.iter().all(|f| tag(f) == tag(&d.fixes[0]))
+        };
+        for (i, fix) in d.fixes.iter().enumerate() {
+            let preferred = d.fixes.len() == 1 || (one_entity && i == 0);
             out.push(QuickFix { diagnostic: d.clone(), fix: fix.clone(), preferred });
         }
     }

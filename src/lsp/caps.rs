@@ -37,6 +37,12 @@ pub fn session(params: &InitializeParams) -> Session {
             .and_then(|h| h.content_format.as_ref())
             .and_then(|formats| formats.first())
             .is_none_or(|first| *first == MarkupKind::Markdown),
+        snippets: text
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
+            .unwrap_or(false),
+        prepare_rename: text.and_then(|t| t.rename.as_ref()).and_then(|r| r.prepare_support).unwrap_or(false),
     }
 }
 
@@ -66,9 +72,29 @@ pub fn server_capabilities(session: &Session) -> ServerCapabilities {
         references_provider: Some(OneOf::Left(true)),
         document_highlight_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            // What `lsp::edit::action_kind` produces.
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::REFACTOR,
+                CodeActionKind::REFACTOR_REWRITE,
+            ]),
             ..Default::default()
         })),
+        // `prepareProvider` only for clients that said they send `prepareRename` (LSP 3.12).
+        rename_provider: Some(if session.prepare_rename {
+            OneOf::Right(tower_lsp_server::ls_types::RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
+            })
+        } else {
+            OneOf::Left(true)
+        }),
+        completion_provider: Some(tower_lsp_server::ls_types::CompletionOptions {
+            trigger_characters: Some(
+                crate::lsp::completion::TRIGGER_CHARACTERS.iter().map(|c| c.to_string()).collect(),
+            ),
+            ..Default::default()
+        }),
         diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
             identifier: Some("seedls".to_string()),
             // A registry edit changes the diagnostics of every article mentioning its ids.

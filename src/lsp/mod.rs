@@ -5,10 +5,13 @@
 //! - `server`: the `LanguageServer` methods, each a thin call into [`crate::ide`].
 //! - `diagnostics`: conversion, the push worker, pull reports.
 //! - `caps`: what the client offers and what we advertise.
+//! - `edit`: workspace edits, rename and code actions; `completion`.
 
 mod caps;
+mod completion;
 mod convert;
 mod diagnostics;
+mod edit;
 mod server;
 mod state;
 

@@ -7,7 +7,7 @@
 //! sees exactly the edits sent before it. Work that waits (progress, publishing, client
 //! requests) runs in spawned tasks and never holds the lock across an `.await`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -22,11 +22,10 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::corpus::{Corpus, FileId, OccurrenceKind};
-use crate::diagnostic::Fix;
 use crate::ide;
-use crate::lsp::diagnostics::{file_report, push_worker, result_id, to_lsp};
+use crate::lsp::diagnostics::{file_report, push_worker, result_id};
 use crate::lsp::state::{Document, State};
-use crate::lsp::{caps, catch, convert, read_state, write_state};
+use crate::lsp::{caps, catch, completion, convert, edit, read_state, write_state};
 
 pub struct Server {
     client: Client,
@@ -75,7 +74,7 @@ fn not_ready() -> Error {
 }
 
 /// The corpus file and byte offset of a protocol position.
-fn locate(st: &State, uri: &Uri, pos: Position) -> Option<(FileId, u32)> {
+pub(super) fn locate(st: &State, uri: &Uri, pos: Position) -> Option<(FileId, u32)> {
     let (file, doc) = st.file(uri)?;
     let offset = match doc {
         Some(doc) => convert::offset(&doc.line_index, Some(&doc.text), pos, st.session.encoding),
@@ -118,49 +117,6 @@ fn nav_response(
         let locations = found.info.iter().filter_map(|t| location(st, t.file, t.focus_range)).collect();
         Some(GotoDefinitionResponse::Array(locations))
     }
-}
-
-/// A core fix as a workspace edit. Edits into other files (a row appended to entities.tsv)
-/// target those files; with `documentChanges`, open documents are pinned to their version so a
-/// client applying it to newer text refuses instead of corrupting it.
-fn workspace_edit(st: &State, file: FileId, fix: &Fix) -> Option<WorkspaceEdit> {
-    let mut by_file: BTreeMap<PathBuf, Vec<TextEdit>> = BTreeMap::new();
-    for edit in &fix.edits {
-        let path = ide::fixes::edit_path(&st.corpus, file, edit.file.as_deref());
-        // Ranges of another file convert with that file's line index: it must be indexed.
-        let target = st.corpus.file_id(&path)?;
-        by_file
-            .entry(path)
-            .or_default()
-            .push(TextEdit { range: range_of(st, target, edit.range), new_text: edit.insert.clone() });
-    }
-    if st.session.document_changes {
-        let edits = by_file
-            .into_iter()
-            .map(|(path, edits)| {
-                Some(TextDocumentEdit {
-                    text_document: OptionalVersionedTextDocumentIdentifier {
-                        uri: st.uri(&path)?,
-                        version: st.version(&path),
-                    },
-                    edits: edits.into_iter().map(OneOf::Left).collect(),
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(WorkspaceEdit { document_changes: Some(DocumentChanges::Edits(edits)), ..Default::default() })
-    } else {
-        let changes = by_file
-            .into_iter()
-            .map(|(path, edits)| Some((st.uri(&path)?, edits)))
-            .collect::<Option<HashMap<_, _>>>()?;
-        Some(WorkspaceEdit { changes: Some(changes), ..Default::default() })
-    }
-}
-
-/// Whether a `context.only` filter admits quick fixes. Kinds are hierarchical by dots, so only
-/// `quickfix` itself and the empty (root) kind admit ours.
-fn wants_quickfix(only: &Option<Vec<CodeActionKind>>) -> bool {
-    only.as_ref().is_none_or(|kinds| kinds.iter().any(|k| k.as_str().is_empty() || *k == CodeActionKind::QUICKFIX))
 }
 
 impl LanguageServer for Server {
@@ -285,29 +241,19 @@ impl LanguageServer for Server {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        self.query("codeAction", |st| {
-            if !wants_quickfix(&params.context.only) {
-                return Ok(None);
-            }
-            let Some((file, doc)) = st.file(&params.text_document.uri) else { return Ok(None) };
-            let index = doc.map_or(&st.corpus.file(file).line_index, |d| &d.line_index);
-            let text = doc.map(|d| d.text.as_str());
-            let range = convert::text_range(index, text, params.range, st.session.encoding);
-            let actions = ide::quick_fixes(&st.corpus, file, text, range)
-                .iter()
-                .filter_map(|q| {
-                    Some(CodeActionOrCommand::CodeAction(CodeAction {
-                        title: q.fix.title.clone(),
-                        kind: Some(CodeActionKind::QUICKFIX),
-                        diagnostics: Some(vec![to_lsp(st, file, &q.diagnostic)]),
-                        edit: Some(workspace_edit(st, file, &q.fix)?),
-                        is_preferred: q.preferred.then_some(true),
-                        ..Default::default()
-                    }))
-                })
-                .collect::<Vec<_>>();
-            Ok((!actions.is_empty()).then_some(actions))
-        })
+        self.query("codeAction", |st| edit::code_actions(st, &params))
+    }
+
+    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+        self.query("prepareRename", |st| edit::prepare_rename(st, &params))
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        self.query("rename", |st| edit::rename(st, &params))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        self.query("completion", |st| completion::completion(st, &params))
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
@@ -477,14 +423,5 @@ mod tests {
         assert_eq!(err.message, "seedls: hover failed: index out of bounds");
         // The lock is usable afterwards: the next request is answered.
         assert_eq!(server.query("hover", |st| Ok(st.generation)), Ok(0));
-    }
-
-    #[test]
-    fn quickfix_filter_is_hierarchical() {
-        assert!(wants_quickfix(&None));
-        assert!(wants_quickfix(&Some(vec![CodeActionKind::QUICKFIX])));
-        assert!(wants_quickfix(&Some(vec![CodeActionKind::EMPTY])));
-        assert!(!wants_quickfix(&Some(vec![CodeActionKind::REFACTOR])));
-        assert!(!wants_quickfix(&Some(vec![CodeActionKind::new("quickfix.other")])));
     }
 }

@@ -84,6 +84,10 @@ pub struct Session {
     pub declaration_links: bool,
     pub document_changes: bool,
     pub markdown: bool,
+    /// `completionItem.snippetSupport`: completions may insert `${1:…}` placeholders.
+    pub snippets: bool,
+    /// `rename.prepareSupport`: only then may `prepareProvider` be advertised.
+    pub prepare_rename: bool,
 }
 
 impl Default for Session {
@@ -98,6 +102,8 @@ impl Default for Session {
             declaration_links: false,
             document_changes: false,
             markdown: true,
+            snippets: false,
+            prepare_rename: false,
         }
     }
 }

@@ -1,0 +1,741 @@
+//! Completion (SPEC §8), from the open document's text around the cursor plus the summaries
+//! and the reverse index:
+//!
+//! - after `]{`: `type:id` pairs whose registry names match the bracketed surface best, then
+//!   every type;
+//! - after `type:` the ids of that type, after `type.` its modes;
+//! - after a space in an event tag, the roles still open (required ones first);
+//! - after `role=` or `,` the ids the role allows (the event's own participants first), or
+//!   dates for a date role;
+//! - on an empty line 1, the header for the current month.
+//!
+//! Only the cursor's line is looked at: a tag never spans lines.
+
+use std::cmp::Reverse;
+
+use rustc_hash::FxHashMap;
+
+use crate::analysis::registry_entry;
+use crate::corpus::{Corpus, FileId, OccurrenceKind, SeedSummary, Sym};
+use crate::ide::matching::{Tier, match_surface};
+use crate::ide::rename::times;
+use crate::syntax::schema::{Allowed, Card, Class, Role, TypeDef};
+use crate::text::{TextRange, fold};
+
+/// How many `type:id` pairs a surface suggests.
+const MAX_PAIRS: usize = 20;
+/// How many ids a list holds; longer lists are cut and marked incomplete.
+const MAX_IDS: usize = 100;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CompletionKind {
+    EntityType,
+    EventType,
+    Mode,
+    /// An id, or a `type:id` pair.
+    Id,
+    Role,
+    Date,
+    Header,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub label: String,
+    pub kind: CompletionKind,
+    pub detail: Option<String>,
+    pub documentation: Option<String>,
+    /// What the item replaces: on the cursor's line, and containing the cursor.
+    pub range: TextRange,
+    pub insert: String,
+    /// `insert` has snippet placeholders (`${1:2022}`).
+    pub snippet: bool,
+    /// What the editor filters on, when not the label.
+    pub filter: Option<String>,
+    pub preselect: bool,
+}
+
+/// Items best first: the order is the ranking, which the client must keep.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Completions {
+    pub items: Vec<Completion>,
+    /// The list was cut or filtered on what is typed: ask again as typing goes on.
+    pub incomplete: bool,
+}
+
+/// Completions at `offset` of `file`, whose current text is `text`. `snippets`: the client
+/// accepts snippet syntax.
+pub fn completions(corpus: &Corpus, file: FileId, text: &str, offset: u32, snippets: bool) -> Option<Completions> {
+    let seed = corpus.file(file).seed()?;
+    let mut offset = (offset as usize).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let mut line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    if line_end > offset && text.as_bytes()[line_end - 1] == b'\r' {
+        line_end -= 1;
+    }
+    let line = &text[line_start..line_end];
+    let col = offset - line_start;
+    if line_start == 0 {
+        return header(corpus, line);
+    }
+    let tag = open_tag(line, col)?;
+    let cx = Cx { corpus, file, text, seed, line, line_start, col, tag, snippets };
+    let ws = line[tag.start..col].rfind([' ', '\t']).map_or(tag.start, |i| tag.start + i + 1);
+    let word = &line[ws..col];
+    let tok_end = col + line[col..tag.end].find([' ', '\t']).unwrap_or(tag.end - col);
+    match line[tag.start..ws].split([' ', '\t']).find(|w| !w.is_empty()) {
+        None => cx.head(ws, word, tok_end),
+        Some(head) => cx.args(head, ws, word, tok_end),
+    }
+}
+
+/// A `]{` tag the cursor is in, as offsets into its line.
+#[derive(Clone, Copy, Debug)]
+struct OpenTag {
+    /// The `]` of `]{`.
+    bracket: usize,
+    /// Just after `{`.
+    start: usize,
+    /// The closing `}`, or where the tag is cut short (a bracket, the line's end).
+    end: usize,
+    closed: bool,
+}
+
+/// The tag containing `col`, scanning as the parser does: a tag ends at its `}`, or is cut
+/// short by a bracket or brace before it.
+fn open_tag(line: &str, col: usize) -> Option<OpenTag> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < col {
+        match b[i] {
+            b'\\' if i + 1 < b.len() && matches!(b[i + 1], b'[' | b']' | b'{' | b'}') => i += 2,
+            b']' if b.get(i + 1) == Some(&b'{') => {
+                let start = i + 2;
+                let stop = (start..b.len()).find(|&j| matches!(b[j], b'}' | b'[' | b']' | b'{') && b[j - 1] != b'\\');
+                match stop {
+                    Some(j) if j < col => i = if b[j] == b'}' { j + 1 } else { start },
+                    _ if col < start => return None,
+                    _ => {
+                        let closed = stop.is_some_and(|j| b[j] == b'}');
+                        return Some(OpenTag { bracket: i, start, end: stop.unwrap_or(b.len()), closed });
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The `[` that opens the surface ending at `bracket`, skipping nested mentions and prose
+/// brackets.
+fn surface_open(line: &str, bracket: usize) -> Option<usize> {
+    let b = line.as_bytes();
+    let mut depth = 0usize;
+    let mut i = bracket;
+    while i > 0 {
+        i -= 1;
+        let escaped = i > 0 && b[i - 1] == b'\\';
+        match b[i] {
+            b']' if !escaped => depth += 1,
+            b'[' if !escaped => match depth.checked_sub(1) {
+                None => return Some(i),
+                Some(d) => depth = d,
+            },
+            _ => {}
+        }
+    }
+    None
+}
+
+struct Cx<'a> {
+    corpus: &'a Corpus,
+    file: FileId,
+    text: &'a str,
+    seed: &'a SeedSummary,
+    line: &'a str,
+    line_start: usize,
+    col: usize,
+    tag: OpenTag,
+    snippets: bool,
+}
+
+/// An id that may be offered, and what ranks it.
+struct Candidate {
+    id: Sym,
+    ty: Sym,
+    /// Smaller first: how well it matches the surface, or how close to the cursor it is used.
+    group: u32,
+    usage: usize,
+}
+
+impl<'a> Cx<'a> {
+    fn range(&self, from: usize, to: usize) -> TextRange {
+        TextRange::from_usize(self.line_start + from..self.line_start + to)
+    }
+
+    /// The bracketed surface (markup of nested mentions included) and its range in the line.
+    fn surface(&self) -> Option<(&'a str, usize)> {
+        let open = surface_open(self.line, self.tag.bracket)?;
+        Some((&self.line[open + 1..self.tag.bracket], open + 1))
+    }
+
+    fn head(&self, ws: usize, word: &str, tok_end: usize) -> Option<Completions> {
+        let rest = &self.line[self.col..tok_end];
+        let schema = self.corpus.schema();
+        if let Some(colon) = word.find(':') {
+            let ty = word[..colon].split('.').next().unwrap_or_default();
+            let ty_sym = self.corpus.sym(ty)?;
+            let prefix = &word[colon + 1..];
+            let range = self.range(ws + colon + 1, tok_end);
+            let surface = self.surface().map(|(s, _)| s);
+            let groups = self.surface_groups(surface, |t| t == ty_sym);
+            return Some(self.id_items(&|t| t == ty_sym, prefix, range, &groups, &[], false));
+        }
+        if let Some(dot) = word.find('.') {
+            let def = schema.get(&word[..dot])?;
+            let end = self.col + rest.find(':').unwrap_or(rest.len());
+            let range = self.range(ws + dot + 1, end);
+            let items = def
+                .modes
+                .iter()
+                .map(|mode| Completion {
+                    detail: Some(format!("mode of `{}`", def.name)),
+                    ..item(mode, CompletionKind::Mode, range, mode)
+                })
+                .collect();
+            return Some(Completions { items, incomplete: false });
+        }
+        // With `:id` or `.mode` after the cursor, only the type is replaced.
+        let cut = rest.find([':', '.']);
+        let range = self.range(ws, self.col + cut.unwrap_or(rest.len()));
+        let mut items = Vec::new();
+        // A surface with mentions inside is an event's: names inside it are its participants,
+        // not what it is; event types come first then.
+        let surface = self.surface().map(|(s, _)| s);
+        let event = surface.is_some_and(|s| s.contains("]{"));
+        if cut.is_none()
+            && !event
+            && let Some(surface) = surface
+        {
+            for m in match_surface(self.corpus, self.file, Some(self.text), surface).into_iter().take(MAX_PAIRS) {
+                let Some(ty) = m.ty else { continue };
+                let pair = format!("{}:{}", self.corpus.resolve(ty), self.corpus.resolve(m.id));
+                let why = match &m.matched {
+                    Some(name) => format!("{} «{name}»", tier_words(m.tier)),
+                    None => "tagged so earlier in this article".to_string(),
+                };
+                let (detail, doc) = self.describe(m.id, ty, false);
+                items.push(Completion {
+                    detail: Some(detail),
+                    documentation: Some(match doc {
+                        Some(doc) => format!("{why}\n\n{doc}"),
+                        None => why,
+                    }),
+                    preselect: items.is_empty() && m.tier == Tier::Exact,
+                    ..item(&pair, CompletionKind::Id, range, &pair)
+                });
+            }
+        }
+        let mut types: Vec<&TypeDef> = schema.types.iter().collect();
+        if event {
+            types.sort_by_key(|d| d.class == Class::Entity);
+        }
+        for def in types {
+            let kind = if def.class == Class::Entity { CompletionKind::EntityType } else { CompletionKind::EventType };
+            items.push(Completion {
+                detail: (!def.description.is_empty()).then(|| def.description.clone()),
+                ..item(&def.name, kind, range, &def.name)
+            });
+        }
+        Some(Completions { items, incomplete: false })
+    }
+
+    fn args(&self, head: &str, ws: usize, word: &str, tok_end: usize) -> Option<Completions> {
+        let ty = head.split(['.', ':']).next().unwrap_or_default();
+        let def = self.corpus.schema().get(ty).filter(|d| d.class == Class::Event)?;
+        // Roles filled by the other words of the tag; after the cursor only when the tag is
+        // closed (else what follows is prose).
+        let upto = if self.tag.closed { self.tag.end } else { ws };
+        let mut filled: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+        let mut at = self.tag.start;
+        for w in self.line[self.tag.start..upto].split([' ', '\t']) {
+            let start = at;
+            at += w.len() + 1;
+            if start == ws {
+                continue;
+            }
+            if let Some((role, values)) = w.split_once('=') {
+                filled.entry(role).or_default().extend(values.split(',').filter(|v| !v.is_empty()));
+            }
+        }
+        match word.split_once('=') {
+            None => Some(self.roles(def, &filled, ws, tok_end)),
+            Some((role, values)) => {
+                let role = def.role(role)?;
+                let value_start = ws + role.name.len() + 1 + values.rfind(',').map_or(0, |i| i + 1);
+                let value_end = self.col + self.line[self.col..tok_end].find(',').unwrap_or(tok_end - self.col);
+                // Values already given leave the list; the one being typed stays (re-asking
+                // at the end of a complete id lists it).
+                let mut taken: Vec<&str> = filled.get(role.name.as_str()).cloned().unwrap_or_default();
+                let before = values.rfind(',').map_or("", |i| &values[..i]);
+                taken.extend(before.split(',').filter(|v| !v.is_empty()));
+                let range = self.range(value_start, value_end);
+                let prefix = &self.line[value_start..self.col];
+                Some(self.role_values(role, prefix, range, &taken))
+            }
+        }
+    }
+
+    fn roles(&self, def: &TypeDef, filled: &FxHashMap<&str, Vec<&str>>, ws: usize, tok_end: usize) -> Completions {
+        let rest = &self.line[self.col..tok_end];
+        let eq = rest.find('=');
+        let range = self.range(ws, eq.map_or(tok_end, |e| self.col + e));
+        let mut open: Vec<(bool, &Role)> = def
+            .roles
+            .iter()
+            .filter_map(|role| {
+                let n = filled.get(role.name.as_str()).map_or(0, Vec::len);
+                let full = role.card.max().is_some_and(|max| n >= max);
+                (!full).then_some((n < role.card.min(), role))
+            })
+            .collect();
+        // Required roles still missing first; the schema's order otherwise.
+        open.sort_by_key(|(required, _)| !required);
+        let items = open
+            .into_iter()
+            .map(|(required, role)| {
+                let insert = if eq.is_some() { role.name.clone() } else { format!("{}=", role.name) };
+                Completion {
+                    detail: Some(role.spec()),
+                    documentation: Some(role_doc(role, required)),
+                    ..item(&role.name, CompletionKind::Role, range, &insert)
+                }
+            })
+            .collect();
+        Completions { items, incomplete: false }
+    }
+
+    fn role_values(&self, role: &Role, prefix: &str, range: TextRange, taken: &[&str]) -> Completions {
+        let mut out = Completions::default();
+        if role.allows_date() {
+            let (date, whose) = match self.seed.date {
+                Some(d) => (d, "the article's date"),
+                None => (self.corpus.today, "today"),
+            };
+            let day = date.to_string();
+            let month = date.month_of().to_string();
+            if self.snippets {
+                let snippet =
+                    format!("${{1:{:04}}}-${{2:{:02}}}-${{3:{:02}}}", date.year, date.month, date.day.unwrap_or(1));
+                out.items.push(Completion {
+                    detail: Some(format!("a date, from {whose}")),
+                    snippet: true,
+                    filter: Some(day.clone()),
+                    ..item("YYYY-MM-DD", CompletionKind::Date, range, &snippet)
+                });
+            }
+            out.items
+                .push(Completion { detail: Some(whose.to_string()), ..item(&day, CompletionKind::Date, range, &day) });
+            if date.day.is_some() {
+                let detail = Some(format!("the month of {whose}"));
+                out.items.push(Completion { detail, ..item(&month, CompletionKind::Date, range, &month) });
+            }
+        }
+        let schema = self.corpus.schema();
+        if role.allowed.iter().any(|a| !matches!(a, Allowed::Date)) {
+            let groups = self.participants();
+            let allowed = |t: Sym| role.allows_type(schema, self.corpus.resolve(t));
+            let ids = self.id_items(&allowed, prefix, range, &groups, taken, true);
+            out.items.extend(ids.items);
+            out.incomplete = ids.incomplete;
+        }
+        out
+    }
+
+    /// Ids tagged inside the event's own surface (its participants), in order, then ids
+    /// tagged on the same line (a paragraph).
+    fn participants(&self) -> FxHashMap<Sym, u32> {
+        let mut groups = FxHashMap::default();
+        let Some((_, open)) = self.surface() else { return groups };
+        let surface = self.range(open, self.tag.bracket);
+        let line = self.range(0, self.line.len());
+        let mentions = &self.seed.mentions;
+        let first = mentions.partition_point(|m| m.range.start < line.start);
+        for (i, m) in mentions[first..].iter().take_while(|m| m.range.start < line.end).enumerate() {
+            let Some(id) = m.id else { continue };
+            let group = if surface.contains_range(m.range) { i as u32 } else { 1000 };
+            let g = groups.entry(id).or_insert(group);
+            *g = (*g).min(group);
+        }
+        groups
+    }
+
+    /// Groups from how well registry names match the surface.
+    fn surface_groups(&self, surface: Option<&str>, keep: impl Fn(Sym) -> bool) -> FxHashMap<Sym, u32> {
+        let Some(surface) = surface else { return FxHashMap::default() };
+        match_surface(self.corpus, self.file, Some(self.text), surface)
+            .into_iter()
+            .filter(|m| m.ty.is_some_and(&keep))
+            .map(|m| (m.id, m.tier as u32))
+            .collect()
+    }
+
+    /// Every id whose type passes `allowed`, registered or ad hoc, ranked: by `groups`, then
+    /// used in this article, then by use count. `prefix` (what is typed) filters.
+    fn id_items(
+        &self,
+        allowed: &dyn Fn(Sym) -> bool,
+        prefix: &str,
+        range: TextRange,
+        groups: &FxHashMap<Sym, u32>,
+        taken: &[&str],
+        with_type: bool,
+    ) -> Completions {
+        let corpus = self.corpus;
+        let entities = corpus.entities();
+        let needle = prefix.to_ascii_lowercase();
+        let folded_prefix = fold(prefix);
+        let mut filtered = false;
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for (id, occs) in corpus.ids() {
+            let rows = entities.by_id.get(&id);
+            let ty = match rows.and_then(|r| r.first()) {
+                // The registry row's type, from its occurrence (interned already): a binary
+                // search to the registry's run, not a scan of an id's thousands of uses.
+                Some(&(reg, _)) => {
+                    let from = occs.partition_point(|o| o.file < reg);
+                    occs[from..].iter().take_while(|o| o.file == reg).find(|o| o.kind == OccurrenceKind::RegistryRow)
+                }
+                None => occs.iter().find(|o| o.kind == OccurrenceKind::Mention),
+            }
+            .and_then(|o| o.ty);
+            let Some(ty) = ty.filter(|&t| allowed(t)) else { continue };
+            let name = corpus.resolve(id);
+            // The id being typed is indexed too (the tag may be closed): it is not a choice.
+            let here = occs.iter().all(|o| o.file == self.file && o.range.start == range.start);
+            if here || taken.contains(&name) {
+                continue;
+            }
+            if !prefix.is_empty() && !subsequence(&needle, &name.to_ascii_lowercase()) {
+                let by_name =
+                    registry_entry(corpus, id).is_some_and(|(_, e)| fold(&e.name.text).contains(&folded_prefix));
+                if !by_name {
+                    filtered = true;
+                    continue;
+                }
+            }
+            let in_file = occs.binary_search_by(|o| o.file.cmp(&self.file)).is_ok();
+            let group = groups.get(&id).copied().unwrap_or(if in_file { 10_000 } else { u32::MAX });
+            let usage = occs.len() - rows.map_or(0, Vec::len);
+            candidates.push(Candidate { id, ty, group, usage });
+        }
+        let order = |a: &Candidate, b: &Candidate| {
+            (a.group, Reverse(a.usage), corpus.resolve(a.id)).cmp(&(b.group, Reverse(b.usage), corpus.resolve(b.id)))
+        };
+        let incomplete = filtered || candidates.len() > MAX_IDS;
+        // Only the first ones are shown: select them in linear time, then sort those.
+        if candidates.len() > MAX_IDS {
+            candidates.select_nth_unstable_by(MAX_IDS, order);
+            candidates.truncate(MAX_IDS);
+        }
+        candidates.sort_by(order);
+        let items = candidates
+            .iter()
+            .take(MAX_IDS)
+            .map(|c| {
+                let id = corpus.resolve(c.id);
+                let (detail, doc) = self.describe(c.id, c.ty, with_type);
+                Completion { detail: Some(detail), documentation: doc, ..item(id, CompletionKind::Id, range, id) }
+            })
+            .collect();
+        Completions { items, incomplete }
+    }
+
+    /// A one-line detail for an id (its registry name, or its use) and its description.
+    fn describe(&self, id: Sym, ty: Sym, with_type: bool) -> (String, Option<String>) {
+        match registry_entry(self.corpus, id) {
+            Some((_, entry)) => {
+                let detail = match with_type {
+                    true => format!("{} · {}", entry.name.text, self.corpus.resolve(ty)),
+                    false => entry.name.text.clone(),
+                };
+                (detail, entry.description.as_ref().map(|d| d.text.clone()))
+            }
+            None => {
+                let n = self.corpus.occurrences(id).len();
+                (format!("{} · not in the registry, used {}", self.corpus.resolve(ty), times(n)), None)
+            }
+        }
+    }
+}
+
+fn item(label: &str, kind: CompletionKind, range: TextRange, insert: &str) -> Completion {
+    Completion {
+        label: label.to_string(),
+        kind,
+        detail: None,
+        documentation: None,
+        range,
+        insert: insert.to_string(),
+        snippet: false,
+        filter: None,
+        preselect: false,
+    }
+}
+
+fn tier_words(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Exact => "matches",
+        Tier::Accents => "matches, but for accents,",
+        Tier::Prefix => "starts",
+        Tier::Substring => "shares words with",
+        Tier::Fuzzy => "is close to",
+    }
+}
+
+fn role_doc(role: &Role, required: bool) -> String {
+    let takes: Vec<&str> = role
+        .allowed
+        .iter()
+        .map(|a| match a {
+            Allowed::Type(t) => t.as_str(),
+            Allowed::Date => "a date",
+            Allowed::AnyEntity => "any entity",
+        })
+        .collect();
+    let how_many = match role.card {
+        Card::One => "exactly one value",
+        Card::Optional => "at most one value",
+        Card::Many => "any number of values",
+        Card::OneOrMore => "one or more values",
+    };
+    let required = if required { "Required. " } else { "" };
+    format!("{required}Takes {}; {how_many}.", takes.join(", "))
+}
+
+/// `needle`'s characters appear in `hay` in order (what editors call fuzzy matching).
+fn subsequence(needle: &str, hay: &str) -> bool {
+    let mut hay = hay.chars();
+    needle.chars().all(|c| hay.any(|h| h == c))
+}
+
+/// On line 1 while it is empty or a start of ` date`: the header for the current month
+/// (preselected) or for today.
+fn header(corpus: &Corpus, line: &str) -> Option<Completions> {
+    if !(line.is_empty() || " date".starts_with(line) || "date".starts_with(line)) {
+        return None;
+    }
+    let range = TextRange::from_usize(0..line.len());
+    let today = corpus.today;
+    let items = [(today.month_of(), "this month", true), (today, "today", false)]
+        .into_iter()
+        .filter(|(d, ..)| d.day.is_none() || today.day.is_some())
+        .map(|(date, when, preselect)| {
+            let insert = format!(" date {date} ");
+            Completion {
+                detail: Some(format!("Header dated {when}; the source URL goes after it")),
+                filter: Some(insert.clone()),
+                preselect,
+                ..item(&format!("date {date}"), CompletionKind::Header, range, &insert)
+            }
+        })
+        .collect();
+    Some(Completions { items, incomplete: false })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::fixture::Fixture;
+
+    const REGISTRY: &str = r#"
+//- entities.tsv
+id\ttype\tname\taliases\tdescription
+kz.tokayev\tperson\tKassym-Jomart Tokaïev\tTokaïev|président kazakh\tPresident of Kazakhstan
+kz.nazarbayev\tperson\tNoursoultan Nazarbaïev\tElbassy\t
+kz.almaty\tplace\tAlmaty\tAlma-Ata\t
+kz.gov\tgov\tGouvernement du Kazakhstan\t\t
+"#;
+
+    /// One line per item, best first: kind, label, detail, and `replaced → inserted`.
+    fn check(article: &str) -> String {
+        let fixture = format!(
+            "{REGISTRY}//- b.txt\n date 2022-01-04\n\n[Tokaïev]{{person:kz.tokayev}} [x]{{person:adhoc.lieutenant}}\n//- a.txt\n{article}"
+        );
+        let f = Fixture::parse(&fixture);
+        let (file, offset) = f.cursor();
+        let text = f.text_of(file);
+        let Some(c) = completions(&f.corpus, file, text, offset, true) else { return "none\n".into() };
+        let mut out = String::new();
+        if c.incomplete {
+            out.push_str("(incomplete)\n");
+        }
+        for i in &c.items {
+            assert!(i.range.touches(offset), "{i:?} does not contain the cursor");
+            out.push_str(&format!(
+                "{:?} {}{} · {} · {:?} → {:?}\n",
+                i.kind,
+                if i.preselect { "*" } else { "" },
+                i.label,
+                i.detail.as_deref().unwrap_or("-"),
+                &text[i.range],
+                i.insert
+            ));
+        }
+        out
+    }
+
+    fn body(line: &str) -> String {
+        format!(" date 2022-01-05 https://example.org/a\n\nTitre\n\n{line}\n")
+    }
+
+    #[test]
+    fn after_the_brace_pairs_matching_the_surface_then_types() {
+        let out = check(&body("Le [TOKAIEV]{$0} a parlé."));
+        expect_test::expect![[r#"
+            Id person:kz.tokayev · Kassym-Jomart Tokaïev · "" → "person:kz.tokayev"
+            EntityType person · A named individual · "" → "person"
+            EntityType group · An unnamed collective actor: protesters, police forces, citizens · "" → "group"
+            EntityType org · A named organisation: party, company, NGO, media outlet · "" → "org"
+            EntityType gov · A government, ministry, state institution or armed force · "" → "gov"
+            EntityType place · A named location: country, region, city, site · "" → "place"
+            EventType agree · Agree to, or sign, an agreement, settlement or joint statement · "" → "agree"
+            EventType consult · Meet, visit, call or hold talks with another actor · "" → "consult"
+            EventType support · Praise, endorse or express support for another actor or policy · "" → "support"
+            EventType concede · Make a concession: ease restrictions, change policy, apologise · "" → "concede"
+            EventType cooperate · Cooperate: form an alliance, share intelligence, work together · "" → "cooperate"
+            EventType aid · Provide material, economic, military or humanitarian aid · "" → "aid"
+            EventType retreat · Back down: withdraw, release, disarm, agree a ceasefire, resign · "" → "retreat"
+            EventType request · Ask for aid, a change of policy, a concession or a meeting · "" → "request"
+            EventType accuse · Criticise, denounce, investigate or allege wrongdoing · "" → "accuse"
+            EventType reject · Refuse a request, proposal or demand · "" → "reject"
+            EventType threaten · Threaten to restrict, arrest, cut relations, expel or use violence · "" → "threaten"
+            EventType protest · Demonstrate, riot, strike, boycott or obstruct in protest · "" → "protest"
+            EventType sanction · Impose sanctions, convict, expel or cut ties with another actor · "" → "sanction"
+            EventType mobilize · Mobilise or deploy troops, weapons, police or militias · "" → "mobilize"
+            EventType coerce · Use state power to control: seize, restrict, censor, impose curfew or martial law, arrest · "" → "coerce"
+            EventType assault · Use violence against people or property · "" → "assault"
+        "#]]
+        .assert_eq(&out);
+        // The brace the editor closed by itself, and text typed already.
+        let out = check(&body("[Alma-Ata]{pl$0}"));
+        expect_test::expect![[r#"
+            Id *place:kz.almaty · Almaty · "pl" → "place:kz.almaty"
+            EntityType person · A named individual · "pl" → "person"
+            EntityType group · An unnamed collective actor: protesters, police forces, citizens · "pl" → "group""#]]
+        .assert_eq(&out.lines().take(3).collect::<Vec<_>>().join("\n"));
+        // An event's surface: its participants' names are no match; event types first.
+        let out = check(&body("[[Tokaïev]{person:kz.tokayev} a limogé le gouvernement]{$0}"));
+        assert!(out.starts_with("EventType agree"), "{out}");
+        assert!(!out.contains("kz.tokayev"), "{out}");
+        // With an id after the cursor, only the type is replaced.
+        let out = check(&body("[Alma-Ata]{pl$0:kz.almaty}"));
+        assert!(out.lines().all(|l| l.ends_with(r#""pl" → "place""#) || !l.contains("place")), "{out}");
+        assert!(!out.contains("kz."), "{out}");
+    }
+
+    #[test]
+    fn after_the_colon_ids_of_the_type_ranked_by_the_surface() {
+        expect_test::expect![[r#"
+            Id kz.tokayev · Kassym-Jomart Tokaïev · "" → "kz.tokayev"
+            Id adhoc.lieutenant · person · not in the registry, used once · "" → "adhoc.lieutenant"
+            Id kz.nazarbayev · Noursoultan Nazarbaïev · "" → "kz.nazarbayev"
+        "#]]
+        .assert_eq(&check(&body("Le [président]{person:$0}")));
+        expect_test::expect![[r#"
+            (incomplete)
+            Id kz.nazarbayev · Noursoultan Nazarbaïev · "naz" → "kz.nazarbayev"
+        "#]]
+        .assert_eq(&check(&body("Le [président]{person:naz$0} [Almaty]{place:kz.almaty}")));
+        expect_test::expect![[r#"
+            Mode seize · mode of `coerce` · "" → "seize"
+            Mode restrict · mode of `coerce` · "" → "restrict"
+            Mode censor · mode of `coerce` · "" → "censor"
+            Mode curfew · mode of `coerce` · "" → "curfew"
+            Mode martial-law · mode of `coerce` · "" → "martial-law"
+            Mode arrest · mode of `coerce` · "" → "arrest"
+            Mode deport · mode of `coerce` · "" → "deport"
+            Mode withhold · mode of `coerce` · "" → "withhold"
+            Mode misinformation · mode of `coerce` · "" → "misinformation"
+            Mode cyber · mode of `coerce` · "" → "cyber"
+        "#]]
+        .assert_eq(&check(&body("[Almaty]{coerce.$0}")));
+    }
+
+    #[test]
+    fn roles_still_open_and_the_values_they_allow() {
+        // `when` takes one value and has it; `recipient` is required for `aid`.
+        expect_test::expect![[r#"
+            Role recipient · recipient:person|group|org|gov+ · "" → "recipient="
+            Role actor · actor:person|group|org|gov* · "" → "actor="
+            Role where · where:place* · "" → "where="
+        "#]]
+        .assert_eq(&check(&body("[L’aide]{aid when=2022-01 $0}")));
+        // The event's participants first, then this paragraph, this article, the corpus.
+        expect_test::expect![[r#"
+            Id kz.tokayev · Kassym-Jomart Tokaïev · person · "" → "kz.tokayev"
+            Id adhoc.lieutenant · person · not in the registry, used once · "" → "adhoc.lieutenant"
+            Id kz.nazarbayev · Noursoultan Nazarbaïev · person · "" → "kz.nazarbayev"
+        "#]]
+        .assert_eq(&check(&body(
+            "[Almaty]{place:kz.almaty} : [[Tokaïev]{person:kz.tokayev} a limogé [le gouvernement]{gov:kz.gov}]{concede actor=kz.gov,$0 where=kz.almaty}",
+        )));
+        expect_test::expect![[r#"
+            Id kz.almaty · Almaty · place · "k" → "kz.almaty"
+        "#]]
+        .assert_eq(&check(&body("[Les troupes]{mobilize where=k$0}")));
+        expect_test::expect![[r#"
+            Date YYYY-MM-DD · a date, from the article's date · "" → "${1:2022}-${2:01}-${3:05}"
+            Date 2022-01-05 · the article's date · "" → "2022-01-05"
+            Date 2022-01 · the month of the article's date · "" → "2022-01"
+        "#]]
+        .assert_eq(&check(&body("[Les troupes]{mobilize when=$0}")));
+    }
+
+    #[test]
+    fn header_on_an_empty_first_line_and_nothing_outside_tags() {
+        expect_test::expect![[r#"
+            Header *date 2024-06 · Header dated this month; the source URL goes after it · "" → " date 2024-06 "
+            Header date 2024-06-15 · Header dated today; the source URL goes after it · "" → " date 2024-06-15 "
+        "#]]
+        .assert_eq(&check("$0\n\nTitre\n"));
+        expect_test::expect![[r#"
+            Header *date 2024-06 · Header dated this month; the source URL goes after it · " d" → " date 2024-06 "
+            Header date 2024-06-15 · Header dated today; the source URL goes after it · " d" → " date 2024-06-15 "
+        "#]]
+        .assert_eq(&check(" d$0\n\nTitre\n"));
+        assert_eq!(check(" date 2022-01$0\n"), "none\n");
+        assert_eq!(check(&body("Le pré$0sident: [x]{person}")), "none\n");
+        assert_eq!(check(&body("[x]{person} $0")), "none\n");
+        assert_eq!(check(&body("[x]{person:kz.tokayev $0}")), "none\n");
+        assert_eq!(check(&body("[x]$0{person}")), "none\n");
+        assert_eq!(check(&body("[x\\]{$0}")), "none\n");
+        // CRLF: the `\r` is not part of the line.
+        assert!(check("$0\r\n\r\nTitre\r\n").contains(r#""" → " date 2024-06 ""#));
+        let crlf = check(" date 2022-01-05\r\n\r\n[Almaty]{place:$0}\r\n");
+        assert!(crlf.starts_with(r#"Id kz.almaty · Almaty · "" → "kz.almaty""#), "{crlf}");
+    }
+
+    #[test]
+    fn any_offset_of_odd_markup_gives_items_whose_range_holds_the_cursor() {
+        let text = body(
+            "😀 [a [b]{person:kz.x c=}]{concede actor=kz.tokayev,,when=20 } \\[x]{ [y]{ :} ]{ [z]{place.:}\t[w]{aid  r=}",
+        );
+        let fixture = format!("{REGISTRY}//- a.txt\n{text}");
+        let f = Fixture::parse(&fixture);
+        let file = f.file("a.txt");
+        let text = f.text_of(file);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            for snippets in [false, true] {
+                let Some(c) = completions(&f.corpus, file, text, offset as u32, snippets) else { continue };
+                for i in &c.items {
+                    assert!(i.range.touches(offset as u32) && !text[i.range].contains('\n'), "{offset}: {i:?}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Edits in the protocol: core changes as workspace edits, and the rename and code action
+//! answers built on them. Each function runs under the state lock, synchronously.
+
+use std::collections::HashMap;
+
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse, DocumentChanges, OneOf,
+    OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, RenameParams, TextDocumentEdit,
+    TextDocumentPositionParams, TextEdit, WorkspaceEdit,
+};
+
+use crate::ide::{self, ActionKind, RenameError, SourceChange};
+use crate::lsp::convert;
+use crate::lsp::diagnostics::to_lsp;
+use crate::lsp::server::locate;
+use crate::lsp::state::State;
+
+/// LSP's `RequestFailed`: the request was valid but cannot be done; the message says why.
+const REQUEST_FAILED: i64 = -32803;
+
+/// A core change as a workspace edit. Files are ordered by path; each range is converted with
+/// its file's line index (the open document's, which the corpus keeps current). With
+/// `documentChanges`, open documents are pinned to their version, so a client applying the
+/// edit to newer text refuses instead of corrupting it; closed files get a null version.
+pub fn workspace_edit(st: &State, change: &SourceChange) -> Option<WorkspaceEdit> {
+    let enc = st.session.encoding;
+    let mut files: Vec<_> = change.files.iter().map(|f| (&st.corpus.file(f.file).path, f)).collect();
+    files.sort_by(|a, b| a.0.cmp(b.0));
+    let converted = files.into_iter().map(|(path, f)| {
+        let index = &st.corpus.file(f.file).line_index;
+        let edits: Vec<TextEdit> = f
+            .edits
+            .iter()
+            .map(|e| TextEdit { range: convert::range(index, e.range, enc), new_text: e.insert.clone() })
+            .collect();
+        Some((path, st.uri(path)?, edits))
+    });
+    if st.session.document_changes {
+        let edits = converted
+            .map(|c| {
+                let (path, uri, edits) = c?;
+                Some(TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier { uri, version: st.version(path) },
+                    edits: edits.into_iter().map(OneOf::Left).collect(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(WorkspaceEdit { document_changes: Some(DocumentChanges::Edits(edits)), ..Default::default() })
+    } else {
+        let changes = converted.map(|c| c.map(|(_, uri, edits)| (uri, edits))).collect::<Option<HashMap<_, _>>>()?;
+        Some(WorkspaceEdit { changes: Some(changes), ..Default::default() })
+    }
+}
+
+fn rename_error(err: RenameError) -> Error {
+    let code = match err {
+        // LSP: "If the given name is not valid the request must return a ResponseError".
+        RenameError::Invalid(_) => ErrorCode::InvalidParams,
+        RenameError::NotAnId(_) | RenameError::Taken(_) => ErrorCode::ServerError(REQUEST_FAILED),
+    };
+    Error { code, message: err.message().to_string().into(), data: None }
+}
+
+/// A rename before the workspace is indexed would miss every closed file.
+fn not_indexed() -> Error {
+    Error {
+        code: ErrorCode::ServerError(REQUEST_FAILED),
+        message: "seedls is still indexing the workspace: try the rename again in a moment".into(),
+        data: None,
+    }
+}
+
+/// The id under the cursor with its range and current text as the placeholder; null on plain
+/// text, an error saying why on a near miss (a type, a mention without an id).
+pub fn prepare_rename(st: &State, params: &TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+    let Some((file, offset)) = locate(st, &params.text_document.uri, params.position) else { return Ok(None) };
+    let Some(target) = ide::prepare_rename(&st.corpus, file, offset).map_err(rename_error)? else {
+        return Ok(None);
+    };
+    let index = &st.corpus.file(file).line_index;
+    Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+        range: convert::range(index, target.range, st.session.encoding),
+        placeholder: st.corpus.resolve(target.id).to_string(),
+    }))
+}
+
+pub fn rename(st: &State, params: &RenameParams) -> Result<Option<WorkspaceEdit>> {
+    let p = &params.text_document_position;
+    let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+    if !st.loaded {
+        return Err(not_indexed());
+    }
+    let change = ide::rename(&st.corpus, file, offset, &params.new_name).map_err(rename_error)?;
+    Ok(workspace_edit(st, &change))
+}
+
+pub fn action_kind(kind: ActionKind) -> CodeActionKind {
+    match kind {
+        ActionKind::QuickFix => CodeActionKind::QUICKFIX,
+        ActionKind::Refactor => CodeActionKind::REFACTOR,
+        ActionKind::RefactorRewrite => CodeActionKind::REFACTOR_REWRITE,
+    }
+}
+
+/// Whether a `context.only` filter admits `kind`. Kinds are hierarchical by dots: `refactor`
+/// admits `refactor.rewrite`, the empty kind admits everything, `quickfix.other` not `quickfix`.
+pub fn admits(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
+    only.is_none_or(|kinds| {
+        kinds.iter().any(|k| {
+            let (k, kind) = (k.as_str(), kind.as_str());
+            k.is_empty() || kind == k || kind.strip_prefix(k).is_some_and(|rest| rest.starts_with('.'))
+        })
+    })
+}
+
+pub fn code_actions(st: &State, params: &CodeActionParams) -> Result<Option<CodeActionResponse>> {
+    let Some((file, doc)) = st.file(&params.text_document.uri) else { return Ok(None) };
+    let index = doc.map_or(&st.corpus.file(file).line_index, |d| &d.line_index);
+    let text = doc.map(|d| d.text.as_str());
+    let range = convert::text_range(index, text, params.range, st.session.encoding);
+    let only = params.context.only.as_deref();
+    let wanted = |kind: ActionKind| admits(only, &action_kind(kind));
+    let actions: Vec<CodeActionOrCommand> = ide::code_actions(&st.corpus, file, text, range, &wanted)
+        .into_iter()
+        .filter_map(|a| {
+            Some(CodeActionOrCommand::CodeAction(CodeAction {
+                edit: Some(workspace_edit(st, &a.change)?),
+                kind: Some(action_kind(a.kind)),
+                diagnostics: a.diagnostic.map(|d| vec![to_lsp(st, file, &d)]),
+                is_preferred: a.preferred.then_some(true),
+                title: a.title,
+                ..Default::default()
+            }))
+        })
+        .collect();
+    Ok((!actions.is_empty()).then_some(actions))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_filters_are_hierarchical() {
+        let k = CodeActionKind::new;
+        let quickfix = CodeActionKind::QUICKFIX;
+        let rewrite = CodeActionKind::REFACTOR_REWRITE;
+        assert!(admits(None, &quickfix));
+        assert!(admits(Some(&[k("quickfix")]), &quickfix));
+        assert!(admits(Some(&[CodeActionKind::EMPTY]), &rewrite));
+        assert!(admits(Some(&[k("refactor")]), &rewrite));
+        assert!(admits(Some(&[k("refactor")]), &CodeActionKind::REFACTOR));
+        assert!(!admits(Some(&[k("refactor")]), &quickfix));
+        assert!(!admits(Some(&[k("quickfix.other")]), &quickfix));
+        assert!(!admits(Some(&[k("refactor.rewrite")]), &CodeActionKind::REFACTOR));
+        assert!(!admits(Some(&[k("refactor.re")]), &rewrite));
+        assert!(!admits(Some(&[]), &quickfix));
+    }
+}
