@@ -5,12 +5,16 @@
 //! - `server`: the `LanguageServer` methods, each a thin call into [`crate::ide`].
 //! - `diagnostics`: conversion, the push worker, pull reports.
 //! - `caps`: what the client offers and what we advertise.
+//! - `workspace`: index builds, files changed on disk, folders, dynamic registrations.
+//! - `settings`: user settings from the client, pushed or pulled.
 
 mod caps;
 mod convert;
 mod diagnostics;
 mod server;
+mod settings;
 mod state;
+mod workspace;
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
