@@ -56,6 +56,7 @@ fn roots(params: &InitializeParams) -> Vec<PathBuf> {
 pub fn server_capabilities(session: &Session) -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(convert::encoding_kind(session.encoding)),
+        workspace: Some(workspace::server_caps()),
         text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
             open_close: Some(true),
             change: Some(TextDocumentSyncKind::INCREMENTAL),
@@ -77,7 +78,6 @@ pub fn server_capabilities(session: &Session) -> ServerCapabilities {
             workspace_diagnostics: true,
             ..Default::default()
         })),
-        workspace: Some(workspace::server_caps()),
         ..Default::default()
     }
 }

@@ -315,7 +315,6 @@ impl LanguageServer for Server {
             let range = convert::text_range(index, text, params.range, st.session.encoding);
             let actions = ide::quick_fixes(&st.corpus, file, text, range)
                 .iter()
-                .filter(|q| settings::shows(&st.settings, q.diagnostic.code))
                 .filter_map(|q| {
                     Some(CodeActionOrCommand::CodeAction(CodeAction {
                         title: q.fix.title.clone(),

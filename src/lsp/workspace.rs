@@ -518,6 +518,70 @@ mod tests {
         assert_eq!(refresh_requests(&session, &advertised, settings_only), ["workspace/inlayHint/refresh"]);
     }
 
+    fn state_on(root: &Path) -> State {
+        let today = crate::syntax::header::Date { year: 2024, month: 6, day: Some(15) };
+        let mut st = State::new(today);
+        st.session.roots = vec![root.to_path_buf()];
+        st.corpus = Corpus::new(st.session.roots.clone(), today);
+        st
+    }
+
+    fn created(path: &Path) -> FileEvent {
+        FileEvent::new(convert::path_to_uri(path).unwrap(), FileChangeType::CREATED)
+    }
+
+    fn paths(st: &State) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = st.corpus.files().map(|(_, f)| f.path.clone()).collect();
+        paths.sort();
+        paths
+    }
+
+    #[test]
+    fn files_changed_while_a_build_runs_are_read_again_on_top_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.txt"), " date 2022-01\n").unwrap();
+        let mut st = state_on(root);
+        st.tracking.builds = 1;
+        // The build reads the folder before `b.txt` exists...
+        let snapshot = Corpus::load(st.session.roots.clone(), st.corpus.today, None).0;
+        std::fs::write(root.join("b.txt"), " date 2022-02\n").unwrap();
+        // ...and the event arrives before it is installed: noted, not applied to the empty corpus.
+        let outcome = watched_files(&mut st, vec![created(&root.join("b.txt"))]);
+        assert_eq!(outcome, Outcome::default());
+        assert!(paths(&st).is_empty());
+        assert!(install(&mut st, 1, snapshot));
+        assert_eq!(paths(&st), [root.join("a.txt"), root.join("b.txt")]);
+        assert!(!st.tracking.building() && st.tracking.changed_during_build.is_empty());
+    }
+
+    #[test]
+    fn an_older_build_is_dropped_and_removed_folders_stay_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+        for d in [&one, &two] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::write(d.join("a.txt"), " date 2022-01\n").unwrap();
+        }
+        let mut st = state_on(&one);
+        st.session.roots.push(two.clone());
+        let both = Corpus::load(st.session.roots.clone(), st.corpus.today, None).0;
+        let older = Corpus::load(st.session.roots.clone(), st.corpus.today, None).0;
+        st.tracking.builds = 2;
+        assert!(!install(&mut st, 1, older));
+        assert!(!st.loaded);
+        // Folder `two` removed while build 2 ran: its files do not come back with it.
+        let folder = |p: &Path| tower_lsp_server::ls_types::WorkspaceFolder {
+            uri: convert::path_to_uri(p).unwrap(),
+            name: String::new(),
+        };
+        let event = WorkspaceFoldersChangeEvent { added: vec![], removed: vec![folder(&two)] };
+        assert_eq!(change_folders(&mut st, event), Outcome::default());
+        assert!(install(&mut st, 2, both));
+        assert_eq!(paths(&st), [one.join("a.txt")]);
+        assert_eq!(st.corpus.roots, [one]);
+    }
+
     #[test]
     fn registrations_follow_dynamic_registration_support() {
         let mut session = Session::default();
