@@ -25,7 +25,7 @@ use crate::diagnostic::Fix;
 use crate::ide;
 use crate::lsp::diagnostics::{file_report, push_worker, result_id, to_lsp};
 use crate::lsp::state::{Document, State};
-use crate::lsp::{caps, catch, convert, read_state, settings, workspace, write_state};
+use crate::lsp::{caps, catch, convert, read_state, write_state};
 
 pub struct Server {
     client: Client,
@@ -166,7 +166,7 @@ impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let session = caps::session(&params);
         let capabilities = caps::server_capabilities(&session);
-        let (settings, warnings) = settings::initial(params.initialization_options.as_ref());
+        let (settings, warnings) = super::settings::initial(params.initialization_options.as_ref());
         self.update("initialize", |st| {
             st.corpus = Corpus::new(session.roots.clone(), st.corpus.today);
             st.session = session;
@@ -184,7 +184,7 @@ impl LanguageServer for Server {
         // Neither is awaited here, so messages that follow `initialized` are handled while the
         // workspace is indexed and while the client considers our registrations.
         tokio::spawn(push_worker(self.client.clone(), self.state.clone(), self.wake.clone()));
-        workspace::start(&self.client, &self.state, &self.wake);
+        super::workspace::start(&self.client, &self.state, &self.wake);
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -224,21 +224,23 @@ impl LanguageServer for Server {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let mut outcome = workspace::Outcome::default();
-        self.update("didChangeWatchedFiles", |st| outcome = workspace::watched_files(st, params.changes));
-        workspace::follow_up(&self.client, &self.state, &self.wake, outcome);
+        let mut outcome = super::workspace::Outcome::default();
+        self.update("didChangeWatchedFiles", |st| outcome = super::workspace::watched_files(st, params.changes));
+        super::workspace::follow_up(&self.client, &self.state, &self.wake, outcome);
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
-        let mut outcome = workspace::Outcome::default();
-        self.update("didChangeWorkspaceFolders", |st| outcome = workspace::change_folders(st, params.event));
-        workspace::follow_up(&self.client, &self.state, &self.wake, outcome);
+        let mut outcome = super::workspace::Outcome::default();
+        self.update("didChangeWorkspaceFolders", |st| outcome = super::workspace::change_folders(st, params.event));
+        super::workspace::follow_up(&self.client, &self.state, &self.wake, outcome);
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        let mut change = settings::Change::Nothing;
-        self.update("didChangeConfiguration", |st| change = settings::changed_configuration(st, &params.settings));
-        settings::follow_up(&self.client, &self.state, &self.wake, change);
+        let mut change = super::settings::Change::Nothing;
+        self.update("didChangeConfiguration", |st| {
+            change = super::settings::changed_configuration(st, &params.settings)
+        });
+        super::settings::follow_up(&self.client, &self.state, &self.wake, change);
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
