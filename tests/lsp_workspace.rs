@@ -319,7 +319,8 @@ fn two_folders_share_ids_and_folders_come_and_go() {
 // ---------------------------------------------------------------------------------------------
 // Settings.
 
-fn tag_action_titles(client: &mut Client) -> Vec<String> {
+/// Whether tagging the untagged «Almaty» as its registry entry is offered there.
+fn offers_tagging(client: &mut Client) -> bool {
     let (s, e) = find(A, "Almaty");
     let actions = client.request(
         "textDocument/codeAction",
@@ -329,7 +330,7 @@ fn tag_action_titles(client: &mut Client) -> Vec<String> {
             "context": {"diagnostics": []},
         }),
     );
-    actions.as_array().map_or(vec![], |a| a.iter().map(|a| a["title"].as_str().unwrap().to_string()).collect())
+    actions.as_array().is_some_and(|a| a.iter().any(|a| a["title"] == "Tag as place:kz.almaty"))
 }
 
 #[test]
@@ -342,12 +343,12 @@ fn untagged_alias_hints_follow_initialization_options_and_configuration_changes(
     assert_eq!(pushed_until(&mut client, "a.txt", |_| true), [""; 0]);
     // The setting hides the hints, not the action: tagging stays at hand, and the analysis
     // behind it had the document's text.
-    assert_eq!(tag_action_titles(&mut client), ["Tag as place:kz.almaty"]);
+    assert!(offers_tagging(&mut client));
 
     // The flat form turns them on; the open document is republished.
     client.notify("workspace/didChangeConfiguration", json!({"settings": {"untaggedAliasHints": true}}));
     assert_eq!(pushed_until(&mut client, "a.txt", |c| !c.is_empty()), ["A011"]);
-    assert_eq!(tag_action_titles(&mut client), ["Tag as place:kz.almaty"]);
+    assert!(offers_tagging(&mut client));
 
     // The nested form; a missing key is its default (on).
     client.notify("workspace/didChangeConfiguration", json!({"settings": {"seedls": {"untaggedAliasHints": false}}}));
@@ -357,7 +358,7 @@ fn untagged_alias_hints_follow_initialization_options_and_configuration_changes(
 
     // Null settings from a client that cannot be asked: nothing changes, nothing is asked.
     client.notify("workspace/didChangeConfiguration", json!({"settings": null}));
-    assert_eq!(tag_action_titles(&mut client), ["Tag as place:kz.almaty"]);
+    assert!(offers_tagging(&mut client));
     assert!(requests_of(&client, "workspace/configuration").is_empty());
     client.shutdown();
 }
