@@ -7,7 +7,7 @@
 //! summarised and dropped, in parallel. Open documents are summarised the same way on every
 //! change ([`Corpus::set_text`]), which updates the index for that one file.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use ignore::WalkState;
@@ -669,8 +669,7 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>)
                 continue;
             }
         };
-        let mut builder = ignore::WalkBuilder::new(root);
-        builder.require_git(false).follow_links(false);
+        let mut builder = walk_builder(root);
         if let Some(filter) = &filter {
             let (filter, root) = (filter.clone(), root.clone());
             // Prune excluded directories instead of walking them.
@@ -718,6 +717,72 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>)
     }
     let found = found.into_iter().map(|(path, kind, _)| (path, kind)).collect();
     (found, errors.into_inner().unwrap())
+}
+
+/// The walker of `discover`: `.gitignore` and `.ignore` honoured with or without a git
+/// repository, hidden files skipped, symbolic links never followed.
+fn walk_builder(root: &Path) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder.require_git(false).follow_links(false);
+    builder
+}
+
+/// Which of `paths` [`discover`] would list under `roots`, by the same rules, visiting only the
+/// folders on the way to them: a file that changed on disk is judged without walking the whole
+/// corpus. Paths not under any root are never looked at.
+pub fn admitted(roots: &[PathBuf], paths: &[PathBuf]) -> Vec<(PathBuf, FileKind)> {
+    let mut out = Vec::new();
+    for root in roots {
+        let wanted: rustc_hash::FxHashSet<PathBuf> = paths
+            .iter()
+            .filter(|p| p.starts_with(root) && FileKind::of(p).is_some())
+            // `a/../b` is under `a` by components only: never follow it out of the root.
+            .filter(|p| !p.components().any(|c| matches!(c, Component::ParentDir | Component::CurDir)))
+            .cloned()
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        if root.is_file() {
+            out.extend(wanted.contains(root).then(|| FileKind::of(root).map(|k| (root.clone(), k))).flatten());
+            continue;
+        }
+        if !root.is_dir() {
+            continue;
+        }
+        // An unreadable or invalid `.seedls.json` keeps the whole root out, as in `discover`.
+        let Ok(filter) = load_config(root).and_then(|c| c.map(|c| Filter::new(&c)).transpose()) else { continue };
+        let filter = filter.map(Arc::new);
+        let ancestors: rustc_hash::FxHashSet<PathBuf> = wanted
+            .iter()
+            .flat_map(|p| p.ancestors().skip(1).take_while(|a| a.starts_with(root)))
+            .map(Path::to_path_buf)
+            .collect();
+        let wanted = Arc::new(wanted);
+        let mut builder = walk_builder(root);
+        {
+            let (wanted, root) = (wanted.clone(), root.clone());
+            let filter = filter.clone();
+            builder.filter_entry(move |e| {
+                let path = e.path();
+                (ancestors.contains(path) || wanted.contains(path))
+                    && filter.as_ref().is_none_or(|f| !f.excluded(path.strip_prefix(&root).unwrap_or(path)))
+            });
+        }
+        for entry in builder.build().flatten() {
+            let path = entry.path();
+            if entry.file_type().is_some_and(|t| t.is_file())
+                && wanted.contains(path)
+                && let Some(kind) = FileKind::of(path)
+                && filter.as_ref().is_none_or(|f| f.included(path.strip_prefix(root).unwrap_or(path)))
+            {
+                out.push((entry.into_path(), kind));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The path an error of the walk is about, looking through the context `ignore` wraps it in.
@@ -768,5 +833,66 @@ impl Filter {
     /// Registries and schemas are always in: include globs select seed files.
     fn included(&self, rel: &Path) -> bool {
         FileKind::of(rel) != Some(FileKind::Seed) || self.include.as_ref().is_none_or(|i| i.is_match(rel))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `admitted` must say exactly what `discover` says, for every rule of discovery.
+    #[test]
+    fn admitted_agrees_with_discovery() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, outside) = (dir.path().join("ws"), dir.path().join("outside"));
+        let files = [
+            "ws/a.txt",
+            "ws/entities.tsv",
+            "ws/kz.entities.tsv",
+            "ws/schema.tsv",
+            "ws/notes.md",
+            "ws/.hidden.txt",
+            "ws/.hid/b.txt",
+            "ws/ignored/c.txt",
+            "ws/sub/d.txt",
+            "ws/sub/e.txt",
+            "ws/drafts/x.txt",
+            "ws/deep/er/y.txt",
+            "outside/f.txt",
+            "outside/g.txt",
+        ];
+        for f in files {
+            let path = dir.path().join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, " date 2022-01\n").unwrap();
+        }
+        std::fs::write(ws.join(".gitignore"), "ignored/\n").unwrap();
+        std::fs::write(ws.join("sub/.ignore"), "d.txt\n").unwrap();
+        std::fs::write(ws.join(".seedls.json"), r#"{"exclude": ["drafts/**"]}"#).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&outside, ws.join("link")).unwrap();
+            std::os::unix::fs::symlink(outside.join("g.txt"), ws.join("linked.txt")).unwrap();
+        }
+        let mut candidates: Vec<PathBuf> = files.iter().map(|f| dir.path().join(f)).collect();
+        candidates.extend(
+            ["link/f.txt", "linked.txt", "missing.txt", "../outside/f.txt", "sub/../a.txt"].map(|f| ws.join(f)),
+        );
+        let roots = vec![ws.clone()];
+        let found = admitted(&roots, &candidates);
+        let (discovered, errors) = discover(&roots);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(found, discovered);
+        let rel: Vec<String> = found.iter().map(|(p, _)| p.strip_prefix(&ws).unwrap().display().to_string()).collect();
+        assert_eq!(rel, ["a.txt", "deep/er/y.txt", "entities.tsv", "kz.entities.tsv", "schema.tsv", "sub/e.txt"]);
+
+        // Include globs select seed files; an invalid configuration keeps the root out.
+        std::fs::write(ws.join(".seedls.json"), r#"{"include": ["sub/**"]}"#).unwrap();
+        assert_eq!(admitted(&roots, &candidates), discover(&roots).0);
+        std::fs::write(ws.join(".seedls.json"), "{").unwrap();
+        assert!(admitted(&roots, &candidates).is_empty());
+        // A file as a root admits itself only.
+        let file_root = vec![ws.join("a.txt")];
+        assert_eq!(admitted(&file_root, &candidates), [(ws.join("a.txt"), FileKind::Seed)]);
     }
 }

@@ -87,9 +87,11 @@ fn initialize_advertises_what_is_implemented_and_shuts_down_cleanly() {
             "positionEncoding",
             "referencesProvider",
             "renameProvider",
-            "textDocumentSync"
+            "textDocumentSync",
+            "workspace"
         ]
     );
+    assert_eq!(c["workspace"]["workspaceFolders"], json!({"supported": true, "changeNotifications": true}));
     // An unimplemented method is an error, not a crash.
     let id =
         client.send_request("textDocument/signatureHelp", client.at("seeds/a.txt", json!({"line": 0, "character": 0})));

@@ -9,8 +9,8 @@ use tower_lsp_server::ls_types::{
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
 };
 
-use crate::lsp::convert;
 use crate::lsp::state::Session;
+use crate::lsp::{convert, workspace};
 
 pub fn session(params: &InitializeParams) -> Session {
     let caps = &params.capabilities;
@@ -25,6 +25,7 @@ pub fn session(params: &InitializeParams) -> Session {
             .and_then(|w| w.diagnostics.as_ref())
             .and_then(|d| d.refresh_support)
             .unwrap_or(false),
+        workspace: workspace::client_caps(params),
         definition_links: text.and_then(|t| t.definition.as_ref()).and_then(|d| d.link_support).unwrap_or(false),
         declaration_links: text.and_then(|t| t.declaration.as_ref()).and_then(|d| d.link_support).unwrap_or(false),
         document_changes: workspace
@@ -61,6 +62,7 @@ fn roots(params: &InitializeParams) -> Vec<PathBuf> {
 pub fn server_capabilities(session: &Session) -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(convert::encoding_kind(session.encoding)),
+        workspace: Some(workspace::server_caps()),
         text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
             open_close: Some(true),
             change: Some(TextDocumentSyncKind::INCREMENTAL),

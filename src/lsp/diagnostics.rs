@@ -15,9 +15,9 @@ use tower_lsp_server::ls_types::{
 use crate::analysis::file_diagnostics;
 use crate::corpus::FileId;
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::lsp::convert;
 use crate::lsp::state::State;
 use crate::lsp::{catch, read_state, write_state};
+use crate::lsp::{convert, settings};
 
 /// How long the push worker waits after a change before computing, so that a burst of
 /// keystrokes costs one analysis, not one per key.
@@ -59,12 +59,15 @@ pub fn to_lsp(st: &State, file: FileId, d: &Diagnostic) -> lsp::Diagnostic {
 
 /// Every diagnostic of a file, from the open document's text when it is open. Closed files are
 /// analysed from their summaries alone: the text-only hints (untagged aliases) would need every
-/// closed file read again on every pull.
+/// closed file read again on every pull. The settings filter the result, so that the text still
+/// makes the other diagnostics' fixes complete.
 pub fn file_report(st: &State, file: FileId) -> Vec<lsp::Diagnostic> {
     let text = st.docs.get(&st.corpus.file(file).path).map(|d| d.text.as_str());
-    // Untagged-alias hints need the text; the setting turns them off without a re-analysis.
-    let text = text.filter(|_| st.settings.untagged_alias_hints);
-    file_diagnostics(&st.corpus, file, text).iter().map(|d| to_lsp(st, file, d)).collect()
+    file_diagnostics(&st.corpus, file, text)
+        .iter()
+        .filter(|d| settings::shows(&st.settings, d.code))
+        .map(|d| to_lsp(st, file, d))
+        .collect()
 }
 
 /// A result id that changes exactly when the report does (positions included), so a client

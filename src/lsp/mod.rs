@@ -2,10 +2,16 @@
 //!
 //! - [`convert`]: offsets ↔ positions in the negotiated encoding, paths ↔ URIs.
 //! - `state`: the corpus and the open documents (ropes), behind one `std::sync::RwLock`.
+//! - `workspace`: index builds, files changed on disk, folders, dynamic registrations;
+//!   `settings`: user settings from the client, pushed or pulled.
 //! - `server`: the `LanguageServer` methods, each a thin call into [`crate::ide`].
 //! - `diagnostics`: conversion, the push worker, pull reports.
 //! - `caps`: what the client offers and what we advertise.
 //! - `edit`: workspace edits, rename and code actions; `completion`.
+
+// The workspace as a whole: folders, files on disk, settings.
+mod settings;
+mod workspace;
 
 mod caps;
 mod completion;

@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -123,9 +122,12 @@ impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let session = caps::session(&params);
         let capabilities = caps::server_capabilities(&session);
+        let (settings, warnings) = super::settings::initial(params.initialization_options.as_ref());
         self.update("initialize", |st| {
             st.corpus = Corpus::new(session.roots.clone(), st.corpus.today);
             st.session = session;
+            st.settings = settings;
+            st.tracking.startup_warnings = warnings;
         });
         Ok(InitializeResult {
             capabilities,
@@ -135,10 +137,10 @@ impl LanguageServer for Server {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        // Both run for the life of the server; neither is awaited here, so messages that follow
-        // `initialized` are handled while the workspace is indexed.
+        // Neither is awaited here, so messages that follow `initialized` are handled while the
+        // workspace is indexed and while the client considers our registrations.
         tokio::spawn(push_worker(self.client.clone(), self.state.clone(), self.wake.clone()));
-        tokio::spawn(load_workspace(self.client.clone(), self.state.clone(), self.wake.clone()));
+        super::workspace::start(&self.client, &self.state, &self.wake);
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -175,6 +177,26 @@ impl LanguageServer for Server {
                 st.to_clear.push(uri);
             }
         });
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut outcome = super::workspace::Outcome::default();
+        self.update("didChangeWatchedFiles", |st| outcome = super::workspace::watched_files(st, params.changes));
+        super::workspace::follow_up(&self.client, &self.state, &self.wake, outcome);
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let mut outcome = super::workspace::Outcome::default();
+        self.update("didChangeWorkspaceFolders", |st| outcome = super::workspace::change_folders(st, params.event));
+        super::workspace::follow_up(&self.client, &self.state, &self.wake, outcome);
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let mut change = super::settings::Change::Nothing;
+        self.update("didChangeConfiguration", |st| {
+            change = super::settings::changed_configuration(st, &params.settings)
+        });
+        super::settings::follow_up(&self.client, &self.state, &self.wake, change);
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -324,84 +346,6 @@ impl LanguageServer for Server {
             let items = items.into_iter().map(|(_, r)| r).collect();
             Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }))
         })
-    }
-}
-
-/// Indexes the workspace folders in parallel, reporting `$/progress` when the client supports
-/// it, then installs the index and has diagnostics pushed and pulled again.
-async fn load_workspace(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>) {
-    let (session, today) = {
-        let st = read_state(&state);
-        (st.session.clone(), st.corpus.today)
-    };
-    let (tx, mut rx) = tokio::sync::watch::channel((0usize, 0usize));
-    let roots = session.roots.clone();
-    let mut load = tokio::task::spawn_blocking(move || {
-        let report = move |done: usize, total: usize| {
-            tx.send_replace((done, total));
-        };
-        Corpus::load(roots, today, Some(&report))
-    });
-    // The token must exist before any `$/progress` for it, and only clients that said so
-    // accept `window/workDoneProgress/create`. A client that never answers must not stall us.
-    let progress = if session.work_done_progress {
-        let token = NumberOrString::String("seedls/index".into());
-        match tokio::time::timeout(Duration::from_secs(5), client.create_work_done_progress(token.clone())).await {
-            Ok(Ok(())) => Some(
-                client
-                    .progress(token, "Indexing")
-                    .with_message("looking for seed files")
-                    .with_percentage(0)
-                    .begin()
-                    .await,
-            ),
-            _ => None,
-        }
-    } else {
-        None
-    };
-    let mut watching = true;
-    let result = loop {
-        tokio::select! {
-            result = &mut load => break result,
-            changed = rx.changed(), if watching => match changed {
-                // The loader finished and dropped its sender; its result is next.
-                Err(_) => watching = false,
-                Ok(()) => {
-                    let (done, total) = *rx.borrow_and_update();
-                    if let (Some(p), true) = (&progress, total > 0) {
-                        p.report_with_message(format!("{done}/{total} files"), (done * 100 / total) as u32).await;
-                    }
-                }
-            },
-        }
-    };
-    let summary = match result {
-        Ok((corpus, errors)) => {
-            let files = corpus.files().count();
-            if let Err(panic) = catch(|| write_state(&state).install(corpus)) {
-                client.log_message(MessageType::ERROR, format!("seedls: indexing failed: {panic}")).await;
-            }
-            for e in errors.iter().take(20) {
-                let message = format!("seedls: {}: {}", e.path.display(), e.message);
-                client.log_message(MessageType::WARNING, message).await;
-            }
-            format!("{files} files")
-        }
-        Err(err) => {
-            // Keep serving the open documents rather than nothing.
-            write_state(&state).loaded = true;
-            client.log_message(MessageType::ERROR, format!("seedls: indexing failed: {err}")).await;
-            "failed".to_string()
-        }
-    };
-    if let Some(p) = progress {
-        p.finish_with_message(summary).await;
-    }
-    wake.notify_one();
-    if session.workspace_diagnostic_refresh {
-        // Pulled reports computed before indexing are wrong; ask for new ones.
-        let _ = client.workspace_diagnostic_refresh().await;
     }
 }
 

@@ -9,6 +9,7 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use crate::corpus::{Corpus, FileId};
 use crate::lsp::convert;
+use crate::lsp::workspace::{ClientCaps, Tracking};
 use crate::syntax::header::Date;
 use crate::text::{Encoding, LineIndex};
 
@@ -80,6 +81,8 @@ pub struct Session {
     /// show every problem twice.
     pub pull_diagnostics: bool,
     pub workspace_diagnostic_refresh: bool,
+    /// Registrations, configuration pulls and refreshes the client supports.
+    pub workspace: ClientCaps,
     pub definition_links: bool,
     pub declaration_links: bool,
     pub document_changes: bool,
@@ -98,6 +101,7 @@ impl Default for Session {
             work_done_progress: false,
             pull_diagnostics: false,
             workspace_diagnostic_refresh: false,
+            workspace: ClientCaps::default(),
             definition_links: false,
             declaration_links: false,
             document_changes: false,
@@ -134,6 +138,8 @@ pub struct State {
     /// Bumped by every change to the corpus. Results computed at an older generation are
     /// stale: diagnostics of any file can depend on any other (registry, duplicate URLs).
     pub generation: u64,
+    /// Index builds in the background, pending disk changes, settings pulls.
+    pub tracking: Tracking,
     /// Generation of the last diagnostics pushed for each open document.
     pub published: FxHashMap<PathBuf, u64>,
     /// Closed documents whose pushed diagnostics must be cleared.
@@ -149,6 +155,7 @@ impl State {
             docs: FxHashMap::default(),
             loaded: false,
             generation: 0,
+            tracking: Tracking::default(),
             published: FxHashMap::default(),
             to_clear: Vec::new(),
         }

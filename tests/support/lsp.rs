@@ -22,7 +22,7 @@ pub struct Client {
     pub incoming: Receiver<Value>,
     /// Notifications and server requests received but not yet looked at.
     pub notifications: VecDeque<Value>,
-    /// Every server→client request seen (the client answers them all with `null`).
+    /// Every server→client request seen (answered as [`Options::reply`] says).
     pub server_requests: Arc<Mutex<Vec<Value>>>,
     pub responses: HashMap<i64, Value>,
     pub next_id: i64,
@@ -58,11 +58,47 @@ pub fn read_message(input: &mut impl BufRead) -> Option<Value> {
     Some(serde_json::from_slice(&body).unwrap())
 }
 
+/// How the client answers a server request.
+pub enum Reply {
+    Now(Value),
+    After(Duration, Value),
+    Never,
+}
+
+/// How to start a client beyond its files and capabilities.
+pub struct Options {
+    pub capabilities: Value,
+    /// Workspace folders, relative to the temporary directory (`""`: the directory itself).
+    pub folders: Vec<&'static str>,
+    pub initialization_options: Option<Value>,
+    /// The answer to each server request; `null` at once by default, like an editor.
+    pub reply: Arc<dyn Fn(&Value) -> Reply + Send + Sync>,
+    /// Wait for the end of the server's indexing progress (when the client supports progress).
+    pub wait_indexed: bool,
+}
+
+impl Options {
+    pub fn new(capabilities: Value) -> Options {
+        Options {
+            capabilities,
+            folders: vec![""],
+            initialization_options: None,
+            reply: Arc::new(|_| Reply::Now(Value::Null)),
+            wait_indexed: true,
+        }
+    }
+}
+
 impl Client {
     /// Writes `files` into a fresh workspace, starts `seedls serve` on it, and completes the
     /// `initialize` handshake. With `window.workDoneProgress` in `capabilities`, waits until
     /// the workspace is indexed (the end of the server's progress).
     pub fn start(files: &[(&str, &str)], capabilities: Value) -> Client {
+        Client::start_with(files, Options::new(capabilities))
+    }
+
+    pub fn start_with(files: &[(&str, &str)], options: Options) -> Client {
+        let capabilities = options.capabilities;
         let dir = tempfile::tempdir().unwrap();
         for (path, text) in files {
             let full = dir.path().join(path);
@@ -84,13 +120,27 @@ impl Client {
         {
             let stdin = stdin.clone();
             let server_requests = server_requests.clone();
+            let answer = options.reply;
             std::thread::spawn(move || {
                 while let Some(msg) = read_message(&mut stdout) {
-                    // Answer server requests at once, like an editor would.
                     if msg.get("method").is_some() && msg.get("id").is_some() {
                         server_requests.lock().unwrap().push(msg.clone());
-                        let reply = json!({"jsonrpc": "2.0", "id": msg["id"], "result": null});
-                        let _ = std::panic::catch_unwind(|| write_message(&mut *stdin.lock().unwrap(), &reply));
+                        let reply = |result: Value| json!({"jsonrpc": "2.0", "id": msg["id"], "result": result});
+                        match answer(&msg) {
+                            Reply::Now(result) => {
+                                let reply = reply(result);
+                                let _ = std::panic::catch_unwind(|| write_message(&mut *stdin.lock().unwrap(), &reply));
+                            }
+                            Reply::After(delay, result) => {
+                                let (stdin, reply) = (stdin.clone(), reply(result));
+                                std::thread::spawn(move || {
+                                    std::thread::sleep(delay);
+                                    let _ =
+                                        std::panic::catch_unwind(|| write_message(&mut *stdin.lock().unwrap(), &reply));
+                                });
+                            }
+                            Reply::Never => {}
+                        }
                     }
                     if tx.send(msg).is_err() {
                         break;
@@ -98,7 +148,7 @@ impl Client {
                 }
             });
         }
-        let progress = capabilities["window"]["workDoneProgress"] == json!(true);
+        let progress = options.wait_indexed && capabilities["window"]["workDoneProgress"] == json!(true);
         let mut client = Client {
             child,
             stdin,
@@ -110,17 +160,21 @@ impl Client {
             dir,
             capabilities: Value::Null,
         };
-        let root = client.uri("");
-        let root = root.trim_end_matches('/').to_string();
-        let result = client.request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": root,
-                "workspaceFolders": [{"uri": root, "name": "corpus"}],
-                "capabilities": capabilities,
-            }),
-        );
+        let folders: Vec<Value> = options
+            .folders
+            .iter()
+            .map(|f| json!({"uri": client.uri(f).trim_end_matches('/'), "name": if f.is_empty() { "corpus" } else { f }}))
+            .collect();
+        let mut params = json!({
+            "processId": null,
+            "rootUri": folders[0]["uri"],
+            "workspaceFolders": folders,
+            "capabilities": capabilities,
+        });
+        if let Some(init) = options.initialization_options {
+            params["initializationOptions"] = init;
+        }
+        let result = client.request("initialize", params);
         client.capabilities = result["capabilities"].clone();
         client.notify("initialized", json!({}));
         if progress {

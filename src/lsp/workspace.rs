@@ -1,0 +1,605 @@
+//! The workspace on disk: indexing the folders (at start-up, when a folder is added, when a
+//! `.seedls.json` changes), files changed on disk (`workspace/didChangeWatchedFiles`), folders
+//! removed, the dynamic registrations, and the refresh requests that make the client ask again.
+//!
+//! Every change is applied under the state lock in the handler's first poll, like a document
+//! change, so the next request sees it. Only index builds run in the background: the corpus
+//! keeps answering from the previous index until the new one is installed whole.
+
+use std::path::{Path, PathBuf};
+use std::pin::pin;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use tokio::sync::Notify;
+use tower_lsp_server::ls_types::{
+    DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher, GlobPattern,
+    InitializeParams, MessageType, NumberOrString, OneOf, Registration, ServerCapabilities,
+    WorkspaceFoldersChangeEvent, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+};
+use tower_lsp_server::{Bounded, Client, NotCancellable, OngoingProgress};
+
+use crate::corpus::{self, Corpus};
+use crate::lsp::state::{Session, State};
+use crate::lsp::{caps, catch, convert, read_state, write_state};
+
+/// What a client asked to be told, as globs: the corpus files of SPEC §1 and the per-root
+/// configuration that decides which of them count.
+pub const WATCHED: [&str; 5] = ["**/*.txt", "**/entities.tsv", "**/*.entities.tsv", "**/schema.tsv", "**/.seedls.json"];
+
+/// How long to wait for the client to accept a progress token before indexing without one.
+const PROGRESS_CREATE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Client facts about the workspace features, fixed at `initialize`.
+#[derive(Clone, Debug, Default)]
+pub struct ClientCaps {
+    /// `workspace.didChangeWatchedFiles.dynamicRegistration`: the only way to ask for file
+    /// events; a client without it watches nothing for us.
+    pub watch_registration: bool,
+    /// `workspace.didChangeConfiguration.dynamicRegistration`: VS Code sends configuration
+    /// changes only for sections a server registered.
+    pub configuration_registration: bool,
+    /// `workspace.configuration`: settings can be pulled.
+    pub configuration: bool,
+    pub inlay_hint_refresh: bool,
+    pub semantic_tokens_refresh: bool,
+    pub code_lens_refresh: bool,
+}
+
+pub fn client_caps(params: &InitializeParams) -> ClientCaps {
+    let Some(w) = params.capabilities.workspace.as_ref() else { return ClientCaps::default() };
+    ClientCaps {
+        watch_registration: w.did_change_watched_files.as_ref().and_then(|c| c.dynamic_registration).unwrap_or(false),
+        configuration_registration: w
+            .did_change_configuration
+            .as_ref()
+            .and_then(|c| c.dynamic_registration)
+            .unwrap_or(false),
+        configuration: w.configuration.unwrap_or(false),
+        inlay_hint_refresh: w.inlay_hint.as_ref().and_then(|c| c.refresh_support).unwrap_or(false),
+        semantic_tokens_refresh: w.semantic_tokens.as_ref().and_then(|c| c.refresh_support).unwrap_or(false),
+        code_lens_refresh: w.code_lens.as_ref().and_then(|c| c.refresh_support).unwrap_or(false),
+    }
+}
+
+/// `workspace.workspaceFolders`: folders may come and go while the server runs.
+pub fn server_caps() -> WorkspaceServerCapabilities {
+    WorkspaceServerCapabilities {
+        workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+            supported: Some(true),
+            change_notifications: Some(OneOf::Left(true)),
+        }),
+        file_operations: None,
+    }
+}
+
+/// Bookkeeping of the background work on the workspace.
+#[derive(Debug, Default)]
+pub struct Tracking {
+    /// Number of the latest index build started. A build that is no longer the latest when it
+    /// ends is dropped: a newer one, with more folders or new rules, is on its way.
+    pub builds: u64,
+    /// Number of the build whose result was installed (or that failed).
+    pub installed: u64,
+    /// Files that changed on disk while a build ran: it may have read them before the change,
+    /// so they are read again on top of its result.
+    pub changed_during_build: FxHashSet<PathBuf>,
+    /// Number of the latest settings change: the answer to an older `workspace/configuration`
+    /// pull is stale and dropped.
+    pub settings_changes: u64,
+    /// Problems in `initializationOptions`, logged once the client can be told.
+    pub startup_warnings: Vec<String>,
+}
+
+impl Tracking {
+    fn building(&self) -> bool {
+        self.builds != self.installed
+    }
+}
+
+/// What the client should ask for again after the corpus or the settings changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Refresh {
+    pub diagnostics: bool,
+    pub inlay_hints: bool,
+    pub semantic_tokens: bool,
+    pub code_lens: bool,
+}
+
+impl Refresh {
+    /// A change to the corpus: any of these can depend on another file (the registry gives
+    /// names and counts, the schema gives token types).
+    pub const CORPUS: Refresh =
+        Refresh { diagnostics: true, inlay_hints: true, semantic_tokens: true, code_lens: true };
+
+    pub fn any(self) -> bool {
+        self.diagnostics || self.inlay_hints || self.semantic_tokens || self.code_lens
+    }
+}
+
+/// The refresh requests to send: only those the client supports, for features the server
+/// advertises (a refresh of a feature the client never asked for is noise).
+pub fn refresh_requests(session: &Session, advertised: &ServerCapabilities, what: Refresh) -> Vec<&'static str> {
+    let caps = &session.workspace;
+    let mut out = Vec::new();
+    if what.diagnostics && session.workspace_diagnostic_refresh && advertised.diagnostic_provider.is_some() {
+        out.push("workspace/diagnostic/refresh");
+    }
+    if what.inlay_hints && caps.inlay_hint_refresh && advertised.inlay_hint_provider.is_some() {
+        out.push("workspace/inlayHint/refresh");
+    }
+    if what.semantic_tokens && caps.semantic_tokens_refresh && advertised.semantic_tokens_provider.is_some() {
+        out.push("workspace/semanticTokens/refresh");
+    }
+    if what.code_lens && caps.code_lens_refresh && advertised.code_lens_provider.is_some() {
+        out.push("workspace/codeLens/refresh");
+    }
+    out
+}
+
+/// Sends the refresh requests from a task of their own: a client slow to answer them must not
+/// hold up anything else.
+pub fn refresh(client: &Client, session: &Session, what: Refresh) {
+    if !what.any() {
+        return;
+    }
+    let requests = refresh_requests(session, &caps::server_capabilities(session), what);
+    if requests.is_empty() {
+        return;
+    }
+    let client = client.clone();
+    tokio::spawn(async move {
+        for method in requests {
+            // The answer carries nothing; an error only means the client will not refresh.
+            let _ = match method {
+                "workspace/diagnostic/refresh" => client.workspace_diagnostic_refresh().await,
+                "workspace/inlayHint/refresh" => client.inlay_hint_refresh().await,
+                "workspace/semanticTokens/refresh" => client.semantic_tokens_refresh().await,
+                _ => client.code_lens_refresh().await,
+            };
+        }
+    });
+}
+
+/// The dynamic registrations the client supports: file watching, and configuration changes
+/// for our section.
+pub fn registrations(session: &Session) -> Vec<Registration> {
+    let mut out = Vec::new();
+    if session.workspace.watch_registration {
+        let watchers = WATCHED
+            .iter()
+            .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None })
+            .collect();
+        out.push(Registration {
+            id: "seedls/watched-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions { watchers }).ok(),
+        });
+    }
+    if session.workspace.configuration_registration {
+        out.push(Registration {
+            id: "seedls/configuration".into(),
+            method: "workspace/didChangeConfiguration".into(),
+            register_options: Some(serde_json::json!({ "section": "seedls" })),
+        });
+    }
+    out
+}
+
+/// Work that follows `initialized`, each piece in a task of its own so that a client that
+/// never answers one request delays nothing else.
+pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
+    let (session, warnings, pull) = {
+        let mut st = write_state(state);
+        let pull = st.session.workspace.configuration.then(|| {
+            st.tracking.settings_changes += 1;
+            st.tracking.settings_changes
+        });
+        (st.session.clone(), std::mem::take(&mut st.tracking.startup_warnings), pull)
+    };
+    let registrations = registrations(&session);
+    if !registrations.is_empty() {
+        let client = client.clone();
+        tokio::spawn(async move {
+            if let Err(err) = client.register_capability(registrations).await {
+                let message = format!("seedls: the client refused to watch files: {}", err.message);
+                client.log_message(MessageType::WARNING, message).await;
+            }
+        });
+    }
+    if !warnings.is_empty() {
+        let client = client.clone();
+        tokio::spawn(async move {
+            for w in warnings {
+                client.log_message(MessageType::WARNING, w).await;
+            }
+        });
+    }
+    // The client's configuration is the live one: it overrides `initializationOptions`.
+    if let Some(change) = pull {
+        tokio::spawn(crate::lsp::settings::pull(client.clone(), state.clone(), wake.clone(), change));
+    }
+    tokio::spawn(index(client.clone(), state.clone(), wake.clone()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index builds.
+
+/// Indexes every workspace folder in parallel, reporting `$/progress` when the client supports
+/// it, then installs the index and has diagnostics pushed and pulled again. Started at
+/// `initialized`, when a folder is added, and when a root's `.seedls.json` changes.
+pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>) {
+    let (session, today, build) = {
+        let mut st = write_state(&state);
+        st.tracking.builds += 1;
+        (st.session.clone(), st.corpus.today, st.tracking.builds)
+    };
+    let (tx, mut rx) = tokio::sync::watch::channel((0usize, 0usize));
+    let roots = session.roots.clone();
+    let mut load = tokio::task::spawn_blocking(move || {
+        let report = move |done: usize, total: usize| {
+            tx.send_replace((done, total));
+        };
+        Corpus::load(roots, today, Some(&report))
+    });
+    // A token must be created before any `$/progress` for it, and only by clients that said
+    // they accept `window/workDoneProgress/create`. Each build has its own: a client may
+    // reject a token it has seen before. The index is built and installed whether or not the
+    // client answers; progress is only shown once it has.
+    let token = NumberOrString::String(format!("seedls/index/{build}"));
+    let create_token = token.clone();
+    let mut create = pin!(async {
+        if !session.work_done_progress {
+            return false;
+        }
+        let created = client.create_work_done_progress(create_token);
+        matches!(tokio::time::timeout(PROGRESS_CREATE_TIMEOUT, created).await, Ok(Ok(())))
+    });
+    let mut created = None;
+    let mut progress = None;
+    let mut watching = true;
+    let result = loop {
+        tokio::select! {
+            result = &mut load => break result,
+            ok = &mut create, if created.is_none() => {
+                created = Some(ok);
+                if ok {
+                    progress = Some(begin(&client, token.clone()).await);
+                }
+            }
+            changed = rx.changed(), if watching => match changed {
+                // The loader finished and dropped its sender; its result is next.
+                Err(_) => watching = false,
+                Ok(()) => {
+                    let (done, total) = *rx.borrow_and_update();
+                    if let (Some(p), true) = (&progress, total > 0) {
+                        p.report_with_message(format!("{done}/{total} files"), (done * 100 / total) as u32).await;
+                    }
+                }
+            },
+        }
+    };
+    let summary = match result {
+        Ok((corpus, errors)) => {
+            let files = corpus.files().count();
+            let installed = catch(|| install(&mut write_state(&state), build, corpus));
+            match installed {
+                Err(panic) => client.log_message(MessageType::ERROR, format!("seedls: indexing failed: {panic}")).await,
+                Ok(false) => {}
+                Ok(true) => {
+                    for e in errors.iter().take(20) {
+                        let message = format!("seedls: {}: {}", e.path.display(), e.message);
+                        client.log_message(MessageType::WARNING, message).await;
+                    }
+                }
+            }
+            format!("{files} files")
+        }
+        Err(err) => {
+            // Keep serving what we have (the open documents, or the previous index).
+            {
+                let mut st = write_state(&state);
+                st.loaded = true;
+                if st.tracking.builds == build {
+                    st.tracking.installed = build;
+                }
+            }
+            client.log_message(MessageType::ERROR, format!("seedls: indexing failed: {err}")).await;
+            "failed".to_string()
+        }
+    };
+    wake.notify_one();
+    // Results computed before indexing are wrong; ask for new ones.
+    refresh(&client, &session, Refresh::CORPUS);
+    // Progress is begun (late) and ended even for a build that beat the client's answer, so
+    // a client waiting for the end of indexing sees it.
+    if created.is_none() && create.await {
+        progress = Some(begin(&client, token).await);
+    }
+    if let Some(p) = progress {
+        p.finish_with_message(summary).await;
+    }
+}
+
+async fn begin(client: &Client, token: NumberOrString) -> OngoingProgress<Bounded, NotCancellable> {
+    client.progress(token, "Indexing").with_message("looking for seed files").with_percentage(0).begin().await
+}
+
+/// Installs a finished build, unless a newer one was started meanwhile. Folders removed and
+/// files changed on disk while it ran are applied on top. Returns whether it was installed.
+fn install(st: &mut State, build: u64, corpus: Corpus) -> bool {
+    if st.tracking.builds != build {
+        return false;
+    }
+    st.install(corpus);
+    st.tracking.installed = build;
+    // The build read the folders it was started with; some may be gone.
+    st.corpus.roots = st.session.roots.clone();
+    let outside: Vec<PathBuf> = st
+        .corpus
+        .files()
+        .map(|(_, f)| f.path.clone())
+        .filter(|p| !st.in_workspace(p) && !st.docs.contains_key(p))
+        .collect();
+    for path in outside {
+        st.corpus.remove(&path);
+    }
+    let changed: Vec<PathBuf> = std::mem::take(&mut st.tracking.changed_during_build).into_iter().collect();
+    sync_paths(st, &changed);
+    true
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files changed on disk.
+
+/// What a batch of file events asks for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The corpus changed: republish, refresh.
+    pub changed: bool,
+    /// A root's `.seedls.json` changed: which files belong to the corpus must be found again.
+    pub rebuild: bool,
+}
+
+/// Applies `workspace/didChangeWatchedFiles`. Each path is judged again against the disk
+/// rather than trusting the event's type (events coalesce and arrive late): a file discovery
+/// would list is read and indexed; anything else leaves the corpus. Open documents keep the
+/// editor's text. Nothing outside the workspace folders is read.
+pub fn watched_files(st: &mut State, events: Vec<FileEvent>) -> Outcome {
+    let mut out = Outcome::default();
+    // The last event for a path wins; the order of first appearance is kept.
+    let mut last: FxHashMap<PathBuf, FileChangeType> = FxHashMap::default();
+    let mut order = Vec::new();
+    for event in events {
+        let Some(path) = convert::uri_to_path(&event.uri) else { continue };
+        if !st.in_workspace(&path) {
+            continue;
+        }
+        if last.insert(path.clone(), event.typ).is_none() {
+            order.push(path);
+        }
+    }
+    let mut paths = Vec::new();
+    for path in order {
+        if path.file_name().is_some_and(|n| n == ".seedls.json") {
+            // Discovery reads it only at a root.
+            out.rebuild |= is_root_config(st, &path);
+        } else if corpus::FileKind::of(&path).is_some() {
+            paths.push(path);
+        } else if last[&path] == FileChangeType::DELETED {
+            // A folder: clients report its deletion, not each file's.
+            paths.extend(st.corpus.files().map(|(_, f)| &f.path).filter(|p| p.starts_with(&path)).cloned());
+        }
+    }
+    if paths.is_empty() {
+        return out;
+    }
+    if st.tracking.building() || !st.loaded {
+        st.tracking.changed_during_build.extend(paths.iter().cloned());
+    }
+    // Before the first index there is nothing on disk to update: the build reads it all.
+    if st.loaded {
+        out.changed = sync_paths(st, &paths);
+    }
+    out
+}
+
+/// Brings the corpus in line with the disk for `paths`: a file discovery would list is read
+/// and indexed, anything else is dropped. Returns whether the corpus changed.
+fn sync_paths(st: &mut State, paths: &[PathBuf]) -> bool {
+    if paths.is_empty() {
+        return false;
+    }
+    let admitted: FxHashSet<PathBuf> =
+        corpus::admitted(&st.session.roots, paths).into_iter().map(|(path, _)| path).collect();
+    let mut changed = false;
+    for path in paths {
+        let on_disk = admitted.contains(path);
+        if let Some(doc) = st.docs.get_mut(path) {
+            // The editor's text wins while the file is open; closing it goes back to the disk
+            // only if the file still belongs to the corpus.
+            doc.on_disk = on_disk;
+            continue;
+        }
+        let read = if on_disk { std::fs::read(path).ok() } else { None };
+        changed |= match read {
+            Some(bytes) => st.corpus.set_text(path, &bytes).is_some(),
+            None => st.corpus.remove(path).is_some(),
+        };
+    }
+    if changed {
+        st.generation += 1;
+    }
+    changed
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workspace folders.
+
+/// Applies `workspace/didChangeWorkspaceFolders`. Files only a removed folder held leave at
+/// once (open documents stay while open); returns whether folders were added, which needs a
+/// background build.
+pub fn change_folders(st: &mut State, event: WorkspaceFoldersChangeEvent) -> Outcome {
+    let removed: Vec<PathBuf> = event.removed.iter().filter_map(|f| convert::uri_to_path(&f.uri)).collect();
+    let added: Vec<PathBuf> = event.added.iter().filter_map(|f| convert::uri_to_path(&f.uri)).collect();
+    st.session.roots.retain(|r| !removed.contains(r));
+    let mut rebuild = false;
+    for root in added {
+        if !st.session.roots.contains(&root) {
+            st.session.roots.push(root);
+            rebuild = true;
+        }
+    }
+    st.corpus.roots = st.session.roots.clone();
+    let mut changed = false;
+    if !removed.is_empty() {
+        let candidates: Vec<PathBuf> = st
+            .corpus
+            .files()
+            .map(|(_, f)| f.path.clone())
+            .filter(|p| removed.iter().any(|r| p.starts_with(r)) && !st.docs.contains_key(p))
+            .collect();
+        // A file may still belong to another folder (nested folders), by that folder's rules.
+        let kept: FxHashSet<PathBuf> =
+            corpus::admitted(&st.session.roots, &candidates).into_iter().map(|(p, _)| p).collect();
+        for path in candidates.iter().filter(|p| !kept.contains(*p)) {
+            changed |= st.corpus.remove(path).is_some();
+        }
+        for (path, doc) in st.docs.iter_mut() {
+            if !st.session.roots.iter().any(|r| path.starts_with(r)) {
+                doc.on_disk = false;
+            }
+        }
+    }
+    if changed {
+        st.generation += 1;
+    }
+    Outcome { changed, rebuild }
+}
+
+/// Whether `path` is a workspace folder's `.seedls.json`.
+pub fn is_root_config(st: &State, path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == ".seedls.json")
+        && path.parent().is_some_and(|dir| st.session.roots.iter().any(|r| r == dir))
+}
+
+/// What follows a handler that changed the workspace: refresh requests, and a background
+/// build when the set of files must be found again.
+pub fn follow_up(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>, outcome: Outcome) {
+    if outcome.changed {
+        let session = read_state(state).session.clone();
+        refresh(client, &session, Refresh::CORPUS);
+    }
+    if outcome.rebuild {
+        tokio::spawn(index(client.clone(), state.clone(), wake.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::OneOf;
+
+    #[test]
+    fn refreshes_only_what_the_client_supports_and_the_server_advertises() {
+        let mut session = Session::default();
+        let mut advertised = caps::server_capabilities(&session);
+        // Whatever the server advertises today, this test decides.
+        advertised.inlay_hint_provider = None;
+        assert!(refresh_requests(&session, &advertised, Refresh::CORPUS).is_empty());
+        session.workspace_diagnostic_refresh = true;
+        session.workspace.inlay_hint_refresh = true;
+        assert_eq!(refresh_requests(&session, &advertised, Refresh::CORPUS), ["workspace/diagnostic/refresh"]);
+        advertised.inlay_hint_provider = Some(OneOf::Left(true));
+        assert_eq!(
+            refresh_requests(&session, &advertised, Refresh::CORPUS),
+            ["workspace/diagnostic/refresh", "workspace/inlayHint/refresh"]
+        );
+        let settings_only = Refresh { inlay_hints: true, ..Refresh::default() };
+        assert_eq!(refresh_requests(&session, &advertised, settings_only), ["workspace/inlayHint/refresh"]);
+    }
+
+    fn state_on(root: &Path) -> State {
+        let today = crate::syntax::header::Date { year: 2024, month: 6, day: Some(15) };
+        let mut st = State::new(today);
+        st.session.roots = vec![root.to_path_buf()];
+        st.corpus = Corpus::new(st.session.roots.clone(), today);
+        st
+    }
+
+    fn created(path: &Path) -> FileEvent {
+        FileEvent::new(convert::path_to_uri(path).unwrap(), FileChangeType::CREATED)
+    }
+
+    fn paths(st: &State) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = st.corpus.files().map(|(_, f)| f.path.clone()).collect();
+        paths.sort();
+        paths
+    }
+
+    #[test]
+    fn files_changed_while_a_build_runs_are_read_again_on_top_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.txt"), " date 2022-01\n").unwrap();
+        let mut st = state_on(root);
+        st.tracking.builds = 1;
+        // The build reads the folder before `b.txt` exists...
+        let snapshot = Corpus::load(st.session.roots.clone(), st.corpus.today, None).0;
+        std::fs::write(root.join("b.txt"), " date 2022-02\n").unwrap();
+        // ...and the event arrives before it is installed: noted, not applied to the empty corpus.
+        let outcome = watched_files(&mut st, vec![created(&root.join("b.txt"))]);
+        assert_eq!(outcome, Outcome::default());
+        assert!(paths(&st).is_empty());
+        assert!(install(&mut st, 1, snapshot));
+        assert_eq!(paths(&st), [root.join("a.txt"), root.join("b.txt")]);
+        assert!(!st.tracking.building() && st.tracking.changed_during_build.is_empty());
+    }
+
+    #[test]
+    fn an_older_build_is_dropped_and_removed_folders_stay_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+        for d in [&one, &two] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::write(d.join("a.txt"), " date 2022-01\n").unwrap();
+        }
+        let mut st = state_on(&one);
+        st.session.roots.push(two.clone());
+        let both = Corpus::load(st.session.roots.clone(), st.corpus.today, None).0;
+        let older = Corpus::load(st.session.roots.clone(), st.corpus.today, None).0;
+        st.tracking.builds = 2;
+        assert!(!install(&mut st, 1, older));
+        assert!(!st.loaded);
+        // Folder `two` removed while build 2 ran: its files do not come back with it.
+        let folder = |p: &Path| tower_lsp_server::ls_types::WorkspaceFolder {
+            uri: convert::path_to_uri(p).unwrap(),
+            name: String::new(),
+        };
+        let event = WorkspaceFoldersChangeEvent { added: vec![], removed: vec![folder(&two)] };
+        assert_eq!(change_folders(&mut st, event), Outcome::default());
+        assert!(install(&mut st, 2, both));
+        assert_eq!(paths(&st), [one.join("a.txt")]);
+        assert_eq!(st.corpus.roots, [one]);
+    }
+
+    #[test]
+    fn registrations_follow_dynamic_registration_support() {
+        let mut session = Session::default();
+        assert!(registrations(&session).is_empty());
+        session.workspace.watch_registration = true;
+        let regs = registrations(&session);
+        assert_eq!(regs.len(), 1);
+        assert_eq!(regs[0].method, "workspace/didChangeWatchedFiles");
+        let globs: Vec<&str> = regs[0].register_options.as_ref().unwrap()["watchers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["globPattern"].as_str().unwrap())
+            .collect();
+        assert_eq!(globs, WATCHED);
+        session.workspace.configuration_registration = true;
+        assert_eq!(registrations(&session)[1].method, "workspace/didChangeConfiguration");
+    }
+}
