@@ -112,6 +112,8 @@ pub struct SeedSummary {
     pub url_range: Option<TextRange>,
     /// The first non-empty line of the body, markup stripped (workspace symbols, hover).
     pub title: Option<Box<str>>,
+    /// The line the title comes from (workspace symbols point there).
+    pub title_range: Option<TextRange>,
     pub mentions: Vec<MentionSummary>,
 }
 
@@ -283,6 +285,7 @@ fn summarize(interner: &Interner, text: &str, parse: &SeedFile) -> SeedSummary {
         url: header.and_then(|h| h.url).map(|u| text[u].into()),
         url_range: header.and_then(|h| h.url),
         title,
+        title_range: title_line,
         mentions,
     }
 }
@@ -385,6 +388,12 @@ impl Corpus {
     /// Every occurrence of an id, in file load order then offset.
     pub fn occurrences(&self, id: Sym) -> &[Occurrence] {
         self.index.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every id written somewhere in the corpus (mention, role value or registry row), in no
+    /// particular order.
+    pub fn ids(&self) -> impl Iterator<Item = Sym> + '_ {
+        self.index.keys().copied()
     }
 
     /// Seed files whose header has this URL (compared without scheme and trailing slash).

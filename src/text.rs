@@ -299,6 +299,73 @@ impl LineIndex {
     }
 }
 
+/// Converts offsets visited in increasing order (every token of a file) in one pass: each
+/// conversion continues from the previous one, so a whole file costs O(tokens + non-ASCII
+/// characters) instead of a few binary searches per offset. An offset before the previous one
+/// is still answered, by [`LineIndex::line_col`].
+pub struct Cursor<'a> {
+    index: &'a LineIndex,
+    enc: Encoding,
+    /// The offset of the previous call.
+    last: u32,
+    line: u32,
+    line_start: u32,
+    next_line_start: u32,
+    /// Entries of `wide` before `last`, and their totals since `line_start`.
+    wide: usize,
+    extra: u32,
+    astral: u32,
+}
+
+impl LineIndex {
+    pub fn cursor(&self, enc: Encoding) -> Cursor<'_> {
+        let next_line_start = self.line_starts.get(1).copied().unwrap_or(u32::MAX);
+        Cursor { index: self, enc, last: 0, line: 0, line_start: 0, next_line_start, wide: 0, extra: 0, astral: 0 }
+    }
+}
+
+impl Cursor<'_> {
+    /// Same answer as [`LineIndex::line_col`].
+    pub fn line_col(&mut self, offset: u32) -> LineCol {
+        let index = self.index;
+        let offset = offset.min(index.len);
+        if offset < self.last {
+            return index.line_col(offset, self.enc);
+        }
+        self.last = offset;
+        if offset >= self.next_line_start {
+            self.line = index.line_of(offset);
+            self.line_start = index.line_starts[self.line as usize];
+            self.next_line_start = index.line_starts.get(self.line as usize + 1).copied().unwrap_or(u32::MAX);
+            let line_start = self.line_start;
+            self.wide += index.wide[self.wide..].partition_point(|&w| (w & OFFSET_MASK) < line_start);
+            (self.extra, self.astral) = (0, 0);
+        }
+        let mut at = offset;
+        while let Some(&w) = index.wide.get(self.wide) {
+            let (off, len) = (w & OFFSET_MASK, (w >> 30) + 1);
+            if off >= offset {
+                break;
+            }
+            if off + len > offset {
+                // Inside a character: its start, as `line_col` does.
+                at = off;
+                break;
+            }
+            self.extra += len - 1;
+            self.astral += u32::from(len == 4);
+            self.wide += 1;
+        }
+        let bytes = at - self.line_start;
+        let col = match self.enc {
+            Encoding::Utf8 => bytes,
+            Encoding::Utf16 => bytes - self.extra + self.astral,
+            Encoding::Char => bytes - self.extra,
+        };
+        LineCol { line: self.line, col }
+    }
+}
+
 fn utf8_len(first: u8) -> usize {
     match first {
         0xF0.. => 4,
@@ -418,6 +485,23 @@ mod tests {
         assert_eq!(index.line_col(text.find('a').unwrap() as u32, Encoding::Utf16), LineCol { line: 1, col: 2 });
         assert_eq!(index.line_col(text.find('a').unwrap() as u32, Encoding::Char), LineCol { line: 1, col: 1 });
         assert_eq!(index.line_col(text.find('x').unwrap() as u32, Encoding::Utf8), LineCol { line: 0, col: 7 });
+    }
+
+    #[test]
+    fn a_cursor_agrees_with_line_col_forwards_and_backwards() {
+        let text = "é’«x»\r\n😀a\n\nlast😀é\n";
+        let index = LineIndex::new(text);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Char] {
+            let mut cursor = index.cursor(enc);
+            // Every byte offset (inside characters too), then a few going back.
+            for offset in (0..=text.len() as u32 + 2).chain([3, 0, 12]) {
+                assert_eq!(cursor.line_col(offset), index.line_col(offset, enc), "{enc:?} at {offset}");
+            }
+            // Skipping lines at once.
+            let mut cursor = index.cursor(enc);
+            let last = text.find("é\n").unwrap() as u32;
+            assert_eq!(cursor.line_col(last), index.line_col(last, enc));
+        }
     }
 
     #[test]

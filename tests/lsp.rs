@@ -61,11 +61,20 @@ fn initialize_advertises_what_is_implemented_and_shuts_down_cleanly() {
         "documentHighlightProvider",
         "codeActionProvider",
         "diagnosticProvider",
+        "semanticTokensProvider",
+        "documentSymbolProvider",
+        "workspaceSymbolProvider",
+        "documentLinkProvider",
+        "inlayHintProvider",
+        "codeLensProvider",
     ] {
         assert!(c.get(implemented).is_some_and(|v| v != &json!(false)), "{implemented} missing: {c}");
     }
     assert_eq!(c["codeActionProvider"]["codeActionKinds"], json!(["quickfix"]));
     assert_eq!(c["diagnosticProvider"]["workspaceDiagnostics"], true);
+    assert_eq!(c["semanticTokensProvider"]["full"], json!({"delta": true}));
+    assert_eq!(c["semanticTokensProvider"]["range"], true);
+    assert_eq!(c["codeLensProvider"]["resolveProvider"], true);
     // Nothing else: every advertised capability is implemented and tested here.
     let mut keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
@@ -73,14 +82,20 @@ fn initialize_advertises_what_is_implemented_and_shuts_down_cleanly() {
         keys,
         [
             "codeActionProvider",
+            "codeLensProvider",
             "declarationProvider",
             "definitionProvider",
             "diagnosticProvider",
             "documentHighlightProvider",
+            "documentLinkProvider",
+            "documentSymbolProvider",
             "hoverProvider",
+            "inlayHintProvider",
             "positionEncoding",
             "referencesProvider",
-            "textDocumentSync"
+            "semanticTokensProvider",
+            "textDocumentSync",
+            "workspaceSymbolProvider"
         ]
     );
     // An unimplemented method is an error, not a crash.

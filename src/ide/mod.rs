@@ -6,9 +6,15 @@
 //! through the size of the answer.
 
 pub mod fixes;
+pub mod fuzzy;
 pub mod hover;
+pub mod inlay_hints;
+pub mod lens;
+pub mod links;
 pub mod markup;
 pub mod navigation;
+pub mod semantic_tokens;
+pub mod symbols;
 pub mod target;
 
 pub use fixes::{QuickFix, quick_fixes};

@@ -37,6 +37,7 @@ pub fn session(params: &InitializeParams) -> Session {
             .and_then(|h| h.content_format.as_ref())
             .and_then(|formats| formats.first())
             .is_none_or(|first| *first == MarkupKind::Markdown),
+        view: super::view::client_caps(caps),
     }
 }
 
@@ -76,6 +77,12 @@ pub fn server_capabilities(session: &Session) -> ServerCapabilities {
             workspace_diagnostics: true,
             ..Default::default()
         })),
+        semantic_tokens_provider: Some(super::semantic_tokens::capability()),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        document_link_provider: Some(super::view::document_link_capability()),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        code_lens_provider: Some(super::view::code_lens_capability()),
         ..Default::default()
     }
 }

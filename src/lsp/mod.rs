@@ -5,12 +5,15 @@
 //! - `server`: the `LanguageServer` methods, each a thin call into [`crate::ide`].
 //! - `diagnostics`: conversion, the push worker, pull reports.
 //! - `caps`: what the client offers and what we advertise.
+//! - `view`, `semantic_tokens`: semantic tokens, symbols, links, inlay hints, code lens.
 
 mod caps;
 mod convert;
 mod diagnostics;
+mod semantic_tokens;
 mod server;
 mod state;
+mod view;
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};

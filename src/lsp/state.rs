@@ -84,6 +84,7 @@ pub struct Session {
     pub declaration_links: bool,
     pub document_changes: bool,
     pub markdown: bool,
+    pub view: crate::lsp::view::ViewCaps,
 }
 
 impl Default for Session {
@@ -98,6 +99,7 @@ impl Default for Session {
             declaration_links: false,
             document_changes: false,
             markdown: true,
+            view: Default::default(),
         }
     }
 }
