@@ -390,12 +390,6 @@ impl Corpus {
         self.index.get(&id).map_or(&[], Vec::as_slice)
     }
 
-    /// Every id written somewhere in the corpus (mention, role value or registry row), in no
-    /// particular order.
-    pub fn ids(&self) -> impl Iterator<Item = Sym> + '_ {
-        self.index.keys().copied()
-    }
-
     /// Seed files whose header has this URL (compared without scheme and trailing slash).
     pub fn files_with_url(&self, url: &str) -> &[FileId] {
         self.urls.get(normalize_url(url)).map_or(&[], Vec::as_slice)

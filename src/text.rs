@@ -317,6 +317,9 @@ pub struct Cursor<'a> {
     astral: u32,
 }
 
+/// How far a [`Cursor`] steps before it searches.
+const SCAN: usize = 8;
+
 impl LineIndex {
     pub fn cursor(&self, enc: Encoding) -> Cursor<'_> {
         let next_line_start = self.line_starts.get(1).copied().unwrap_or(u32::MAX);
@@ -334,11 +337,21 @@ impl Cursor<'_> {
         }
         self.last = offset;
         if offset >= self.next_line_start {
-            self.line = index.line_of(offset);
+            // Usually the next line or one soon after: step there, search only for far jumps.
+            let starts = &index.line_starts[self.line as usize + 1..];
+            self.line += match starts.iter().take(SCAN).position(|&s| s > offset) {
+                Some(n) => n as u32,
+                None => starts.partition_point(|&s| s <= offset) as u32,
+            };
             self.line_start = index.line_starts[self.line as usize];
             self.next_line_start = index.line_starts.get(self.line as usize + 1).copied().unwrap_or(u32::MAX);
             let line_start = self.line_start;
-            self.wide += index.wide[self.wide..].partition_point(|&w| (w & OFFSET_MASK) < line_start);
+            let wide = &index.wide[self.wide..];
+            let before = |&w: &u32| (w & OFFSET_MASK) < line_start;
+            self.wide += match wide.iter().take(SCAN).position(|w| !before(w)) {
+                Some(n) => n,
+                None => wide.partition_point(before),
+            };
             (self.extra, self.astral) = (0, 0);
         }
         let mut at = offset;
@@ -501,6 +514,27 @@ mod tests {
             let mut cursor = index.cursor(enc);
             let last = text.find("é\n").unwrap() as u32;
             assert_eq!(cursor.line_col(last), index.line_col(last, enc));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_cursor_agrees_with_line_col_on_any_text(
+            text in "[a\\né’😀\r]{0,200}",
+            offsets in proptest::collection::vec(0u32..260, 0..40),
+        ) {
+            let index = LineIndex::new(&text);
+            let mut sorted = offsets.clone();
+            sorted.sort_unstable();
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Char] {
+                // Increasing offsets (the intended use), then in any order.
+                for list in [&sorted, &offsets] {
+                    let mut cursor = index.cursor(enc);
+                    for &o in list.iter() {
+                        assert_eq!(cursor.line_col(o), index.line_col(o, enc), "{enc:?} at {o} in {text:?}");
+                    }
+                }
+            }
         }
     }
 

@@ -145,7 +145,8 @@ pub fn semantic_tokens(corpus: &Corpus, file: FileId, range: Option<TextRange>) 
 
 /// Collects highlights in order, dropping empty ones and clipping any that would overlap the
 /// previous one (the parser cannot produce overlapping mentions; this keeps the guarantee
-/// local rather than trusted).
+/// local rather than trusted). Touching pieces of the same type become one (`[[`, `}]{`):
+/// every token costs the client, and the protocol layer, a few integers.
 #[derive(Default)]
 struct Builder {
     tokens: Vec<Highlight>,
@@ -159,7 +160,11 @@ impl Builder {
             return;
         }
         self.end = range.end;
-        self.tokens.push(Highlight { range: TextRange::new(start, range.end), ty });
+        match self.tokens.last_mut() {
+            // Mentions and registry rows lie on one line, so merging never joins two lines.
+            Some(last) if last.range.end == start && last.ty == ty => last.range.end = range.end,
+            _ => self.tokens.push(Highlight { range: TextRange::new(start, range.end), ty }),
+        }
     }
 }
 
@@ -325,8 +330,7 @@ mod tests {
             expect![[r#"
                 "2022-01-05": number
                 "https://example.org/a": macro
-                "[": comment
-                "[": comment
+                "[[": comment
                 "Tokaïev": class
                 "]{person:": comment
                 "kz.tokayev": variable
@@ -334,8 +338,7 @@ mod tests {
                 " a limogé ": function
                 "[": comment
                 "le gouvernement": type
-                "]{gov}": comment
-                "]{concede.change:": comment
+                "]{gov}]{concede.change:": comment
                 "kz.ev": variable
                 " ": comment
                 "actor": property
@@ -402,6 +405,40 @@ mod tests {
                 "}": comment
             "#]],
         );
+    }
+
+    /// Seed-like text dense in markup, nesting, escapes, multi-byte characters and line breaks.
+    fn seed_like() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        const PIECES: &[&str] = &[
+            "[", "]", "]{", "}", "{", "\\[", "a", "é", "😀", " ", "\n", "\r\n", "person", "place", "concede", ":kz.a",
+            ".demo", " actor=", "kz.b", ",", "2022-01", "=",
+        ];
+        prop::collection::vec(prop::sample::select(PIECES), 0..60)
+            .prop_map(|v| format!(" date 2022-01 https://example.org/x\n{}", v.concat()))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tokens_are_sorted_disjoint_and_on_one_line(text in seed_like(), cut in 0usize..200) {
+            let mut corpus = Corpus::new(Vec::new(), TODAY);
+            let file = corpus.set_text(Path::new("/ws/a.txt"), text.as_bytes()).unwrap();
+            let full = semantic_tokens(&corpus, file, None);
+            for h in &full {
+                assert!(!h.range.is_empty() && text.is_char_boundary(h.range.start as usize));
+                assert!(text.is_char_boundary(h.range.end as usize));
+                assert!(!text[h.range.to_usize()].contains('\n'), "{h:?} in {text:?}");
+            }
+            for w in full.windows(2) {
+                assert!(w[0].range.end <= w[1].range.start, "{w:?} in {text:?}");
+            }
+            // A range's tokens are the full tokens that touch it.
+            let at = text.char_indices().map(|(i, _)| i as u32).nth(cut).unwrap_or(text.len() as u32);
+            let range = TextRange::new(at, text.len() as u32);
+            let part = semantic_tokens(&corpus, file, Some(range));
+            let expected: Vec<Highlight> = full.iter().copied().filter(|h| h.range.intersects(range)).collect();
+            assert_eq!(part, expected);
+        }
     }
 
     #[test]

@@ -246,12 +246,13 @@ pub fn workspace_symbols(corpus: &Corpus, query: &str, limit: usize) -> Vec<Work
         }
     }
     let entities = corpus.entities();
-    for id in corpus.ids() {
-        if entities.by_id.contains_key(&id) {
-            continue;
-        }
-        let name = corpus.resolve(id);
-        if let Some(score) = pattern.score(name) {
+    // Walk the interned strings rather than look each indexed id up in the interner (a
+    // concurrent map): match first, and only then ask whether the string is an indexed id.
+    for (id, name) in corpus.interner.iter() {
+        if let Some(score) = pattern.score(name)
+            && !corpus.occurrences(id).is_empty()
+            && !entities.by_id.contains_key(&id)
+        {
             found.push((score, 1, name, Candidate::AdHoc(id)));
         }
     }
