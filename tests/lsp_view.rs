@@ -532,3 +532,25 @@ fn code_lens_on_registry_rows_counts_mentions_and_articles() {
     assert_eq!(locations, &expected);
     client.shutdown();
 }
+
+#[test]
+fn views_are_refreshed_once_the_workspace_is_indexed() {
+    // Requests answered before indexing knew neither the registry (inlay hints, lens counts)
+    // nor a custom schema (token types): the client is asked to request them again.
+    let refresh = json!({"workspace": {
+        "semanticTokens": {"refreshSupport": true},
+        "inlayHint": {"refreshSupport": true},
+        "codeLens": {"refreshSupport": true},
+    }});
+    let mut client = Client::start(&workspace(), caps(false, refresh));
+    for method in ["workspace/semanticTokens/refresh", "workspace/inlayHint/refresh", "workspace/codeLens/refresh"] {
+        client.wait_notification(method, |n| n["method"] == method && n.get("id").is_some());
+    }
+    client.shutdown();
+    // Not to a client that did not say it supports them.
+    let mut client = Client::start(&workspace(), caps(false, json!({})));
+    client.request("workspace/symbol", json!({"query": "x"}));
+    let requests = client.server_requests.lock().unwrap().clone();
+    assert!(requests.iter().all(|r| !r["method"].as_str().unwrap().ends_with("/refresh")), "{requests:?}");
+    client.shutdown();
+}

@@ -503,6 +503,7 @@ async fn load_workspace(client: Client, state: Arc<RwLock<State>>, wake: Arc<Not
         // Pulled reports computed before indexing are wrong; ask for new ones.
         let _ = client.workspace_diagnostic_refresh().await;
     }
+    super::view::refresh(&client, session.view).await;
 }
 
 #[cfg(test)]

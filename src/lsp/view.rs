@@ -29,6 +29,8 @@ pub struct ViewCaps {
     /// in `experimental.commands.commands`, as rust-analyzer's clients do): VS Code's own
     /// command wants VS Code objects, so a stock client would fail on the JSON ones.
     pub show_references: bool,
+    /// `workspace/…/refresh` support: semantic tokens, inlay hints, code lens.
+    pub refresh: [bool; 3],
 }
 
 pub fn document_link_capability() -> DocumentLinkOptions {
@@ -44,6 +46,7 @@ pub const SHOW_REFERENCES: &str = "editor.action.showReferences";
 
 pub fn client_caps(caps: &ClientCapabilities) -> ViewCaps {
     let text = caps.text_document.as_ref();
+    let ws = caps.workspace.as_ref();
     let commands = caps.experimental.as_ref().and_then(|e| e.pointer("/commands/commands")).and_then(Value::as_array);
     ViewCaps {
         hierarchical_symbols: text
@@ -51,6 +54,28 @@ pub fn client_caps(caps: &ClientCapabilities) -> ViewCaps {
             .and_then(|d| d.hierarchical_document_symbol_support)
             .unwrap_or(false),
         show_references: commands.is_some_and(|c| c.iter().any(|c| c.as_str() == Some(SHOW_REFERENCES))),
+        refresh: [
+            ws.and_then(|w| w.semantic_tokens.as_ref()).and_then(|s| s.refresh_support).unwrap_or(false),
+            ws.and_then(|w| w.inlay_hint.as_ref()).and_then(|s| s.refresh_support).unwrap_or(false),
+            ws.and_then(|w| w.code_lens.as_ref()).and_then(|s| s.refresh_support).unwrap_or(false),
+        ],
+    }
+}
+
+/// Asks the client to request semantic tokens, inlay hints and code lenses again, for what
+/// changes them without an edit of the document shown: the workspace index arriving (the
+/// registry and a custom schema were unknown until then), a registry or schema changed on
+/// disk, the inlay hints setting. Call it from a spawned task: it waits for the client.
+pub async fn refresh(client: &tower_lsp_server::Client, caps: ViewCaps) {
+    let [tokens, hints, lenses] = caps.refresh;
+    if tokens {
+        let _ = client.semantic_tokens_refresh().await;
+    }
+    if hints {
+        let _ = client.inlay_hint_refresh().await;
+    }
+    if lenses {
+        let _ = client.code_lens_refresh().await;
     }
 }
 
