@@ -112,6 +112,8 @@ pub struct SeedSummary {
     pub url_range: Option<TextRange>,
     /// The first non-empty line of the body, markup stripped (workspace symbols, hover).
     pub title: Option<Box<str>>,
+    /// The line the title comes from (workspace symbols point there).
+    pub title_range: Option<TextRange>,
     pub mentions: Vec<MentionSummary>,
 }
 
@@ -283,6 +285,7 @@ fn summarize(interner: &Interner, text: &str, parse: &SeedFile) -> SeedSummary {
         url: header.and_then(|h| h.url).map(|u| text[u].into()),
         url_range: header.and_then(|h| h.url),
         title,
+        title_range: title_line,
         mentions,
     }
 }

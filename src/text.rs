@@ -300,6 +300,86 @@ impl LineIndex {
     }
 }
 
+/// Converts offsets visited in increasing order (every token of a file) in one pass: each
+/// conversion continues from the previous one, so a whole file costs O(tokens + non-ASCII
+/// characters) instead of a few binary searches per offset. An offset before the previous one
+/// is still answered, by [`LineIndex::line_col`].
+pub struct Cursor<'a> {
+    index: &'a LineIndex,
+    enc: Encoding,
+    /// The offset of the previous call.
+    last: u32,
+    line: u32,
+    line_start: u32,
+    next_line_start: u32,
+    /// Entries of `wide` before `last`, and their totals since `line_start`.
+    wide: usize,
+    extra: u32,
+    astral: u32,
+}
+
+/// How far a [`Cursor`] steps before it searches.
+const SCAN: usize = 8;
+
+impl LineIndex {
+    pub fn cursor(&self, enc: Encoding) -> Cursor<'_> {
+        let next_line_start = self.line_starts.get(1).copied().unwrap_or(u32::MAX);
+        Cursor { index: self, enc, last: 0, line: 0, line_start: 0, next_line_start, wide: 0, extra: 0, astral: 0 }
+    }
+}
+
+impl Cursor<'_> {
+    /// Same answer as [`LineIndex::line_col`].
+    pub fn line_col(&mut self, offset: u32) -> LineCol {
+        let index = self.index;
+        let offset = offset.min(index.len);
+        if offset < self.last {
+            return index.line_col(offset, self.enc);
+        }
+        self.last = offset;
+        if offset >= self.next_line_start {
+            // Usually the next line or one soon after: step there, search only for far jumps.
+            let starts = &index.line_starts[self.line as usize + 1..];
+            self.line += match starts.iter().take(SCAN).position(|&s| s > offset) {
+                Some(n) => n as u32,
+                None => starts.partition_point(|&s| s <= offset) as u32,
+            };
+            self.line_start = index.line_starts[self.line as usize];
+            self.next_line_start = index.line_starts.get(self.line as usize + 1).copied().unwrap_or(u32::MAX);
+            let line_start = self.line_start;
+            let wide = &index.wide[self.wide..];
+            let before = |&w: &u32| (w & OFFSET_MASK) < line_start;
+            self.wide += match wide.iter().take(SCAN).position(|w| !before(w)) {
+                Some(n) => n,
+                None => wide.partition_point(before),
+            };
+            (self.extra, self.astral) = (0, 0);
+        }
+        let mut at = offset;
+        while let Some(&w) = index.wide.get(self.wide) {
+            let (off, len) = (w & OFFSET_MASK, (w >> 30) + 1);
+            if off >= offset {
+                break;
+            }
+            if off + len > offset {
+                // Inside a character: its start, as `line_col` does.
+                at = off;
+                break;
+            }
+            self.extra += len - 1;
+            self.astral += u32::from(len == 4);
+            self.wide += 1;
+        }
+        let bytes = at - self.line_start;
+        let col = match self.enc {
+            Encoding::Utf8 => bytes,
+            Encoding::Utf16 => bytes - self.extra + self.astral,
+            Encoding::Char => bytes - self.extra,
+        };
+        LineCol { line: self.line, col }
+    }
+}
+
 fn utf8_len(first: u8) -> usize {
     match first {
         0xF0.. => 4,
@@ -437,6 +517,44 @@ mod tests {
         assert_eq!(index.line_col(text.find('a').unwrap() as u32, Encoding::Utf16), LineCol { line: 1, col: 2 });
         assert_eq!(index.line_col(text.find('a').unwrap() as u32, Encoding::Char), LineCol { line: 1, col: 1 });
         assert_eq!(index.line_col(text.find('x').unwrap() as u32, Encoding::Utf8), LineCol { line: 0, col: 7 });
+    }
+
+    #[test]
+    fn a_cursor_agrees_with_line_col_forwards_and_backwards() {
+        let text = "é’«x»\r\n😀a\n\nlast😀é\n";
+        let index = LineIndex::new(text);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Char] {
+            let mut cursor = index.cursor(enc);
+            // Every byte offset (inside characters too), then a few going back.
+            for offset in (0..=text.len() as u32 + 2).chain([3, 0, 12]) {
+                assert_eq!(cursor.line_col(offset), index.line_col(offset, enc), "{enc:?} at {offset}");
+            }
+            // Skipping lines at once.
+            let mut cursor = index.cursor(enc);
+            let last = text.find("é\n").unwrap() as u32;
+            assert_eq!(cursor.line_col(last), index.line_col(last, enc));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_cursor_agrees_with_line_col_on_any_text(
+            text in "[a\\né’😀\r]{0,200}",
+            offsets in proptest::collection::vec(0u32..260, 0..40),
+        ) {
+            let index = LineIndex::new(&text);
+            let mut sorted = offsets.clone();
+            sorted.sort_unstable();
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Char] {
+                // Increasing offsets (the intended use), then in any order.
+                for list in [&sorted, &offsets] {
+                    let mut cursor = index.cursor(enc);
+                    for &o in list.iter() {
+                        assert_eq!(cursor.line_col(o), index.line_col(o, enc), "{enc:?} at {o} in {text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

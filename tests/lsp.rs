@@ -63,6 +63,12 @@ fn initialize_advertises_what_is_implemented_and_shuts_down_cleanly() {
         "diagnosticProvider",
         "renameProvider",
         "completionProvider",
+        "semanticTokensProvider",
+        "documentSymbolProvider",
+        "workspaceSymbolProvider",
+        "documentLinkProvider",
+        "inlayHintProvider",
+        "codeLensProvider",
     ] {
         assert!(c.get(implemented).is_some_and(|v| v != &json!(false)), "{implemented} missing: {c}");
     }
@@ -71,6 +77,9 @@ fn initialize_advertises_what_is_implemented_and_shuts_down_cleanly() {
     assert_eq!(c["renameProvider"], true);
     assert_eq!(c["completionProvider"]["triggerCharacters"], json!(["{", ":", "=", ",", " "]));
     assert_eq!(c["diagnosticProvider"]["workspaceDiagnostics"], true);
+    assert_eq!(c["semanticTokensProvider"]["full"], json!({"delta": true}));
+    assert_eq!(c["semanticTokensProvider"]["range"], true);
+    assert_eq!(c["codeLensProvider"]["resolveProvider"], true);
     // Nothing else: every advertised capability is implemented and tested here.
     let mut keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
@@ -78,17 +87,23 @@ fn initialize_advertises_what_is_implemented_and_shuts_down_cleanly() {
         keys,
         [
             "codeActionProvider",
+            "codeLensProvider",
             "completionProvider",
             "declarationProvider",
             "definitionProvider",
             "diagnosticProvider",
             "documentHighlightProvider",
+            "documentLinkProvider",
+            "documentSymbolProvider",
             "hoverProvider",
+            "inlayHintProvider",
             "positionEncoding",
             "referencesProvider",
             "renameProvider",
+            "semanticTokensProvider",
             "textDocumentSync",
-            "workspace"
+            "workspace",
+            "workspaceSymbolProvider"
         ]
     );
     assert_eq!(c["workspace"]["workspaceFolders"], json!({"supported": true, "changeNotifications": true}));

@@ -11,11 +11,17 @@ pub mod completion;
 pub mod fixes;
 #[cfg(test)]
 mod fixture;
+pub mod fuzzy;
 pub mod hover;
+pub mod inlay_hints;
+pub mod lens;
+pub mod links;
 pub mod markup;
 pub mod matching;
 pub mod navigation;
 pub mod rename;
+pub mod semantic_tokens;
+pub mod symbols;
 pub mod target;
 
 pub use assists::{Action, ActionKind, code_actions};

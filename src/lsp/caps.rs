@@ -44,6 +44,7 @@ pub fn session(params: &InitializeParams) -> Session {
             .and_then(|i| i.snippet_support)
             .unwrap_or(false),
         prepare_rename: text.and_then(|t| t.rename.as_ref()).and_then(|r| r.prepare_support).unwrap_or(false),
+        view: super::view::client_caps(caps),
     }
 }
 
@@ -104,6 +105,12 @@ pub fn server_capabilities(session: &Session) -> ServerCapabilities {
             workspace_diagnostics: true,
             ..Default::default()
         })),
+        semantic_tokens_provider: Some(super::semantic_tokens::capability()),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        document_link_provider: Some(super::view::document_link_capability()),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        code_lens_provider: Some(super::view::code_lens_capability()),
         ..Default::default()
     }
 }

@@ -8,18 +8,20 @@
 //! - `diagnostics`: conversion, the push worker, pull reports.
 //! - `caps`: what the client offers and what we advertise.
 //! - `edit`: workspace edits, rename and code actions; `completion`.
-
-// The workspace as a whole: folders, files on disk, settings.
-mod settings;
-mod workspace;
+//! - `view`, `semantic_tokens`: semantic tokens, symbols, links, inlay hints, code lens.
 
 mod caps;
 mod completion;
 mod convert;
 mod diagnostics;
 mod edit;
+mod semantic_tokens;
 mod server;
+// The workspace as a whole: folders, files on disk, settings.
+mod settings;
 mod state;
+mod view;
+mod workspace;
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};

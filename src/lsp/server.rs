@@ -33,11 +33,13 @@ pub struct Server {
     wake: Arc<Notify>,
     /// Set by `shutdown`: the exit code depends on it.
     shutdown: Arc<AtomicBool>,
+    /// The last semantic tokens sent for each document, for `full/delta`.
+    semantic: super::semantic_tokens::Cache,
 }
 
 impl Server {
     pub fn new(client: Client, state: Arc<RwLock<State>>, shutdown: Arc<AtomicBool>) -> Server {
-        Server { client, state, wake: Arc::new(Notify::new()), shutdown }
+        Server { client, state, wake: Arc::new(Notify::new()), shutdown, semantic: Default::default() }
     }
 
     /// Runs a read-only request body under the state lock; a panic becomes an error answer
@@ -346,6 +348,50 @@ impl LanguageServer for Server {
             let items = items.into_iter().map(|(_, r)| r).collect();
             Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }))
         })
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        self.query("semanticTokens/full", |st| super::view::semantic_tokens_full(st, &self.semantic, params))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        self.query("semanticTokens/full/delta", |st| {
+            super::view::semantic_tokens_full_delta(st, &self.semantic, params)
+        })
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        self.query("semanticTokens/range", |st| super::view::semantic_tokens_range(st, params))
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        self.query("documentSymbol", |st| super::view::document_symbols(st, params))
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.query("workspace/symbol", |st| super::view::workspace_symbols(st, params))
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.query("documentLink", |st| super::view::document_links(st, params))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.query("inlayHint", |st| super::view::inlay_hints(st, params))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.query("codeLens", |st| super::view::code_lens(st, params))
+    }
+
+    async fn code_lens_resolve(&self, params: CodeLens) -> Result<CodeLens> {
+        self.query("codeLens/resolve", |st| super::view::code_lens_resolve(st, params))
     }
 }
 

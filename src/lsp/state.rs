@@ -91,6 +91,7 @@ pub struct Session {
     pub snippets: bool,
     /// `rename.prepareSupport`: only then may `prepareProvider` be advertised.
     pub prepare_rename: bool,
+    pub view: crate::lsp::view::ViewCaps,
 }
 
 impl Default for Session {
@@ -108,6 +109,7 @@ impl Default for Session {
             markdown: true,
             snippets: false,
             prepare_rename: false,
+            view: Default::default(),
         }
     }
 }
