@@ -33,7 +33,9 @@ fn write_message(out: &mut impl Write, msg: &Value) {
     out.flush().unwrap();
 }
 
-fn read_message(input: &mut impl BufRead) -> Option<Value> {
+/// One message's body, unparsed: the reader stamps its arrival before parsing it, so the
+/// client's JSON parsing is not counted as server time.
+fn read_message(input: &mut impl BufRead) -> Option<Vec<u8>> {
     let mut length = None;
     loop {
         let mut line = String::new();
@@ -50,7 +52,7 @@ fn read_message(input: &mut impl BufRead) -> Option<Value> {
     }
     let mut body = vec![0; length?];
     std::io::Read::read_exact(input, &mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    Some(body)
 }
 
 fn uri(path: &Path) -> String {
@@ -70,8 +72,10 @@ impl Server {
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let (tx, incoming) = channel();
         std::thread::spawn(move || {
-            while let Some(msg) = read_message(&mut stdout) {
-                if tx.send((Instant::now(), msg)).is_err() {
+            while let Some(body) = read_message(&mut stdout) {
+                let at = Instant::now();
+                let Ok(msg) = serde_json::from_slice(&body) else { break };
+                if tx.send((at, msg)).is_err() {
                     break;
                 }
             }

@@ -32,16 +32,32 @@ pub fn file_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>) -> Ve
 
 /// Closest candidates to `target`, best first: what a "did you mean" offers.
 pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
-    let limit = (target.chars().count() / 3).max(1);
+    let len = target.chars().count();
+    let limit = (len / 3).max(1);
+    let prefix = |c: &str| c.starts_with(target) || target.starts_with(c) && c.len() >= 3;
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .filter(|c| *c != target)
+        // The length difference bounds the distance from below: most candidates stop here.
+        .filter(|c| prefix(c) || c.chars().count().abs_diff(len) <= limit)
         .map(|c| (strsim::damerau_levenshtein(target, c), c))
-        .filter(|(d, c)| *d <= limit || c.starts_with(target) || target.starts_with(*c) && c.len() >= 3)
+        .filter(|(d, c)| *d <= limit || prefix(c))
         .collect();
     scored.sort();
     scored.dedup_by_key(|(_, c)| *c);
     scored.into_iter().take(max).map(|(_, c)| c).collect()
+}
+
+/// Registry ids close to `id`, best first; remembered until the registry changes, since every
+/// keystroke re-checks the same unknown ids.
+pub fn registry_suggestions<'c>(corpus: &'c Corpus, id: &str) -> Vec<&'c str> {
+    let entities = corpus.entities();
+    let mut cache = entities.suggestions.lock().unwrap_or_else(|e| e.into_inner());
+    let syms = cache.entry(id.to_string()).or_insert_with(|| {
+        let ids = entities.by_id.keys().map(|&s| corpus.resolve(s));
+        closest(id, ids, 3).into_iter().filter_map(|s| corpus.sym(s)).collect()
+    });
+    syms.iter().map(|&s| corpus.resolve(s)).collect()
 }
 
 /// The type an id has: its registry row's, else the type of its first tagged mention.
@@ -184,9 +200,7 @@ fn check_mention_id(
         }
         Some(_) => {}
         None if has_registry => {
-            let entities = corpus.entities();
-            let ids = entities.by_id.keys().map(|&s| corpus.resolve(s));
-            let suggestions = closest(id, ids, 3);
+            let suggestions = registry_suggestions(corpus, id);
             let mut msg = format!("`{id}` is not in the registry");
             if let Some(best) = suggestions.first() {
                 msg.push_str(&format!("; did you mean `{best}`?"));
@@ -311,9 +325,8 @@ fn check_value(corpus: &Corpus, role: &Role, value: &str, sym: Sym, range: TextR
     }
     match id_type(corpus, sym) {
         None => {
-            let known = corpus.entities().by_id.keys().map(|&s| corpus.resolve(s));
-            let suggestions = closest(value, known, 3);
-            let mut msg = if corpus.registries().next().is_some() {
+            let suggestions = registry_suggestions(corpus, value);
+            let mut msg = if corpus.has_registry() {
                 format!("unknown id `{value}`: it is not in the registry and no mention is tagged with it")
             } else {
                 format!("unknown id `{value}`: no mention in the corpus is tagged with it")

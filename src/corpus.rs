@@ -549,6 +549,8 @@ pub struct Entities {
     /// Folded names and aliases, in the order of the matcher's patterns.
     pub patterns: Vec<String>,
     matcher: OnceLock<Option<aho_corasick::AhoCorasick>>,
+    /// Did-you-mean answers for ids not in the registry (see `analysis::registry_suggestions`).
+    pub suggestions: std::sync::Mutex<FxHashMap<String, Vec<Sym>>>,
     /// `patterns` loosened (`text::loosen`), computed on first use by the fuzzier matching.
     loose: OnceLock<Vec<String>>,
 }

@@ -161,9 +161,8 @@ fn json_lines_have_the_contract_keys_in_order_and_columns_in_scalar_values() {
         "\n"
     );
     assert_eq!(out.stdout, expected);
+    // (The exact line above already fixes the key order; parsed maps do not keep it.)
     let v = &out.json_lines()[0];
-    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["path", "line", "column", "end_line", "end_column", "severity", "code", "message"]);
     assert_eq!(v["column"], chars + 1);
 }
 

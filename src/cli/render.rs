@@ -167,21 +167,35 @@ fn uri(path: &str) -> String {
     out
 }
 
+/// One line of `--format json`; a struct keeps the keys in the contract's order.
+#[derive(serde::Serialize)]
+struct JsonDiagnostic<'a> {
+    path: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    severity: &'a str,
+    code: &'a str,
+    message: &'a str,
+}
+
 pub fn json(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
     for r in reports {
         for d in &r.diagnostics {
             let (s, e) = region(r, d.range);
-            let obj = json!({
-                "path": r.display,
-                "line": s.line,
-                "column": s.col,
-                "end_line": e.line,
-                "end_column": e.col,
-                "severity": d.severity().as_str(),
-                "code": d.code.as_str(),
-                "message": d.message,
-            });
-            writeln!(out, "{obj}")?;
+            let line = JsonDiagnostic {
+                path: &r.display,
+                line: s.line,
+                column: s.col,
+                end_line: e.line,
+                end_column: e.col,
+                severity: d.severity().as_str(),
+                code: d.code.as_str(),
+                message: &d.message,
+            };
+            serde_json::to_writer(&mut *out, &line)?;
+            writeln!(out)?;
         }
     }
     Ok(())

@@ -194,9 +194,9 @@ fn usage(corpus: &Corpus, id: Sym, md: &mut Markup) {
     let occurrences = corpus.occurrences(id);
     let count = |kind| occurrences.iter().filter(|o| o.kind == kind).count();
     let (mentions, roles) = (count(OccurrenceKind::Mention), count(OccurrenceKind::RoleValue));
+    // Occurrences are sorted by file: distinct files are consecutive.
     let mut files: Vec<FileId> =
         occurrences.iter().filter(|o| o.kind != OccurrenceKind::RegistryRow).map(|o| o.file).collect();
-    files.sort_unstable();
     files.dedup();
     if files.is_empty() {
         md.text("Never mentioned in the corpus.");
@@ -212,8 +212,13 @@ fn usage(corpus: &Corpus, id: Sym, md: &mut Markup) {
         md.text(&format!(", and in {roles} event {}", plural(roles, "role", "roles")));
     }
     md.text(".").paragraph();
-    files.sort_by_cached_key(|&f| article_key(corpus, f));
-    for &f in files.iter().take(ARTICLES_SHOWN) {
+    // Only the first few by date are shown: select them in linear time, then sort those.
+    let shown = ARTICLES_SHOWN.min(files.len());
+    if files.len() > shown {
+        files.select_nth_unstable_by(shown, |&a, &b| article_key(corpus, a).cmp(&article_key(corpus, b)));
+    }
+    files[..shown].sort_by(|&a, &b| article_key(corpus, a).cmp(&article_key(corpus, b)));
+    for &f in &files[..shown] {
         let seed = corpus.file(f).seed();
         md.bullet();
         match seed.and_then(|s| s.date) {

@@ -92,6 +92,22 @@ fn location(st: &State, file: FileId, range: crate::text::TextRange) -> Option<L
     Some(Location { uri: st.uri(&st.corpus.file(file).path)?, range: range_of(st, file, range) })
 }
 
+/// Locations of many ranges grouped by file (as the index keeps them): each file's URI is
+/// built once, not once a range (an id can have 10,000 uses).
+fn locations(st: &State, refs: impl IntoIterator<Item = (FileId, crate::text::TextRange)>) -> Vec<Location> {
+    let mut last: Option<(FileId, Option<Uri>)> = None;
+    let mut out = Vec::new();
+    for (file, range) in refs {
+        if last.as_ref().is_none_or(|(f, _)| *f != file) {
+            last = Some((file, st.uri(&st.corpus.file(file).path)));
+        }
+        if let Some((_, Some(uri))) = &last {
+            out.push(Location { uri: uri.clone(), range: range_of(st, file, range) });
+        }
+    }
+    out
+}
+
 fn nav_response(
     st: &State,
     file: FileId,
@@ -240,7 +256,7 @@ impl LanguageServer for Server {
             let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             let include = params.context.include_declaration;
             let Some(refs) = ide::references(&st.corpus, file, offset, include) else { return Ok(None) };
-            Ok(Some(refs.iter().filter_map(|r| location(st, r.file, r.range)).collect()))
+            Ok(Some(locations(st, refs.iter().map(|r| (r.file, r.range)))))
         })
     }
 
