@@ -3,7 +3,6 @@
 
 use std::hash::Hasher;
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use rustc_hash::FxHasher;
 use tokio::sync::Notify;
@@ -18,10 +17,6 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::lsp::state::State;
 use crate::lsp::{catch, read_state, write_state};
 use crate::lsp::{convert, settings};
-
-/// How long the push worker waits after a change before computing, so that a burst of
-/// keystrokes costs one analysis, not one per key.
-const DEBOUNCE: Duration = Duration::from_millis(15);
 
 pub fn to_lsp(st: &State, file: FileId, d: &Diagnostic) -> lsp::Diagnostic {
     let enc = st.session.encoding;
@@ -87,10 +82,13 @@ struct Publish {
 /// Pushes diagnostics of open documents after changes. One task does all publishing, so
 /// notifications leave in the order they were computed; a result computed at a generation
 /// that a later change superseded is dropped, never sent.
+///
+/// No timer: the worker computes as soon as it is woken, and wake-ups that arrive while it
+/// computes coalesce into one (`Notify` keeps a single permit), so a burst of keystrokes costs
+/// one analysis per analysis time, and a lone edit is answered at once.
 pub async fn push_worker(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>) {
     loop {
         wake.notified().await;
-        tokio::time::sleep(DEBOUNCE).await;
         let batch = match catch(|| collect(&state)) {
             Ok(batch) => batch,
             Err(panic) => {
