@@ -208,7 +208,17 @@ struct Parsed {
     line_index: LineIndex,
     diagnostics: Vec<Diagnostic>,
     content: Content,
+    /// What the file adds to the index, sorted by (id, offset); `file` is filled in by
+    /// [`Corpus::insert`]. Computed by the parsing thread, where the text is at hand, so that
+    /// the serial merge only appends.
+    occurrences: Vec<(Sym, Occurrence)>,
 }
+
+/// Files parsed in parallel before their summaries are merged into the index.
+const LOAD_CHUNK: usize = 4096;
+
+/// A placeholder file id for occurrences not yet inserted.
+const NO_FILE: FileId = FileId(u32::MAX);
 
 fn parse_file(interner: &Interner, kind: FileKind, bytes: &[u8], today: Date) -> Parsed {
     let text = match syntax::decode(bytes) {
@@ -220,21 +230,39 @@ fn parse_file(interner: &Interner, kind: FileKind, bytes: &[u8], today: Date) ->
                 line_index: LineIndex::new(&lossy),
                 diagnostics: vec![diag],
                 content: Content::Invalid,
+                occurrences: Vec::new(),
             };
         }
     };
     let line_index = LineIndex::new(text);
+    let mut occurrences = Vec::new();
     let (diagnostics, content) = match kind {
         FileKind::Seed => {
             let parse = syntax::parse_seed(text, today);
             let summary = summarize(interner, text, &parse);
+            // The same occurrences as `occurrences_of` (used to unindex a file), from the
+            // parse's ranges rather than by resolving interned lengths.
+            for (m, s) in parse.annotations.mentions.iter().zip(&summary.mentions) {
+                if let (Some(id), Some(range)) = (s.id, m.head.and_then(|h| h.id)) {
+                    occurrences
+                        .push((id, Occurrence { file: NO_FILE, range, kind: OccurrenceKind::Mention, ty: s.ty }));
+                }
+                for &(v, range) in s.args.iter().flat_map(|a| a.values.iter()) {
+                    if !is_date_shaped(&text[range]) {
+                        let kind = OccurrenceKind::RoleValue;
+                        occurrences.push((v, Occurrence { file: NO_FILE, range, kind, ty: None }));
+                    }
+                }
+            }
             (parse.diagnostics, Content::Seed(summary))
         }
         FileKind::Registry => {
             let (registry, diags) = parse_registry(text);
             for e in &registry.entries {
-                interner.get_or_intern(&e.id.text);
-                interner.get_or_intern(&e.ty.text);
+                let id = interner.get_or_intern(&e.id.text);
+                let ty = Some(interner.get_or_intern(&e.ty.text));
+                let kind = OccurrenceKind::RegistryRow;
+                occurrences.push((id, Occurrence { file: NO_FILE, range: e.id.range, kind, ty }));
             }
             (diags, Content::Registry(registry))
         }
@@ -243,7 +271,10 @@ fn parse_file(interner: &Interner, kind: FileKind, bytes: &[u8], today: Date) ->
             (diags, Content::Schema(schema))
         }
     };
-    Parsed { kind, line_index, diagnostics, content }
+    // Keep every list sorted by (file, offset), so that replacing a file (`set_text`) gives
+    // the same index as a fresh load, and removing one is a binary search, not a scan.
+    occurrences.sort_unstable_by_key(|(sym, o)| (*sym, o.range.start, o.range.end));
+    Parsed { kind, line_index, diagnostics, content, occurrences }
 }
 
 fn summarize(interner: &Interner, text: &str, parse: &SeedFile) -> SeedSummary {
@@ -318,30 +349,43 @@ impl Corpus {
         let (paths, mut errors) = discover(&corpus.roots);
         let total = paths.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let interner = &corpus.interner;
-        let parsed: Vec<(PathBuf, Result<Parsed, String>)> = paths
-            .into_par_iter()
-            .map(|(path, kind)| {
-                let result = std::fs::read(&path)
-                    .map(|bytes| parse_file(interner, kind, &bytes, today))
-                    .map_err(|e| e.to_string());
-                if let Some(p) = progress {
-                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    if n % 256 == 0 || n == total {
-                        p(n, total);
-                    }
-                }
-                (path, result)
-            })
-            .collect();
-        corpus.files.reserve(parsed.len());
-        for (path, result) in parsed {
-            match result {
-                Ok(parsed) => {
-                    corpus.insert(path, parsed);
-                }
-                Err(message) => errors.push(LoadError { path, message }),
+        corpus.files.reserve(total);
+        // Parsed in chunks, each merged before the next is parsed: a chunk's parse results
+        // (occurrence lists, the `Parsed` values) are the only transient memory.
+        let mut paths = paths.into_iter();
+        loop {
+            let chunk: Vec<(PathBuf, FileKind)> = paths.by_ref().take(LOAD_CHUNK).collect();
+            if chunk.is_empty() {
+                break;
             }
+            let interner = &corpus.interner;
+            let parsed: Vec<(PathBuf, Result<Parsed, String>)> = chunk
+                .into_par_iter()
+                .map(|(path, kind)| {
+                    let result = std::fs::read(&path)
+                        .map(|bytes| parse_file(interner, kind, &bytes, today))
+                        .map_err(|e| e.to_string());
+                    if let Some(p) = progress {
+                        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        if n % 256 == 0 || n == total {
+                            p(n, total);
+                        }
+                    }
+                    (path, result)
+                })
+                .collect();
+            for (path, result) in parsed {
+                match result {
+                    Ok(parsed) => {
+                        corpus.insert(path, parsed);
+                    }
+                    Err(message) => errors.push(LoadError { path, message }),
+                }
+            }
+        }
+        // Lists grew by doubling; trim them once (about a fifth of the index).
+        for list in corpus.index.values_mut() {
+            list.shrink_to_fit();
         }
         corpus.refresh_schema();
         (corpus, errors)
@@ -457,14 +501,16 @@ impl Corpus {
             syntax_diagnostics: parsed.diagnostics,
             content: parsed.content,
         };
-        // Keep every list sorted by (file, offset), so that replacing a file (`set_text`) gives
-        // the same index as a fresh load, and removing one is a binary search, not a scan.
-        let mut occs: Vec<(Sym, Occurrence)> = occurrences_of(&self.interner, id, &data).collect();
-        occs.sort_unstable_by_key(|(sym, o)| (*sym, o.range.start, o.range.end));
-        for group in occs.chunk_by(|a, b| a.0 == b.0) {
+        for group in parsed.occurrences.chunk_by(|a, b| a.0 == b.0) {
             let list = self.index.entry(group[0].0).or_default();
-            let at = list.partition_point(|o| o.file < id);
-            list.splice(at..at, group.iter().map(|(_, o)| *o));
+            let occs = group.iter().map(|&(_, o)| Occurrence { file: id, ..o });
+            if list.last().is_none_or(|o| o.file < id) {
+                // Loading appends: files come in id order.
+                list.extend(occs);
+            } else {
+                let at = list.partition_point(|o| o.file < id);
+                list.splice(at..at, occs);
+            }
         }
         if let Some(url) = data.seed().and_then(|s| s.url.as_deref()) {
             let files = self.urls.entry(normalize_url(url).into()).or_default();

@@ -121,6 +121,21 @@ pub struct LineIndex {
     len: u32,
 }
 
+/// Index of the first non-ASCII byte, eight bytes at a time.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap()) & HIGH;
+        if word != 0 {
+            return Some(at + word.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    chunks.remainder().iter().position(|b| !b.is_ascii()).map(|i| at + i)
+}
+
 const OFFSET_MASK: u32 = (1 << 30) - 1;
 const BLOCK: usize = 64;
 
@@ -138,16 +153,11 @@ impl LineIndex {
         let mut wide = Vec::new();
         // Scan only where non-ASCII bytes are: most of a line is ASCII.
         let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i..].iter().position(|b| !b.is_ascii()) {
-                None => break,
-                Some(skip) => {
-                    i += skip;
-                    let len = utf8_len(bytes[i]);
-                    wide.push(i as u32 | ((len as u32 - 1) << 30));
-                    i += len;
-                }
-            }
+        while let Some(skip) = first_non_ascii(&bytes[i..]) {
+            i += skip;
+            let len = utf8_len(bytes[i]);
+            wide.push(i as u32 | ((len as u32 - 1) << 30));
+            i += len;
         }
         let mut blocks = Vec::with_capacity(wide.len() / BLOCK + 1);
         let (mut extra, mut astral) = (0, 0);
@@ -160,6 +170,9 @@ impl LineIndex {
                 astral += u32::from(w >> 30 == 3);
             }
         }
+        // Kept for every file of the corpus: no spare capacity (shrinking is in place).
+        line_starts.shrink_to_fit();
+        wide.shrink_to_fit();
         LineIndex { line_starts, wide, blocks, len: text.len() as u32 }
     }
 

@@ -138,7 +138,7 @@ pub fn semantic_tokens(corpus: &Corpus, file: FileId, range: Option<TextRange>) 
     }
     let mut tokens = out.tokens;
     if let Some(r) = range {
-        tokens.retain(|h| h.range.intersects(r) || (r.is_empty() && h.range.touches(r.start)));
+        tokens.retain(|h| h.range.intersects(r) || (r.is_empty() && h.range.contains(r.start)));
     }
     tokens
 }

@@ -102,6 +102,11 @@ fn parse_line(text: &str, line: TextRange, out: &mut Annotations, diags: &mut Ve
     let mut orphans: Vec<usize> = Vec::new();
     let mut i = start;
     while i < end {
+        // Jump to the next byte that matters (prose is most of a line).
+        match memchr::memchr3(b'[', b']', b'\\', &b[i..end]) {
+            Some(skip) => i += skip,
+            None => break,
+        }
         match b[i] {
             b'\\' if i + 1 < end && matches!(b[i + 1], b'[' | b']' | b'{' | b'}') => {
                 out.escapes.push(i as u32);

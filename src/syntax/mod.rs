@@ -39,6 +39,11 @@ pub fn parse_seed(text: &str, today: Date) -> SeedFile {
 /// Decodes a file's bytes. Invalid UTF-8 is F001 at the first bad byte, naming the likely
 /// legacy encoding so the curator knows how to convert it.
 pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
+    // SIMD validation first (French text is non-ASCII every few bytes); the standard one
+    // only to locate an error.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+        return Ok(text);
+    }
     let err = match std::str::from_utf8(bytes) {
         Ok(text) => return Ok(text),
         Err(err) => err,

@@ -68,10 +68,18 @@ fn comparable(line: &str) -> String {
 
 /// A line repeated verbatim among the first lines of the body (a title scraped twice).
 fn repeated_lines(text: &str, plain: &str, body_start: u32, diags: &mut Vec<Diagnostic>) {
-    let annotated: Vec<TextRange> = lines(text).collect();
+    // Only the first lines of the body are looked at (plus two for the fix's range).
+    let mut annotated: Vec<TextRange> = Vec::new();
+    let mut text_lines = lines(text);
     let mut seen: Vec<(String, TextRange)> = Vec::new();
     let mut count = 0;
     for (i, plain_line) in lines(plain).enumerate() {
+        while annotated.len() < i + 3 {
+            match text_lines.next() {
+                Some(l) => annotated.push(l),
+                None => break,
+            }
+        }
         let Some(&line) = annotated.get(i) else { break };
         if line.start < body_start || plain[plain_line].trim().is_empty() {
             continue;

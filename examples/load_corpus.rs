@@ -1,0 +1,37 @@
+//! Loads a corpus the way `seedls serve` does at startup and prints how long it took and the
+//! peak resident memory: `cargo run --release --example load_corpus -- DIR`. A development tool
+//! for profiling indexing (`perf record`, `valgrind --tool=callgrind` / `massif`).
+
+use std::time::Instant;
+
+use seedls::corpus::Corpus;
+use seedls::syntax::header::Date;
+
+fn main() {
+    let roots: Vec<std::path::PathBuf> = std::env::args().skip(1).map(Into::into).collect();
+    let start = Instant::now();
+    let (corpus, errors) = Corpus::load(roots, Date::today(), None);
+    let elapsed = start.elapsed();
+    let occurrences: usize = corpus.ids().map(|(_, o)| o.len()).sum();
+    let hwm = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("").to_string())
+        })
+        .unwrap_or_default();
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.split_whitespace().nth(1).unwrap_or("").to_string())
+        })
+        .unwrap_or_default();
+    println!(
+        "{} files, {} occurrences, {} errors, {:.3} s, peak {} kB, now {} kB",
+        corpus.files().count(),
+        occurrences,
+        errors.len(),
+        elapsed.as_secs_f64(),
+        hwm,
+        rss
+    );
+}
