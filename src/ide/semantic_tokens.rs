@@ -433,14 +433,14 @@ mod tests {
                 assert!(w[0].range.end <= w[1].range.start, "{w:?} in {text:?}");
             }
             // A range's tokens are the full tokens it intersects; an empty range (a cursor) gets
-            // the tokens it touches.
+            // the token it lies strictly inside.
             let at = text.char_indices().map(|(i, _)| i as u32).nth(cut).unwrap_or(text.len() as u32);
             let range = TextRange::new(at, text.len() as u32);
             let part = semantic_tokens(&corpus, file, Some(range));
             let expected: Vec<Highlight> = full
                 .iter()
                 .copied()
-                .filter(|h| h.range.intersects(range) || (range.is_empty() && h.range.touches(range.start)))
+                .filter(|h| h.range.intersects(range) || (range.is_empty() && h.range.contains(range.start)))
                 .collect();
             assert_eq!(part, expected);
         }
