@@ -184,10 +184,29 @@ pub struct Corpus {
     urls: FxHashMap<Box<str>, Vec<FileId>>,
     schema: Arc<Schema>,
     schema_file: Option<FileId>,
+    /// Per-id answers computed from all of an id's occurrences (hover, declaration), kept
+    /// until a file holding the id changes: popular ids have 100,000 occurrences.
+    usage: std::sync::Mutex<FxHashMap<Sym, Arc<Usage>>>,
     /// Registry files (sorted ids), so per-file checks need not scan every file.
     registry_files: Vec<FileId>,
     /// Derived from every registry; rebuilt on first use after a registry changes.
     entities: OnceLock<Arc<Entities>>,
+}
+
+/// How many first articles [`Usage`] keeps.
+pub const FIRST_ARTICLES: usize = 5;
+
+/// What hover and declaration need from all of an id's occurrences.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Usage {
+    pub mentions: usize,
+    pub roles: usize,
+    /// Distinct files that tag the id or use it in a role.
+    pub files: usize,
+    /// The first [`FIRST_ARTICLES`] of those files by [`Corpus::article_key`].
+    pub first_files: Vec<FileId>,
+    /// The earliest tagged mention (else role use) by article, then offset.
+    pub first: Option<Occurrence>,
 }
 
 /// Whether a role value is a date literal rather than an id (`2022`, `2022-01`, `2022-01-05`).
@@ -333,6 +352,7 @@ impl Corpus {
             urls: FxHashMap::default(),
             schema: Arc::new(Schema::builtin()),
             schema_file: None,
+            usage: Default::default(),
             registry_files: Vec::new(),
             entities: OnceLock::new(),
         }
@@ -439,6 +459,53 @@ impl Corpus {
         self.index.iter().map(|(&id, occs)| (id, occs.as_slice()))
     }
 
+    /// Orders articles by date (undated last), then path: which article introduced an id, and
+    /// which a hover card lists first.
+    pub fn article_key(&self, file: FileId) -> (bool, (u16, u8, u8), &Path) {
+        let data = self.file(file);
+        let date = data.seed().and_then(|s| s.date);
+        (date.is_none(), date.map_or((0, 0, 0), |d| d.sort_key()), data.path.as_path())
+    }
+
+    /// Counts and firsts of an id's uses, from the cache when no file holding it changed.
+    pub fn usage(&self, id: Sym) -> Arc<Usage> {
+        if let Some(hit) = self.usage.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+            return hit.clone();
+        }
+        let occurrences = self.occurrences(id);
+        let count = |kind| occurrences.iter().filter(|o| o.kind == kind).count();
+        // Occurrences are sorted by file: distinct files are consecutive.
+        let mut files: Vec<FileId> =
+            occurrences.iter().filter(|o| o.kind != OccurrenceKind::RegistryRow).map(|o| o.file).collect();
+        files.dedup();
+        let total = files.len();
+        let shown = FIRST_ARTICLES.min(files.len());
+        let order = |a: &FileId, b: &FileId| self.article_key(*a).cmp(&self.article_key(*b));
+        if files.len() > shown {
+            files.select_nth_unstable_by(shown, order);
+        }
+        files.truncate(shown);
+        files.sort_by(order);
+        let earliest = |kind: OccurrenceKind| {
+            occurrences
+                .iter()
+                .filter(|o| o.kind == kind)
+                .min_by(|a, b| {
+                    (self.article_key(a.file), a.range.start).cmp(&(self.article_key(b.file), b.range.start))
+                })
+                .copied()
+        };
+        let usage = Arc::new(Usage {
+            mentions: count(OccurrenceKind::Mention),
+            roles: count(OccurrenceKind::RoleValue),
+            files: total,
+            first_files: files,
+            first: earliest(OccurrenceKind::Mention).or_else(|| earliest(OccurrenceKind::RoleValue)),
+        });
+        self.usage.lock().unwrap_or_else(|e| e.into_inner()).insert(id, usage.clone());
+        usage
+    }
+
     /// Seed files whose header has this URL (compared without scheme and trailing slash).
     pub fn files_with_url(&self, url: &str) -> &[FileId] {
         self.urls.get(normalize_url(url)).map_or(&[], Vec::as_slice)
@@ -501,7 +568,11 @@ impl Corpus {
             syntax_diagnostics: parsed.diagnostics,
             content: parsed.content,
         };
+        let usage = self.usage.get_mut().unwrap_or_else(|e| e.into_inner());
         for group in parsed.occurrences.chunk_by(|a, b| a.0 == b.0) {
+            if !usage.is_empty() {
+                usage.remove(&group[0].0);
+            }
             let list = self.index.entry(group[0].0).or_default();
             let occs = group.iter().map(|&(_, o)| Occurrence { file: id, ..o });
             if list.last().is_none_or(|o| o.file < id) {
@@ -550,7 +621,9 @@ impl Corpus {
         let mut syms: Vec<Sym> = occurrences_of(&self.interner, id, old).map(|(s, _)| s).collect();
         syms.sort_unstable();
         syms.dedup();
+        let usage = self.usage.get_mut().unwrap_or_else(|e| e.into_inner());
         for s in syms {
+            usage.remove(&s);
             if let Some(v) = self.index.get_mut(&s) {
                 // Sorted by file: the file's occurrences are one run.
                 let from = v.partition_point(|o| o.file < id);
@@ -890,6 +963,31 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The usage cache follows every change to a file holding the id, and only those.
+    #[test]
+    fn usage_is_recomputed_when_a_file_holding_the_id_changes() {
+        let today = Date { year: 2024, month: 6, day: Some(15) };
+        let mut corpus = Corpus::new(Vec::new(), today);
+        let (a, b, c) = (Path::new("/ws/a.txt"), Path::new("/ws/b.txt"), Path::new("/ws/c.txt"));
+        corpus.set_text(a, " date 2022-02\n\n[X]{person:kz.x} [Y]{person:kz.y}\n".as_bytes());
+        corpus.set_text(b, " date 2022-01\n\n[X]{person:kz.x}\n".as_bytes());
+        let x = corpus.sym("kz.x").unwrap();
+        let first = |c: &Corpus| c.usage(x).first.map(|o| c.file(o.file).path.clone());
+        assert_eq!((corpus.usage(x).mentions, corpus.usage(x).files), (2, 2));
+        assert_eq!(first(&corpus).as_deref(), Some(b), "the earlier article introduced it");
+        // A third file, then an edit that moves b's date after a's: both change the answer.
+        corpus.set_text(c, " date 2021-12\n\n[[X]{person:kz.x} a parlé]{support actor=kz.x}\n".as_bytes());
+        assert_eq!((corpus.usage(x).mentions, corpus.usage(x).roles, corpus.usage(x).files), (3, 1, 3));
+        assert_eq!(first(&corpus).as_deref(), Some(c));
+        corpus.remove(c);
+        corpus.set_text(b, " date 2022-03\n\n[X]{person:kz.x}\n".as_bytes());
+        assert_eq!(first(&corpus).as_deref(), Some(a));
+        assert_eq!(
+            corpus.usage(x).first_files.iter().map(|&f| corpus.file(f).path.as_path()).collect::<Vec<_>>(),
+            [a, b]
+        );
+    }
 
     /// `admitted` must say exactly what `discover` says, for every rule of discovery.
     #[test]

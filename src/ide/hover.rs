@@ -2,15 +2,12 @@
 //! header's date and URL. Built from summaries and the reverse index: no file is read.
 
 use crate::analysis::{id_type, registry_entry};
-use crate::corpus::{Corpus, FileId, MentionSummary, OccurrenceKind, Sym, is_date_shaped};
+use crate::corpus::{Corpus, FIRST_ARTICLES, FileId, MentionSummary, Sym, is_date_shaped};
 use crate::ide::markup::Markup;
-use crate::ide::navigation::{article_key, first_mention};
+use crate::ide::navigation::first_mention;
 use crate::ide::target::{Target, target_at};
 use crate::syntax::schema::Class;
 use crate::text::TextRange;
-
-/// How many articles a card lists before "… and N more".
-const ARTICLES_SHOWN: usize = 5;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HoverResult {
@@ -191,34 +188,23 @@ pub fn id_card(corpus: &Corpus, id: Sym, md: &mut Markup) {
 
 /// "Mentioned N times in M articles", then the first articles by date.
 fn usage(corpus: &Corpus, id: Sym, md: &mut Markup) {
-    let occurrences = corpus.occurrences(id);
-    let count = |kind| occurrences.iter().filter(|o| o.kind == kind).count();
-    let (mentions, roles) = (count(OccurrenceKind::Mention), count(OccurrenceKind::RoleValue));
-    // Occurrences are sorted by file: distinct files are consecutive.
-    let mut files: Vec<FileId> =
-        occurrences.iter().filter(|o| o.kind != OccurrenceKind::RegistryRow).map(|o| o.file).collect();
-    files.dedup();
-    if files.is_empty() {
+    let usage = corpus.usage(id);
+    let (mentions, roles) = (usage.mentions, usage.roles);
+    if usage.files == 0 {
         md.text("Never mentioned in the corpus.");
         return;
     }
     md.text(&format!(
         "Mentioned {mentions} {} in {} {}",
         plural(mentions, "time", "times"),
-        files.len(),
-        plural(files.len(), "article", "articles")
+        usage.files,
+        plural(usage.files, "article", "articles")
     ));
     if roles > 0 {
         md.text(&format!(", and in {roles} event {}", plural(roles, "role", "roles")));
     }
     md.text(".").paragraph();
-    // Only the first few by date are shown: select them in linear time, then sort those.
-    let shown = ARTICLES_SHOWN.min(files.len());
-    if files.len() > shown {
-        files.select_nth_unstable_by(shown, |&a, &b| article_key(corpus, a).cmp(&article_key(corpus, b)));
-    }
-    files[..shown].sort_by(|&a, &b| article_key(corpus, a).cmp(&article_key(corpus, b)));
-    for &f in &files[..shown] {
+    for &f in &usage.first_files {
         let seed = corpus.file(f).seed();
         md.bullet();
         match seed.and_then(|s| s.date) {
@@ -231,8 +217,8 @@ fn usage(corpus: &Corpus, id: Sym, md: &mut Markup) {
         }
         md.text(&display_path(corpus, f)).end_bullet();
     }
-    if files.len() > ARTICLES_SHOWN {
-        md.bullet().text(&format!("… and {} more", files.len() - ARTICLES_SHOWN)).end_bullet();
+    if usage.files > usage.first_files.len() {
+        md.bullet().text(&format!("… and {} more", usage.files - usage.first_files.len())).end_bullet();
     }
 }
 
@@ -258,11 +244,11 @@ fn header_card(corpus: &Corpus, file: FileId, md: &mut Markup) {
             let others: Vec<FileId> = corpus.files_with_url(url).iter().copied().filter(|&f| f != file).collect();
             if !others.is_empty() {
                 md.paragraph().text("The same URL heads:").paragraph();
-                for &f in others.iter().take(ARTICLES_SHOWN) {
+                for &f in others.iter().take(FIRST_ARTICLES) {
                     md.bullet().text(&display_path(corpus, f)).end_bullet();
                 }
-                if others.len() > ARTICLES_SHOWN {
-                    md.bullet().text(&format!("… and {} more", others.len() - ARTICLES_SHOWN)).end_bullet();
+                if others.len() > FIRST_ARTICLES {
+                    md.bullet().text(&format!("… and {} more", others.len() - FIRST_ARTICLES)).end_bullet();
                 }
             }
         }

@@ -1,7 +1,5 @@
 //! Definition, declaration, references and document highlights of ids, from the reverse index.
 
-use std::path::Path;
-
 use crate::corpus::{Corpus, FileId, Occurrence, OccurrenceKind, Sym};
 use crate::ide::target::target_at;
 use crate::text::TextRange;
@@ -91,20 +89,7 @@ pub fn registry_rows(corpus: &Corpus, id: Sym) -> Vec<NavTarget> {
 /// date last), then by path, then by offset. An id only ever used as a role value is
 /// introduced by its first role use.
 pub fn first_mention(corpus: &Corpus, id: Sym) -> Option<Occurrence> {
-    let occurrences = corpus.occurrences(id);
-    let earliest = |kind: OccurrenceKind| {
-        occurrences.iter().filter(|o| o.kind == kind).min_by(|a, b| {
-            (article_key(corpus, a.file), a.range.start).cmp(&(article_key(corpus, b.file), b.range.start))
-        })
-    };
-    earliest(OccurrenceKind::Mention).or_else(|| earliest(OccurrenceKind::RoleValue)).copied()
-}
-
-/// Orders articles by date (undated last), then path.
-pub fn article_key(corpus: &Corpus, file: FileId) -> (bool, (u16, u8, u8), &Path) {
-    let data = corpus.file(file);
-    let date = data.seed().and_then(|s| s.date);
-    (date.is_none(), date.map_or((0, 0, 0), |d| d.sort_key()), data.path.as_path())
+    corpus.usage(id).first
 }
 
 fn nav(o: Occurrence) -> NavTarget {
