@@ -844,10 +844,11 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>)
 }
 
 /// The walker of `discover`: `.gitignore` and `.ignore` honoured with or without a git
-/// repository, hidden files skipped, symbolic links never followed.
+/// repository, hidden files skipped, symbolic links never followed. Only ignore files inside
+/// the root count: nothing above it (parent folders, git's global excludes) is ever read.
 fn walk_builder(root: &Path) -> ignore::WalkBuilder {
     let mut builder = ignore::WalkBuilder::new(root);
-    builder.require_git(false).follow_links(false);
+    builder.require_git(false).follow_links(false).parents(false).git_global(false);
     builder
 }
 

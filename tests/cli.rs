@@ -385,6 +385,14 @@ fn gitignore_and_ignore_files_are_respected_without_a_git_repository() {
 }
 
 #[test]
+fn ignore_files_above_the_root_are_never_read() {
+    // The corpus is `corpus/`; a .gitignore in the folder above it must not hide its files.
+    let dir = corpus(&[(".gitignore", "*.txt\n"), (".ignore", "corpus/\n"), ("corpus/a.txt", "broken\n")]);
+    let out = run(&dir.path().join("corpus"), &["check", "--format", "json"]);
+    assert_eq!(out.codes(), pairs(&[("a.txt", "H001")]));
+}
+
+#[test]
 fn seedls_json_include_and_exclude() {
     let dir = corpus(&[
         (".seedls.json", r#"{"include": ["articles/**"], "exclude": ["articles/old/**", "**/*-draft.txt"]}"#),
