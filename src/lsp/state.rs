@@ -19,9 +19,10 @@ pub struct Document {
     /// spelling (percent-encoding, drive-letter case), not one rebuilt from the path.
     pub uri: Uri,
     pub version: i32,
-    /// Incremental edits apply here in O(log n).
+    /// The document itself: incremental edits apply here in O(log n).
     pub rope: Rope,
-    /// The current text in one piece, for the parser and the analysis (which need a `&str`).
+    /// The rope's text in one piece, for the parser and the analysis (which need a `&str`);
+    /// derived from the rope after edits, never edited on its own.
     pub text: String,
     pub line_index: LineIndex,
     /// Whether the file belongs to the corpus on disk, so that closing it reloads it from disk
@@ -37,36 +38,35 @@ impl Document {
     /// Applies one `didChange` batch in order: each change's range refers to the text left by
     /// the previous one, so positions are converted against the current text every time.
     ///
-    /// The rope takes each edit in O(log n); the contiguous `text` gets the same edit because
-    /// the parser needs one `&str`, and editing it in place is cheaper than collecting the rope.
-    /// The line index is rebuilt only when a later change in the batch needs it, and at the end.
+    /// Edits go to the rope only; `text` and the line index are derived from it again when a
+    /// later change in the batch needs them, and at the end.
     pub fn apply_changes(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>, enc: Encoding) {
-        let mut stale_index = false;
+        let mut stale = false;
         for change in changes {
             match change.range {
-                None => {
-                    self.rope = Rope::from_str(&change.text);
-                    self.text = change.text;
-                }
+                None => self.rope = Rope::from_str(&change.text),
                 Some(range) => {
-                    if stale_index {
-                        self.line_index = LineIndex::new(&self.text);
+                    if stale {
+                        self.sync_text();
                     }
                     let r = convert::text_range(&self.line_index, Some(&self.text), range, enc);
                     let start = self.rope.byte_to_char(r.start as usize);
                     let end = self.rope.byte_to_char(r.end as usize);
                     self.rope.remove(start..end);
                     self.rope.insert(start, &change.text);
-                    self.text.replace_range(r.to_usize(), &change.text);
                 }
             }
-            stale_index = true;
+            stale = true;
         }
-        if stale_index {
-            self.line_index = LineIndex::new(&self.text);
+        if stale {
+            self.sync_text();
         }
-        debug_assert_eq!(self.rope.len_bytes(), self.text.len());
         self.version = version;
+    }
+
+    fn sync_text(&mut self) {
+        self.text = self.rope.to_string();
+        self.line_index = LineIndex::new(&self.text);
     }
 }
 
