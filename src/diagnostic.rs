@@ -151,6 +151,18 @@ impl Diagnostic {
         Diagnostic { code, range, message: message.into(), related: Vec::new(), fixes: Vec::new() }
     }
 
+    /// The same diagnostic `by` bytes further on in its file (places in other files stay).
+    pub fn shift(mut self, by: u32) -> Diagnostic {
+        self.range = self.range.shift(by);
+        for r in self.related.iter_mut().filter(|r| r.file.is_none()) {
+            r.range = r.range.shift(by);
+        }
+        for e in self.fixes.iter_mut().flat_map(|f| &mut f.edits).filter(|e| e.file.is_none()) {
+            e.range = e.range.shift(by);
+        }
+        self
+    }
+
     pub fn severity(&self) -> Severity {
         self.code.severity()
     }

@@ -78,11 +78,28 @@ pub fn parse_annotations(text: &str) -> (Annotations, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     for line in lines(text) {
         // Fast path: most prose lines have no markup at all.
-        if memchr::memchr3(b'[', b']', b'\\', text[line].as_bytes()).is_none() {
+        if !has_markup(&text[line]) {
             continue;
         }
-        parse_line(text, line, &mut out, &mut diags);
+        let (annotations, line_diags) = parse_line(&text[line]);
+        out.append(annotations, line.start);
+        diags.extend(line_diags.into_iter().map(|d| d.shift(line.start)));
     }
+    (out, diags)
+}
+
+/// Whether a line may hold markup or escapes (`[`, `]` or `\`).
+pub fn has_markup(line: &str) -> bool {
+    memchr::memchr3(b'[', b']', b'\\', line.as_bytes()).is_some()
+}
+
+/// The annotations of one line on its own, in offsets from the line's start, parents as
+/// indices into the line's mentions. Annotations never span lines, so a file's annotations
+/// are its lines' put end to end ([`Annotations::append`]).
+pub fn parse_line(line: &str) -> (Annotations, Vec<Diagnostic>) {
+    let mut out = Annotations::default();
+    let mut diags = Vec::new();
+    scan_line(line, &mut out, &mut diags);
     out.mentions.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
     // Parents were recorded as range starts while parsing; turn them into indices now.
     let starts: Vec<u32> = out.mentions.iter().map(|m| m.range.start).collect();
@@ -94,13 +111,48 @@ pub fn parse_annotations(text: &str) -> (Annotations, Vec<Diagnostic>) {
     (out, diags)
 }
 
-fn parse_line(text: &str, line: TextRange, out: &mut Annotations, diags: &mut Vec<Diagnostic>) {
+impl Mention {
+    /// The same mention `by` bytes further on.
+    pub fn shift(mut self, by: u32) -> Mention {
+        self.range = self.range.shift(by);
+        self.surface = self.surface.shift(by);
+        self.tag = self.tag.shift(by);
+        self.head = self.head.map(|h| Head {
+            ty: h.ty.shift(by),
+            mode: h.mode.map(|m| m.shift(by)),
+            id: h.id.map(|i| i.shift(by)),
+        });
+        for a in &mut self.args {
+            a.range = a.range.shift(by);
+            a.role = a.role.shift(by);
+            for v in &mut a.values {
+                *v = v.shift(by);
+            }
+        }
+        self
+    }
+}
+
+impl Annotations {
+    /// Appends the annotations of a later line that starts at `offset`.
+    pub fn append(&mut self, line: Annotations, offset: u32) {
+        let base = self.mentions.len() as u32;
+        self.mentions.extend(line.mentions.into_iter().map(|m| {
+            let parent = m.parent.map(|p| p + base);
+            Mention { parent, ..m.shift(offset) }
+        }));
+        self.escapes.extend(line.escapes.into_iter().map(|e| e + offset));
+    }
+}
+
+/// Matches the brackets of one whole line (`text` is the line).
+fn scan_line(text: &str, out: &mut Annotations, diags: &mut Vec<Diagnostic>) {
     let b = text.as_bytes();
-    let (start, end) = (line.start as usize, line.end as usize);
+    let end = text.len();
     let mut stack: Vec<usize> = Vec::new();
     // Mentions closed on this line whose parent is not known yet (start offsets into `out`).
     let mut orphans: Vec<usize> = Vec::new();
-    let mut i = start;
+    let mut i = 0;
     while i < end {
         // Jump to the next byte that matters (prose is most of a line).
         match memchr::memchr3(b'[', b']', b'\\', &b[i..end]) {

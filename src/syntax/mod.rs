@@ -9,8 +9,8 @@ pub mod schema;
 pub mod tsv;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::text::TextRange;
-use annotation::{Annotations, Stripped};
+use crate::text::{TextRange, lines};
+use annotation::Annotations;
 use header::{Date, Header};
 
 /// Everything one seed file says on its own.
@@ -23,17 +23,39 @@ pub struct SeedFile {
 
 pub fn parse_seed(text: &str, today: Date) -> SeedFile {
     let (header, mut diagnostics) = header::parse_header(text, today);
-    let (annotations, annotation_diags) = annotation::parse_annotations(text);
-    diagnostics.extend(annotation_diags);
-    // Prose checks start after the header's date and URL; body text on line 1 counts.
-    let body_start = match &header {
-        Some(h) => h.body.map_or(h.range.end, |b| b.start),
-        None => 0,
-    };
-    let stripped = Stripped::new(text, &annotations);
-    prose::check_prose(text, &stripped, body_start, &mut diagnostics);
+    let body_start = body_start(header.as_ref());
+    let mut annotations = Annotations::default();
+    for line in lines(text) {
+        let parsed = parse_line(&text[line], body_start.saturating_sub(line.start));
+        annotations.append(parsed.annotations, line.start);
+        diagnostics.extend(parsed.diagnostics.into_iter().map(|d| d.shift(line.start)));
+    }
+    prose::repeated_lines(text, body_start, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     SeedFile { header, annotations, diagnostics }
+}
+
+/// Where the prose starts: after the header's date and URL (body text on line 1 counts).
+pub fn body_start(header: Option<&Header>) -> u32 {
+    header.map_or(0, |h| h.body.map_or(h.range.end, |b| b.start))
+}
+
+/// What one line says on its own, in offsets from the line's start. A file's parse is its
+/// header, its lines' put end to end, and the repeated-title check (T002) on its first lines,
+/// so an edit needs only the lines it touched parsed again.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineSyntax {
+    pub annotations: Annotations,
+    /// A001–A003, A010 and T001.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one line: its annotations, and the prose checks from `prose_from` on.
+pub fn parse_line(line: &str, prose_from: u32) -> LineSyntax {
+    let (annotations, mut diagnostics) =
+        if annotation::has_markup(line) { annotation::parse_line(line) } else { Default::default() };
+    prose::glued_sentences(line, &annotations, prose_from, &mut diagnostics);
+    LineSyntax { annotations, diagnostics }
 }
 
 /// Decodes a file's bytes. Invalid UTF-8 is F001 at the first bad byte, naming the likely

@@ -1,24 +1,29 @@
 //! Checks on the article's prose, after stripping markup: scraping artefacts (T001, T002).
 
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
-use crate::syntax::annotation::Stripped;
+use std::borrow::Cow;
+
+use crate::syntax::annotation::{Annotations, Stripped, has_markup, parse_line};
 use crate::text::{TextRange, lines};
 
 /// How many non-empty body lines count as "near the top" for repeated titles.
 const TOP_LINES: usize = 6;
 
-pub fn check_prose(text: &str, stripped: &Stripped, body_start: u32, diags: &mut Vec<Diagnostic>) {
-    let plain = &stripped.text;
-    let plain_body_start = stripped.map(body_start);
-    glued_sentences(plain, stripped, plain_body_start, diags);
-    repeated_lines(text, plain, body_start, diags);
+/// T001 on one line (`from` on: the header's date and URL are not prose), given the line's
+/// own annotations: the check reads the line with its markup stripped.
+pub fn glued_sentences(line: &str, annotations: &Annotations, from: u32, diags: &mut Vec<Diagnostic>) {
+    if annotations.mentions.is_empty() && annotations.escapes.is_empty() {
+        return glued_in_plain(line, |o| o, from, diags);
+    }
+    let stripped = Stripped::new(line, annotations);
+    glued_in_plain(&stripped.text, |o| stripped.unmap(o), stripped.map(from), diags);
 }
 
 /// `situation.La`: a sentence end glued to the next sentence, as scrapers leave paragraph
 /// breaks. Needs two lower-case letters before the stop and an upper-case then lower-case letter
 /// after it (or a closing bracket or quote before it), so `M.Dupont`, `3.000`, `U.S.A.` and
 /// host names do not fire.
-fn glued_sentences(plain: &str, stripped: &Stripped, body_start: u32, diags: &mut Vec<Diagnostic>) {
+fn glued_in_plain(plain: &str, unmap: impl Fn(u32) -> u32, body_start: u32, diags: &mut Vec<Diagnostic>) {
     let bytes = plain.as_bytes();
     for stop in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
         if (stop as u32) < body_start {
@@ -43,7 +48,7 @@ fn glued_sentences(plain: &str, stripped: &Stripped, body_start: u32, diags: &mu
         if word.contains("://") || word.contains("www.") || word.contains('@') {
             continue;
         }
-        let at = stripped.unmap(stop as u32);
+        let at = unmap(stop as u32);
         let left =
             plain[word_start..stop].chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect::<String>();
         let right: String = plain[stop + 1..word_end].chars().take(12).collect();
@@ -66,14 +71,14 @@ fn comparable(line: &str) -> String {
     line.trim().replace('\u{2019}', "'")
 }
 
-/// A line repeated verbatim among the first lines of the body (a title scraped twice).
-fn repeated_lines(text: &str, plain: &str, body_start: u32, diags: &mut Vec<Diagnostic>) {
+/// T002: a line repeated verbatim among the first lines of the body (a title scraped twice).
+pub fn repeated_lines(text: &str, body_start: u32, diags: &mut Vec<Diagnostic>) {
     // Only the first lines of the body are looked at (plus two for the fix's range).
     let mut annotated: Vec<TextRange> = Vec::new();
     let mut text_lines = lines(text);
     let mut seen: Vec<(String, TextRange)> = Vec::new();
     let mut count = 0;
-    for (i, plain_line) in lines(plain).enumerate() {
+    for i in 0.. {
         while annotated.len() < i + 3 {
             match text_lines.next() {
                 Some(l) => annotated.push(l),
@@ -81,14 +86,18 @@ fn repeated_lines(text: &str, plain: &str, body_start: u32, diags: &mut Vec<Diag
             }
         }
         let Some(&line) = annotated.get(i) else { break };
-        if line.start < body_start || plain[plain_line].trim().is_empty() {
+        if line.start < body_start {
+            continue;
+        }
+        let plain = plain_line(&text[line]);
+        if plain.trim().is_empty() {
             continue;
         }
         count += 1;
         if count > TOP_LINES {
             break;
         }
-        let key = comparable(&plain[plain_line]);
+        let key = comparable(&plain);
         if key.chars().count() < 12 {
             continue;
         }
@@ -117,4 +126,9 @@ fn repeated_lines(text: &str, plain: &str, body_start: u32, diags: &mut Vec<Diag
             seen.push((key, line));
         }
     }
+}
+
+/// One line with its markup stripped.
+fn plain_line(line: &str) -> Cow<'_, str> {
+    if has_markup(line) { Cow::Owned(Stripped::new(line, &parse_line(line).0).text) } else { Cow::Borrowed(line) }
 }
