@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::syntax::header::parse_date_literal;
 use crate::syntax::registry::Entry;
 use crate::syntax::schema::{Class, Role, TypeDef};
-use crate::text::{TextRange, fold_with_offsets};
+use crate::text::{TextRange, fold_with_offsets, lines};
 
 /// Every diagnostic of one file: its syntax diagnostics plus the corpus-level checks. With
 /// `text`, hints that need the text (A011) are included and fixes can quote it.
@@ -395,21 +395,42 @@ pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec
         }
     }
     let covered = merged;
-    let (folded, map) = fold_with_offsets(text);
-    let mut found: Vec<(TextRange, usize)> = Vec::new();
-    for hit in matcher.find_iter(&folded) {
-        let range = TextRange::new(map[hit.start()], map[hit.end()]);
-        let before = text[..range.start as usize].chars().next_back();
-        let after = text[range.end as usize..].chars().next();
-        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
-            continue;
-        }
+    let covered_at = |range: TextRange| {
         let i = covered.partition_point(|c| c.end <= range.start);
-        if covered[i..].iter().take_while(|c| c.start < range.end).any(|c| c.intersects(range)) {
+        covered[i..].iter().take_while(|c| c.start < range.end).any(|c| c.intersects(range))
+    };
+    // Names never span lines (folding keeps line breaks), so the scan goes line by line, and
+    // the lines of an open document are remembered until they change.
+    let mut memo = corpus.keeps_lines(file).then(|| entities.untagged_lines.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut lines_memo = memo.as_mut().map(|m| m.entry(file).or_default());
+    if let Some(m) = lines_memo.as_deref_mut() {
+        m.start();
+    }
+    let mut found: Vec<(TextRange, usize)> = Vec::new();
+    for line in lines(text) {
+        let content = &text[line];
+        if content.is_empty() {
             continue;
         }
-        found.push((range, hit.pattern().as_usize()));
+        let fresh;
+        let hits = match lines_memo.as_deref_mut() {
+            Some(m) => m.get(content, || names_in_line(matcher, content)),
+            None => {
+                fresh = names_in_line(matcher, content);
+                &fresh
+            }
+        };
+        for &(r, pattern) in hits {
+            let range = r.shift(line.start);
+            if !covered_at(range) {
+                found.push((range, pattern as usize));
+            }
+        }
     }
+    if let Some(m) = lines_memo {
+        m.finish();
+    }
+    drop(memo);
     for &(range, pattern) in &found {
         let rows = &entities.by_alias[&entities.patterns[pattern]];
         let same: Vec<TextRange> = found.iter().filter(|(_, p)| *p == pattern).map(|(r, _)| *r).collect();
@@ -443,6 +464,21 @@ pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec
             .with_fixes(fixes),
         );
     }
+}
+
+/// Registered names in one line, standing as words: (range in the line, pattern).
+fn names_in_line(matcher: &aho_corasick::AhoCorasick, line: &str) -> Vec<(TextRange, u32)> {
+    let (folded, map) = fold_with_offsets(line);
+    let mut out = Vec::new();
+    for hit in matcher.find_iter(&folded) {
+        let range = TextRange::new(map[hit.start()], map[hit.end()]);
+        let before = line[..range.start as usize].chars().next_back();
+        let after = line[range.end as usize..].chars().next();
+        if !(before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)) {
+            out.push((range, hit.pattern().as_usize() as u32));
+        }
+    }
+    out
 }
 
 fn wrap(range: TextRange, tag: &str) -> Vec<Edit> {

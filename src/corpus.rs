@@ -17,10 +17,10 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::syntax;
 use crate::syntax::header::Date;
 use crate::syntax::registry::{Registry, is_registry_file_name, parse_registry};
 use crate::syntax::schema::{Schema, parse_schema};
-use crate::syntax::{self, SeedFile};
 use crate::text::{LineIndex, TextRange};
 
 /// An interned id, type, mode or role name.
@@ -93,6 +93,21 @@ impl MentionSummary {
     /// Where the tag's `type` starts (the type, mode and id ranges are counted from here).
     pub fn tag_start(&self) -> u32 {
         self.head_start
+    }
+
+    /// The same mention `by` bytes further on, its parent index `base` further on.
+    fn shift(mut self, by: u32, base: u32) -> MentionSummary {
+        self.range = self.range.shift(by);
+        self.surface = self.surface.shift(by);
+        self.head_start += by;
+        for a in self.args.iter_mut() {
+            a.role_range = a.role_range.shift(by);
+            for v in a.values.iter_mut() {
+                v.1 = v.1.shift(by);
+            }
+        }
+        self.parent = self.parent.map(|p| p + base);
+        self
     }
 }
 
@@ -191,6 +206,8 @@ pub struct Corpus {
     registry_files: Vec<FileId>,
     /// Derived from every registry; rebuilt on first use after a registry changes.
     entities: OnceLock<Arc<Entities>>,
+    /// Line summaries of the files being edited (open documents), see [`LineMemo`].
+    line_memos: FxHashMap<PathBuf, LineMemo<LineSummary>>,
 }
 
 /// How many first articles [`Usage`] keeps.
@@ -239,7 +256,14 @@ const LOAD_CHUNK: usize = 4096;
 /// A placeholder file id for occurrences not yet inserted.
 const NO_FILE: FileId = FileId(u32::MAX);
 
-fn parse_file(interner: &Interner, kind: FileKind, bytes: &[u8], today: Date) -> Parsed {
+fn parse_file(
+    interner: &Interner,
+    kind: FileKind,
+    bytes: &[u8],
+    today: Date,
+    memo: Option<&mut LineMemo<LineSummary>>,
+    line_index: Option<LineIndex>,
+) -> Parsed {
     let text = match syntax::decode(bytes) {
         Ok(text) => text,
         Err(diag) => {
@@ -253,27 +277,13 @@ fn parse_file(interner: &Interner, kind: FileKind, bytes: &[u8], today: Date) ->
             };
         }
     };
-    let line_index = LineIndex::new(text);
+    let line_index = line_index.unwrap_or_else(|| LineIndex::new(text));
     let mut occurrences = Vec::new();
     let (diagnostics, content) = match kind {
         FileKind::Seed => {
-            let parse = syntax::parse_seed(text, today);
-            let summary = summarize(interner, text, &parse);
-            // The same occurrences as `occurrences_of` (used to unindex a file), from the
-            // parse's ranges rather than by resolving interned lengths.
-            for (m, s) in parse.annotations.mentions.iter().zip(&summary.mentions) {
-                if let (Some(id), Some(range)) = (s.id, m.head.and_then(|h| h.id)) {
-                    occurrences
-                        .push((id, Occurrence { file: NO_FILE, range, kind: OccurrenceKind::Mention, ty: s.ty }));
-                }
-                for &(v, range) in s.args.iter().flat_map(|a| a.values.iter()) {
-                    if !is_date_shaped(&text[range]) {
-                        let kind = OccurrenceKind::RoleValue;
-                        occurrences.push((v, Occurrence { file: NO_FILE, range, kind, ty: None }));
-                    }
-                }
-            }
-            (parse.diagnostics, Content::Seed(summary))
+            let (summary, diagnostics, occs) = summarize_seed(interner, text, today, memo);
+            occurrences = occs;
+            (diagnostics, Content::Seed(summary))
         }
         FileKind::Registry => {
             let (registry, diags) = parse_registry(text);
@@ -296,9 +306,136 @@ fn parse_file(interner: &Interner, kind: FileKind, bytes: &[u8], today: Date) ->
     Parsed { kind, line_index, diagnostics, content, occurrences }
 }
 
-fn summarize(interner: &Interner, text: &str, parse: &SeedFile) -> SeedSummary {
-    let intern = |r: TextRange| interner.get_or_intern(&text[r]);
-    let mentions = parse
+/// One line's share of a seed file's summary, in offsets from the line's start.
+#[derive(Clone, Debug, Default)]
+pub struct LineSummary {
+    mentions: Vec<MentionSummary>,
+    diagnostics: Vec<Diagnostic>,
+    occurrences: Vec<(Sym, Occurrence)>,
+}
+
+/// Values computed from the lines of a document being edited, by line text, so that a
+/// keystroke recomputes only the line it changed. Each use is a round that marks the lines it
+/// meets; [`LineMemo::finish`] drops the others, so the memo holds the current lines only.
+pub struct LineMemo<V> {
+    /// By the line's hash (computed once a lookup), then its text.
+    lines: FxHashMap<u64, Vec<(Box<str>, V, u32)>>,
+    round: u32,
+}
+
+impl<V> Default for LineMemo<V> {
+    fn default() -> LineMemo<V> {
+        LineMemo { lines: FxHashMap::default(), round: 0 }
+    }
+}
+
+impl<V> LineMemo<V> {
+    pub fn start(&mut self) {
+        self.round = self.round.wrapping_add(1);
+    }
+
+    /// The value of a line, computed by `f` when the memo has not met the line.
+    pub fn get(&mut self, line: &str, f: impl FnOnce() -> V) -> &V {
+        use std::hash::BuildHasher;
+        let round = self.round;
+        let bucket = self.lines.entry(rustc_hash::FxBuildHasher.hash_one(line)).or_default();
+        let i = match bucket.iter().position(|(l, ..)| **l == *line) {
+            Some(i) => i,
+            None => {
+                bucket.push((line.into(), f(), round));
+                bucket.len() - 1
+            }
+        };
+        bucket[i].2 = round;
+        &bucket[i].1
+    }
+
+    pub fn finish(&mut self) {
+        let round = self.round;
+        self.lines.retain(|_, bucket| {
+            bucket.retain(|(.., seen)| *seen == round);
+            !bucket.is_empty()
+        });
+    }
+}
+
+/// A seed file's summary, syntax diagnostics and occurrences, from its lines' summaries (see
+/// [`syntax::LineSyntax`]): the memo, when given, supplies the lines it has already seen.
+fn summarize_seed(
+    interner: &Interner,
+    text: &str,
+    today: Date,
+    mut memo: Option<&mut LineMemo<LineSummary>>,
+) -> (SeedSummary, Vec<Diagnostic>, Vec<(Sym, Occurrence)>) {
+    let (header, mut diagnostics) = syntax::header::parse_header(text, today);
+    let body_start = syntax::body_start(header.as_ref());
+    let mut mentions: Vec<MentionSummary> = Vec::new();
+    let mut occurrences = Vec::new();
+    if let Some(memo) = memo.as_deref_mut() {
+        memo.start();
+    }
+    for line in crate::text::lines(text) {
+        let (content, from) = (&text[line], body_start.saturating_sub(line.start));
+        let mut acc = (&mut mentions, &mut diagnostics, &mut occurrences);
+        // Only lines with markup are worth remembering: the others cost a glance.
+        match memo.as_deref_mut() {
+            Some(memo) if from == 0 && syntax::annotation::has_markup(content) => {
+                let s = memo.get(content, || summarize_line(interner, content, 0));
+                let (m, d, o) =
+                    (s.mentions.iter().cloned(), s.diagnostics.iter().cloned(), s.occurrences.iter().copied());
+                append_line(&mut acc, line.start, m, d, o);
+            }
+            _ => {
+                let s = summarize_line(interner, content, from);
+                append_line(&mut acc, line.start, s.mentions, s.diagnostics, s.occurrences);
+            }
+        }
+    }
+    if let Some(memo) = memo {
+        memo.finish();
+    }
+    syntax::prose::repeated_lines(text, body_start, &mut diagnostics);
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    let header = header.as_ref();
+    let title_line = crate::text::lines(text).skip(1).find(|l| !text[*l].trim().is_empty());
+    let title = title_line.map(|l| {
+        let line = &text[l];
+        let stripped = syntax::annotation::strip(line);
+        stripped.trim().chars().take(200).collect::<String>().into_boxed_str()
+    });
+    let summary = SeedSummary {
+        header: header.map(|h| h.range),
+        date: header.and_then(|h| h.date),
+        date_range: header.and_then(|h| h.date_range),
+        url: header.and_then(|h| h.url).map(|u| text[u].into()),
+        url_range: header.and_then(|h| h.url),
+        title,
+        title_range: title_line,
+        mentions,
+    };
+    (summary, diagnostics, occurrences)
+}
+
+type Summaries<'a> = (&'a mut Vec<MentionSummary>, &'a mut Vec<Diagnostic>, &'a mut Vec<(Sym, Occurrence)>);
+
+/// Appends a line's summary, in offsets from the line's start `at`, to the file's.
+fn append_line(
+    (mentions, diagnostics, occurrences): &mut Summaries,
+    at: u32,
+    m: impl IntoIterator<Item = MentionSummary>,
+    d: impl IntoIterator<Item = Diagnostic>,
+    o: impl IntoIterator<Item = (Sym, Occurrence)>,
+) {
+    let base = mentions.len() as u32;
+    mentions.extend(m.into_iter().map(|m| m.shift(at, base)));
+    diagnostics.extend(d.into_iter().map(|d| d.shift(at)));
+    occurrences.extend(o.into_iter().map(|(s, o)| (s, Occurrence { range: o.range.shift(at), ..o })));
+}
+
+fn summarize_line(interner: &Interner, line: &str, prose_from: u32) -> LineSummary {
+    let parse = syntax::parse_line(line, prose_from);
+    let intern = |r: TextRange| interner.get_or_intern(&line[r]);
+    let mentions: Vec<MentionSummary> = parse
         .annotations
         .mentions
         .iter()
@@ -321,23 +458,19 @@ fn summarize(interner: &Interner, text: &str, parse: &SeedFile) -> SeedSummary {
             parent: m.parent,
         })
         .collect();
-    let header = parse.header.as_ref();
-    let title_line = crate::text::lines(text).skip(1).find(|l| !text[*l].trim().is_empty());
-    let title = title_line.map(|l| {
-        let line = &text[l];
-        let stripped = syntax::annotation::strip(line);
-        stripped.trim().chars().take(200).collect::<String>().into_boxed_str()
-    });
-    SeedSummary {
-        header: header.map(|h| h.range),
-        date: header.and_then(|h| h.date),
-        date_range: header.and_then(|h| h.date_range),
-        url: header.and_then(|h| h.url).map(|u| text[u].into()),
-        url_range: header.and_then(|h| h.url),
-        title,
-        title_range: title_line,
-        mentions,
+    // The occurrences are taken from the parse's ranges here, where the text is at hand.
+    let mut occurrences = Vec::new();
+    for (m, s) in parse.annotations.mentions.iter().zip(&mentions) {
+        if let (Some(id), Some(range)) = (s.id, m.head.and_then(|h| h.id)) {
+            occurrences.push((id, Occurrence { file: NO_FILE, range, kind: OccurrenceKind::Mention, ty: s.ty }));
+        }
+        for &(v, range) in s.args.iter().flat_map(|a| a.values.iter()) {
+            if !is_date_shaped(&line[range]) {
+                occurrences.push((v, Occurrence { file: NO_FILE, range, kind: OccurrenceKind::RoleValue, ty: None }));
+            }
+        }
     }
+    LineSummary { mentions, diagnostics: parse.diagnostics, occurrences }
 }
 
 impl Corpus {
@@ -355,6 +488,7 @@ impl Corpus {
             usage: Default::default(),
             registry_files: Vec::new(),
             entities: OnceLock::new(),
+            line_memos: FxHashMap::default(),
         }
     }
 
@@ -383,7 +517,7 @@ impl Corpus {
                 .into_par_iter()
                 .map(|(path, kind)| {
                     let result = std::fs::read(&path)
-                        .map(|bytes| parse_file(interner, kind, &bytes, today))
+                        .map(|bytes| parse_file(interner, kind, &bytes, today, None, None))
                         .map_err(|e| e.to_string());
                     if let Some(p) = progress {
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -527,13 +661,41 @@ impl Corpus {
     /// Adds or replaces a file from its current text (an open document, or a file changed on
     /// disk) and updates the index for it alone.
     pub fn set_text(&mut self, path: &Path, bytes: &[u8]) -> Option<FileId> {
+        self.replace(path, bytes, None)
+    }
+
+    /// [`Corpus::set_text`] for an open document, whose line index the editor side keeps.
+    pub fn set_document(&mut self, path: &Path, text: &str, line_index: &LineIndex) -> Option<FileId> {
+        self.replace(path, text.as_bytes(), Some(line_index.clone()))
+    }
+
+    fn replace(&mut self, path: &Path, bytes: &[u8], line_index: Option<LineIndex>) -> Option<FileId> {
         let kind = FileKind::of(path)?;
-        let parsed = parse_file(&self.interner, kind, bytes, self.today);
+        let memo = self.line_memos.get_mut(path);
+        let parsed = parse_file(&self.interner, kind, bytes, self.today, memo, line_index);
         let id = self.insert(path.to_path_buf(), parsed);
         if kind == FileKind::Schema {
             self.refresh_schema();
         }
         Some(id)
+    }
+
+    /// Whether [`Corpus::set_text`] remembers the lines of this file: worth it for a document
+    /// being edited, where each change touches a line or two of thousands.
+    pub fn keep_line_memo(&mut self, path: &Path, keep: bool) {
+        if keep {
+            self.line_memos.entry(path.to_path_buf()).or_default();
+        } else {
+            self.line_memos.remove(path);
+            if let Some(entities) = self.entities.get() {
+                entities.forget_lines(self.by_path.get(path).copied());
+            }
+        }
+    }
+
+    /// Whether the lines of a file are remembered ([`Corpus::keep_line_memo`]).
+    pub fn keeps_lines(&self, file: FileId) -> bool {
+        self.line_memos.contains_key(&self.file(file).path)
     }
 
     /// Takes a file out of the corpus (deleted on disk, or excluded).
@@ -549,16 +711,13 @@ impl Corpus {
     }
 
     fn insert(&mut self, path: PathBuf, parsed: Parsed) -> FileId {
-        let id = match self.by_path.get(&path) {
-            Some(&id) => {
-                self.unindex(id);
-                id
-            }
+        let (id, old_syms) = match self.by_path.get(&path) {
+            Some(&id) => (id, self.unindex_but_occurrences(id)),
             None => {
                 let id = FileId(self.files.len() as u32);
                 self.files.push(None);
                 self.by_path.insert(path.clone(), id);
-                id
+                (id, Vec::new())
             }
         };
         let data = FileData {
@@ -568,21 +727,7 @@ impl Corpus {
             syntax_diagnostics: parsed.diagnostics,
             content: parsed.content,
         };
-        let usage = self.usage.get_mut().unwrap_or_else(|e| e.into_inner());
-        for group in parsed.occurrences.chunk_by(|a, b| a.0 == b.0) {
-            if !usage.is_empty() {
-                usage.remove(&group[0].0);
-            }
-            let list = self.index.entry(group[0].0).or_default();
-            let occs = group.iter().map(|&(_, o)| Occurrence { file: id, ..o });
-            if list.last().is_none_or(|o| o.file < id) {
-                // Loading appends: files come in id order.
-                list.extend(occs);
-            } else {
-                let at = list.partition_point(|o| o.file < id);
-                list.splice(at..at, occs);
-            }
-        }
+        self.replace_occurrences(id, &old_syms, &parsed.occurrences);
         if let Some(url) = data.seed().and_then(|s| s.url.as_deref()) {
             let files = self.urls.entry(normalize_url(url).into()).or_default();
             let at = files.partition_point(|&f| f < id);
@@ -604,8 +749,60 @@ impl Corpus {
         id
     }
 
-    fn unindex(&mut self, id: FileId) {
-        let Some(old) = self.files[id.0 as usize].as_ref() else { return };
+    /// Puts `new` (sorted by id, then offset) in place of the file's occurrences of `old` ids
+    /// (sorted). Each id's occurrences in one file are one run of its list: a run that keeps
+    /// its length is overwritten in place, so an edit moves no other file's occurrences, and
+    /// only ids whose occurrences changed lose their cached usage.
+    fn replace_occurrences(&mut self, id: FileId, old: &[Sym], new: &[(Sym, Occurrence)]) {
+        let usage = self.usage.get_mut().unwrap_or_else(|e| e.into_inner());
+        let mut groups = new.chunk_by(|a, b| a.0 == b.0).peekable();
+        let mut old = old.iter().copied().peekable();
+        loop {
+            let next_new = groups.peek().map(|g| g[0].0);
+            let sym = match (old.peek().copied(), next_new) {
+                (None, None) => break,
+                (Some(o), Some(n)) => o.min(n),
+                (Some(o), None) => o,
+                (None, Some(n)) => n,
+            };
+            if old.peek() == Some(&sym) {
+                old.next();
+            }
+            let group: &[(Sym, Occurrence)] =
+                if next_new == Some(sym) { groups.next().unwrap_or_default() } else { &[] };
+            let list = match self.index.get_mut(&sym) {
+                Some(list) => list,
+                None if group.is_empty() => continue,
+                None => self.index.entry(sym).or_default(),
+            };
+            let from = list.partition_point(|o| o.file < id);
+            let to = from + list[from..].partition_point(|o| o.file == id);
+            let occs = group.iter().map(|&(_, o)| Occurrence { file: id, ..o });
+            if to - from == group.len() {
+                let mut changed = false;
+                for (slot, o) in list[from..to].iter_mut().zip(occs) {
+                    changed |= *slot != o;
+                    *slot = o;
+                }
+                if !changed {
+                    continue;
+                }
+            } else {
+                list.splice(from..to, occs);
+            }
+            if list.is_empty() {
+                self.index.remove(&sym);
+            }
+            if !usage.is_empty() {
+                usage.remove(&sym);
+            }
+        }
+    }
+
+    /// Takes a file out of the URL index and the registry view, and returns the ids it holds
+    /// (sorted), whose occurrences [`Corpus::replace_occurrences`] then updates.
+    fn unindex_but_occurrences(&mut self, id: FileId) -> Vec<Sym> {
+        let Some(old) = self.files[id.0 as usize].as_ref() else { return Vec::new() };
         if old.kind == FileKind::Registry {
             self.entities = OnceLock::new();
         }
@@ -618,22 +815,24 @@ impl Corpus {
                 }
             }
         }
-        let mut syms: Vec<Sym> = occurrences_of(&self.interner, id, old).map(|(s, _)| s).collect();
+        // A superset is fine (date-shaped role values are not indexed): their runs are empty.
+        let mut syms: Vec<Sym> = match &old.content {
+            Content::Seed(s) => s
+                .mentions
+                .iter()
+                .flat_map(|m| m.id.into_iter().chain(m.args.iter().flat_map(|a| a.values.iter().map(|v| v.0))))
+                .collect(),
+            Content::Registry(r) => r.entries.iter().filter_map(|e| self.interner.get(&e.id.text)).collect(),
+            _ => Vec::new(),
+        };
         syms.sort_unstable();
         syms.dedup();
-        let usage = self.usage.get_mut().unwrap_or_else(|e| e.into_inner());
-        for s in syms {
-            usage.remove(&s);
-            if let Some(v) = self.index.get_mut(&s) {
-                // Sorted by file: the file's occurrences are one run.
-                let from = v.partition_point(|o| o.file < id);
-                let to = from + v[from..].partition_point(|o| o.file == id);
-                v.drain(from..to);
-                if v.is_empty() {
-                    self.index.remove(&s);
-                }
-            }
-        }
+        syms
+    }
+
+    fn unindex(&mut self, id: FileId) {
+        let syms = self.unindex_but_occurrences(id);
+        self.replace_occurrences(id, &syms, &[]);
     }
 
     /// The schema in effect: the `schema.tsv` nearest a root (shortest path), else the default.
@@ -656,6 +855,9 @@ fn normalize_url(url: &str) -> &str {
     rest.strip_prefix("www.").unwrap_or(rest).trim_end_matches('/')
 }
 
+/// Registered names in one line: (range in the line, pattern index).
+pub type LineNames = Vec<(TextRange, u32)>;
+
 /// A registry row's place: (registry file, entry index).
 pub type EntryRef = (FileId, u32);
 
@@ -672,6 +874,9 @@ pub struct Entities {
     pub suggestions: std::sync::Mutex<FxHashMap<String, Vec<Sym>>>,
     /// `patterns` loosened (`text::loosen`), computed on first use by the fuzzier matching.
     loose: OnceLock<Vec<String>>,
+    /// Names found in the lines of open documents (see `analysis::untagged_aliases`), by file
+    /// and line text, as (range in the line, pattern): a keystroke scans only its line.
+    pub untagged_lines: std::sync::Mutex<FxHashMap<FileId, LineMemo<LineNames>>>,
 }
 
 impl Entities {
@@ -700,6 +905,13 @@ impl Entities {
         e
     }
 
+    /// Drops what [`Entities::untagged_lines`] remembers of a file.
+    fn forget_lines(&self, file: Option<FileId>) {
+        if let Some(file) = file {
+            self.untagged_lines.lock().unwrap_or_else(|e| e.into_inner()).remove(&file);
+        }
+    }
+
     /// [`Entities::patterns`] without accents, hyphens or double spaces, in the same order.
     pub fn loose_patterns(&self) -> &[String] {
         self.loose.get_or_init(|| self.patterns.iter().map(|p| crate::text::loosen(p).into_owned()).collect())
@@ -718,46 +930,6 @@ impl Entities {
                     .ok()
             })
             .as_ref()
-    }
-}
-
-/// Every (id, occurrence) a file contributes to the index.
-fn occurrences_of<'a>(
-    interner: &'a Interner,
-    file: FileId,
-    data: &'a FileData,
-) -> Box<dyn Iterator<Item = (Sym, Occurrence)> + 'a> {
-    match &data.content {
-        Content::Seed(s) => Box::new(s.mentions.iter().flat_map(move |m| {
-            let id = m.id.map(|id| {
-                let start = m.tag_start()
-                    + m.ty.map_or(0, |t| interner.resolve(&t).len() as u32 + 1)
-                    + m.mode.map_or(0, |md| interner.resolve(&md).len() as u32 + 1);
-                let range = TextRange::at(start, interner.resolve(&id).len() as u32);
-                (id, Occurrence { file, range, kind: OccurrenceKind::Mention, ty: m.ty })
-            });
-            let values = m
-                .args
-                .iter()
-                .flat_map(|a| a.values.iter())
-                .filter(|(v, _)| !is_date_shaped(interner.resolve(v)))
-                .map(move |&(v, range)| (v, Occurrence { file, range, kind: OccurrenceKind::RoleValue, ty: None }));
-            id.into_iter().chain(values)
-        })),
-        Content::Registry(r) => Box::new(r.entries.iter().filter_map(move |e| {
-            interner.get(&e.id.text).map(|sym| {
-                (
-                    sym,
-                    Occurrence {
-                        file,
-                        range: e.id.range,
-                        kind: OccurrenceKind::RegistryRow,
-                        ty: interner.get(&e.ty.text),
-                    },
-                )
-            })
-        })),
-        _ => Box::new(std::iter::empty()),
     }
 }
 

@@ -147,33 +147,58 @@ impl Default for LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i as u32 + 1));
-        let mut wide = Vec::new();
-        // Scan only where non-ASCII bytes are: most of a line is ASCII.
+        let mut index = LineIndex { line_starts: vec![0], wide: Vec::new(), blocks: Vec::new(), len: 0 };
+        index.splice(TextRange::empty(0), text);
+        // Kept for every file of the corpus: no spare capacity (shrinking is in place).
+        index.line_starts.shrink_to_fit();
+        index.wide.shrink_to_fit();
+        index
+    }
+
+    /// Updates the index for `inserted` replacing `old`: only the inserted text is scanned,
+    /// what follows is shifted. `old` must lie on character boundaries.
+    pub fn splice(&mut self, old: TextRange, inserted: &str) {
+        let (start, end) = (old.start.min(self.len), old.end.min(self.len));
+        let delta = inserted.len() as i64 - i64::from(end - start);
+        let shift = |o: u32| (i64::from(o) + delta) as u32;
+        let bytes = inserted.as_bytes();
+        // Line starts follow a `\n`: those after a removed one go, those after an inserted one
+        // come, the rest move.
+        let from = self.line_starts.partition_point(|&s| s <= start);
+        let to = self.line_starts.partition_point(|&s| s <= end);
+        let added = memchr::memchr_iter(b'\n', bytes).map(|i| start + i as u32 + 1);
+        let tail = self.line_starts.len() - to;
+        self.line_starts.splice(from..to, added);
+        let at = self.line_starts.len() - tail;
+        self.line_starts[at..].iter_mut().for_each(|s| *s = shift(*s));
+        // Non-ASCII characters the same way, scanning only where they are.
+        let from = self.wide.partition_point(|&w| (w & OFFSET_MASK) < start);
+        let to = self.wide.partition_point(|&w| (w & OFFSET_MASK) < end);
+        let mut added = Vec::new();
         let mut i = 0;
         while let Some(skip) = first_non_ascii(&bytes[i..]) {
             i += skip;
             let len = utf8_len(bytes[i]);
-            wide.push(i as u32 | ((len as u32 - 1) << 30));
+            added.push((start + i as u32) | ((len as u32 - 1) << 30));
             i += len;
         }
-        let mut blocks = Vec::with_capacity(wide.len() / BLOCK + 1);
+        let tail = self.wide.len() - to;
+        self.wide.splice(from..to, added);
+        let at = self.wide.len() - tail;
+        self.wide[at..].iter_mut().for_each(|w| *w = shift(*w & OFFSET_MASK) | (*w & !OFFSET_MASK));
+        self.len = shift(self.len);
+        self.blocks.clear();
+        self.blocks.reserve(self.wide.len() / BLOCK + 1);
         let (mut extra, mut astral) = (0, 0);
-        for i in 0..=wide.len() {
+        for i in 0..=self.wide.len() {
             if i % BLOCK == 0 {
-                blocks.push((extra, astral));
+                self.blocks.push((extra, astral));
             }
-            if let Some(&w) = wide.get(i) {
+            if let Some(&w) = self.wide.get(i) {
                 extra += w >> 30;
                 astral += u32::from(w >> 30 == 3);
             }
         }
-        // Kept for every file of the corpus: no spare capacity (shrinking is in place).
-        line_starts.shrink_to_fit();
-        wide.shrink_to_fit();
-        LineIndex { line_starts, wide, blocks, len: text.len() as u32 }
     }
 
     pub fn len(&self) -> u32 {

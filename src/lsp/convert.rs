@@ -39,12 +39,19 @@ pub fn range(index: &LineIndex, range: TextRange, enc: Encoding) -> Range {
 /// text clamps to the end of the text, and a column between the two halves of a surrogate pair
 /// snaps to the start of the character.
 pub fn offset(index: &LineIndex, text: Option<&str>, pos: Position, enc: Encoding) -> u32 {
-    let line_end = text.and_then(|text| {
-        let line = index.line_range_with_break(pos.line)?;
-        let content = text.get(line.to_usize())?;
-        let content = content.strip_suffix('\n').unwrap_or(content);
-        let content = content.strip_suffix('\r').unwrap_or(content);
-        Some(line.start + content.len() as u32)
+    offset_by(index, |i| text?.as_bytes().get(i as usize).copied(), pos, enc)
+}
+
+/// [`offset`] where the text is read a byte at a time (`byte` answers `None` when unknown).
+pub fn offset_by(index: &LineIndex, byte: impl Fn(u32) -> Option<u8>, pos: Position, enc: Encoding) -> u32 {
+    let line_end = index.line_range_with_break(pos.line).and_then(|line| {
+        let mut end = line.end;
+        for b in [b'\n', b'\r'] {
+            if end > line.start && byte(end - 1)? == b {
+                end -= 1;
+            }
+        }
+        Some(end)
     });
     index.offset(LineCol { line: pos.line, col: pos.character }, enc, line_end).unwrap_or(index.len())
 }

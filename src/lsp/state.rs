@@ -11,7 +11,7 @@ use crate::corpus::{Corpus, FileId};
 use crate::lsp::convert;
 use crate::lsp::workspace::{ClientCaps, Tracking};
 use crate::syntax::header::Date;
-use crate::text::{Encoding, LineIndex};
+use crate::text::{Encoding, LineIndex, TextRange};
 
 /// An open document: the editor's text, which wins over the file on disk while it is open.
 pub struct Document {
@@ -38,35 +38,35 @@ impl Document {
     /// Applies one `didChange` batch in order: each change's range refers to the text left by
     /// the previous one, so positions are converted against the current text every time.
     ///
-    /// Edits go to the rope only; `text` and the line index are derived from it again when a
-    /// later change in the batch needs them, and at the end.
+    /// Edits go to the rope and the line index (which scans only the inserted text); the text
+    /// is derived from the rope once, at the end.
     pub fn apply_changes(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>, enc: Encoding) {
-        let mut stale = false;
+        let mut changed = false;
         for change in changes {
             match change.range {
-                None => self.rope = Rope::from_str(&change.text),
+                None => {
+                    self.rope = Rope::from_str(&change.text);
+                    self.line_index = LineIndex::new(&change.text);
+                }
                 Some(range) => {
-                    if stale {
-                        self.sync_text();
-                    }
-                    let r = convert::text_range(&self.line_index, Some(&self.text), range, enc);
+                    let rope = &self.rope;
+                    let byte = |i: u32| rope.get_byte(i as usize);
+                    let start = convert::offset_by(&self.line_index, byte, range.start, enc);
+                    let end = convert::offset_by(&self.line_index, byte, range.end, enc);
+                    let r = TextRange::new(start.min(end), start.max(end));
                     let start = self.rope.byte_to_char(r.start as usize);
                     let end = self.rope.byte_to_char(r.end as usize);
                     self.rope.remove(start..end);
                     self.rope.insert(start, &change.text);
+                    self.line_index.splice(r, &change.text);
                 }
             }
-            stale = true;
+            changed = true;
         }
-        if stale {
-            self.sync_text();
+        if changed {
+            self.text = self.rope.to_string();
         }
         self.version = version;
-    }
-
-    fn sync_text(&mut self) {
-        self.text = self.rope.to_string();
-        self.line_index = LineIndex::new(&self.text);
     }
 }
 
@@ -189,7 +189,8 @@ impl State {
     }
 
     pub fn open(&mut self, path: PathBuf, doc: Document) {
-        self.corpus.set_text(&path, doc.text.as_bytes());
+        self.corpus.keep_line_memo(&path, true);
+        self.corpus.set_document(&path, &doc.text, &doc.line_index);
         self.docs.insert(path, doc);
         self.generation += 1;
     }
@@ -197,7 +198,7 @@ impl State {
     /// Re-indexes an open document after its text changed.
     pub fn reindex(&mut self, path: &Path) {
         if let Some(doc) = self.docs.get(path) {
-            self.corpus.set_text(path, doc.text.as_bytes());
+            self.corpus.set_document(path, &doc.text, &doc.line_index);
             self.generation += 1;
         }
     }
@@ -207,6 +208,7 @@ impl State {
     pub fn close(&mut self, path: &Path) -> Option<Uri> {
         let doc = self.docs.remove(path)?;
         self.published.remove(path);
+        self.corpus.keep_line_memo(path, false);
         let from_disk = (doc.on_disk && self.in_workspace(path)).then(|| std::fs::read(path).ok()).flatten();
         match from_disk {
             Some(bytes) => {
@@ -225,7 +227,8 @@ impl State {
     pub fn install(&mut self, mut corpus: Corpus) {
         for (path, doc) in &mut self.docs {
             doc.on_disk = corpus.file_id(path).is_some();
-            corpus.set_text(path, doc.text.as_bytes());
+            corpus.keep_line_memo(path, true);
+            corpus.set_document(path, &doc.text, &doc.line_index);
         }
         self.corpus = corpus;
         self.loaded = true;
@@ -258,9 +261,15 @@ mod tests {
         // utf-8: « is two bytes; insert after it, then a change past the line end clamps.
         doc.apply_changes(3, vec![change(1, 3, 1, 3, "!"), change(0, 99, 0, 99, "?")], Encoding::Utf8);
         assert_eq!(doc.text, "a😀B?\r\nC«!");
+        assert_eq!(doc.line_index, LineIndex::new(&doc.text));
         // A position inside the surrogate pair snaps to the emoji's start.
         let mut doc = Document::new(uri, 1, "a😀b".into(), false);
         doc.apply_changes(2, vec![change(0, 2, 0, 2, "x")], Encoding::Utf16);
         assert_eq!(doc.text, "ax😀b");
+        // A change past the end of a CRLF line clamps before its `\r`; a full replace resets.
+        let mut doc = Document::new(doc.uri.clone(), 1, "ab\r\ncd".into(), false);
+        doc.apply_changes(2, vec![change(0, 9, 0, 9, "!\n«")], Encoding::Utf16);
+        assert_eq!(doc.text, "ab!\n«\r\ncd");
+        assert_eq!(doc.line_index, LineIndex::new(&doc.text));
     }
 }

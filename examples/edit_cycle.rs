@@ -1,0 +1,35 @@
+//! Times what one keystroke in a large open document costs in the core: re-indexing the
+//! document, then its diagnostics. `cargo run --release --example edit_cycle -- CORPUS DOC`.
+//! A development tool for profiling the edit path (`perf record`, callgrind).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use seedls::analysis::file_diagnostics;
+use seedls::corpus::Corpus;
+use seedls::syntax::header::Date;
+use seedls::text::LineIndex;
+
+fn main() {
+    let mut args = std::env::args().skip(1).map(PathBuf::from);
+    let (root, doc) = (args.next().expect("CORPUS"), args.next().expect("DOC"));
+    let (mut corpus, _) = Corpus::load(vec![root], Date::today(), None);
+    let mut text = std::fs::read_to_string(&doc).unwrap();
+    corpus.keep_line_memo(&doc, true);
+    corpus.set_text(&doc, text.as_bytes());
+    let at = text.as_bytes()[..text.len() / 2].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
+    let (mut index, mut diags, mut count) = (0.0, 0.0, 0);
+    for _ in 0..rounds {
+        text.insert(at, 'x');
+        let t = Instant::now();
+        // As an open document: the server's side derives the line index once per change.
+        let file = corpus.set_document(&doc, &text, &LineIndex::new(&text)).unwrap();
+        index += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        count = file_diagnostics(&corpus, file, Some(&text)).len();
+        diags += t.elapsed().as_secs_f64();
+    }
+    let ms = |s: f64| s * 1000.0 / rounds as f64;
+    println!("{} bytes: re-index {:.2} ms, diagnostics {:.2} ms ({count})", text.len(), ms(index), ms(diags));
+}
