@@ -395,20 +395,13 @@ pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec
         }
     }
     let covered = merged;
-    let (folded, map) = fold_with_offsets(text);
     let mut found: Vec<(TextRange, usize)> = Vec::new();
-    for hit in matcher.find_iter(&folded) {
-        let range = TextRange::new(map[hit.start()], map[hit.end()]);
-        let before = text[..range.start as usize].chars().next_back();
-        let after = text[range.end as usize..].chars().next();
-        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
-            continue;
-        }
+    for (range, pattern) in alias_occurrences(matcher, text) {
         let i = covered.partition_point(|c| c.end <= range.start);
         if covered[i..].iter().take_while(|c| c.start < range.end).any(|c| c.intersects(range)) {
             continue;
         }
-        found.push((range, hit.pattern().as_usize()));
+        found.push((range, pattern));
     }
     for &(range, pattern) in &found {
         let rows = &entities.by_alias[&entities.patterns[pattern]];
@@ -443,6 +436,24 @@ pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec
             .with_fixes(fixes),
         );
     }
+}
+
+/// Whole-word occurrences in `text` of the registered names and aliases `matcher` finds
+/// ([`crate::corpus::Entities::matcher`]), with the index of the pattern: what A011 and the
+/// alias coverage of `seedls stats` look at.
+pub fn alias_occurrences(matcher: &aho_corasick::AhoCorasick, text: &str) -> Vec<(TextRange, usize)> {
+    let (folded, map) = fold_with_offsets(text);
+    let mut out = Vec::new();
+    for hit in matcher.find_iter(&folded) {
+        let range = TextRange::new(map[hit.start()], map[hit.end()]);
+        let before = text[..range.start as usize].chars().next_back();
+        let after = text[range.end as usize..].chars().next();
+        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        out.push((range, hit.pattern().as_usize()));
+    }
+    out
 }
 
 fn wrap(range: TextRange, tag: &str) -> Vec<Edit> {
