@@ -322,6 +322,13 @@ pub fn export(paths: &[PathBuf], format: ExportFormat, out_dir: &Path, force: bo
         return Err(Failure(format!("{} already exists (use --force to overwrite)", existing.display())));
     }
     targets.sort();
+    // Two roots can hold files with the same relative path: one would replace the other.
+    if let Some(w) = targets.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Failure(format!(
+            "two seed files would be exported to {}; export the roots one at a time",
+            w[0].display()
+        )));
+    }
     let mut dirs: Vec<&Path> = targets.iter().filter_map(|t| t.parent()).collect();
     dirs.dedup();
     for d in dirs {
