@@ -413,6 +413,15 @@ fn agree_on_event_roles_and_ids() {
     // Two matched spans: the event (no id on either side: equal) and the person (different ids).
     assert_eq!(v["ids"]["pairs"], 2);
     assert_eq!(v["ids"]["equal"], 1);
+    // Paths that differ pair by file name; two single files pair whatever their names.
+    std::fs::create_dir_all(dir.path().join("c/sub")).unwrap();
+    std::fs::write(dir.path().join("c/sub/x.txt"), &b).unwrap();
+    let v: Value = serde_json::from_str(&run(dir.path(), &["agree", "a", "c", "--format", "json"]).stdout).unwrap();
+    assert_eq!((v["articles"].as_u64(), v["roles"]["b"].as_u64()), (Some(1), Some(1)));
+    std::fs::write(dir.path().join("y.txt"), &b).unwrap();
+    let v: Value =
+        serde_json::from_str(&run(dir.path(), &["agree", "a/x.txt", "y.txt", "--format", "json"]).stdout).unwrap();
+    assert_eq!((v["articles"].as_u64(), v["roles"]["b"].as_u64()), (Some(1), Some(1)));
     // Copies whose text differs are not compared.
     std::fs::write(dir.path().join("b/x.txt"), format!("{HEADER}autre chose\n")).unwrap();
     let v: Value = serde_json::from_str(&run(dir.path(), &["agree", "a", "b", "--format", "json"]).stdout).unwrap();

@@ -2,6 +2,7 @@
 //! them ([`corpus::discover`]), read and parsed one by one in parallel; registries and the
 //! schema are loaded into a corpus of their own for the registry view and the alias matcher.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -413,15 +414,44 @@ pub fn agree(a: &Path, b: &Path, json_out: bool) -> Result<(), Failure> {
             .collect::<std::collections::BTreeMap<_, _>>()
     };
     let (ka, kb) = (by_key(&ia), by_key(&ib));
-    let unpaired_a: Vec<&String> = ka.keys().filter(|k| !kb.contains_key(*k)).collect();
-    let unpaired_b: Vec<&String> = kb.keys().filter(|k| !ka.contains_key(*k)).collect();
-    let pairs: Vec<(&String, &PathBuf, &PathBuf)> =
-        ka.iter().filter_map(|(k, pa)| kb.get(k).map(|pb| (k, pa, pb))).collect();
+    let mut pairs: Vec<(String, &PathBuf, &PathBuf)> =
+        ka.iter().filter_map(|(k, pa)| kb.get(k).map(|pb| (k.clone(), pa, pb))).collect();
+    // Files whose paths differ pair by file name when that name is unique on both sides (a
+    // copy reorganised into folders); two sides of one file each pair whatever their names.
+    let name = |k: &str| Path::new(k).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let lonely = |own: &BTreeMap<String, PathBuf>, other: &BTreeMap<String, PathBuf>| {
+        let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for k in own.keys().filter(|k| !other.contains_key(*k)) {
+            by_name.entry(name(k)).or_default().push(k.clone());
+        }
+        by_name
+    };
+    let (mut na, mut nb) = (lonely(&ka, &kb), lonely(&kb, &ka));
+    if pairs.is_empty() && ka.len() == 1 && kb.len() == 1 {
+        let (a, b) = (ka.keys().next().unwrap().clone(), kb.keys().next().unwrap().clone());
+        na = BTreeMap::from([(a.clone(), vec![a])]);
+        nb = BTreeMap::from([(na.keys().next().unwrap().clone(), vec![b])]);
+    }
+    let mut paired_by_name: Vec<(&String, &String)> = Vec::new();
+    for (n, a_keys) in &na {
+        if let Some(b_keys) = nb.get(n)
+            && a_keys.len() == 1
+            && b_keys.len() == 1
+        {
+            pairs.push((n.clone(), &ka[&a_keys[0]], &kb[&b_keys[0]]));
+            paired_by_name.push((&a_keys[0], &b_keys[0]));
+        }
+    }
+    let unpaired_a: Vec<&String> =
+        ka.keys().filter(|k| !kb.contains_key(*k) && !paired_by_name.iter().any(|p| p.0 == *k)).collect();
+    let unpaired_b: Vec<&String> =
+        kb.keys().filter(|k| !ka.contains_key(*k) && !paired_by_name.iter().any(|p| p.1 == *k)).collect();
+    pairs.sort();
     // Parsed in parallel, compared in order (alpha-u lays the articles end to end).
     type Pair = Result<(Article, Article), String>;
     let parsed: Vec<(&String, Pair)> = pairs
         .par_iter()
-        .map(|&(k, pa, pb)| {
+        .map(|(k, pa, pb)| {
             let one = |p: &Path, input: &Input| read(p).map(|t| Article::parse(&t, &input.schema, today));
             (k, one(pa, &ia).and_then(|x| one(pb, &ib).map(|y| (x, y))))
         })
