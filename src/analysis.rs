@@ -414,9 +414,9 @@ pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec
         }
         let fresh;
         let hits = match lines_memo.as_deref_mut() {
-            Some(m) => m.get(content, || names_in_line(matcher, content)),
+            Some(m) => m.get(content, || alias_occurrences(matcher, content)),
             None => {
-                fresh = names_in_line(matcher, content);
+                fresh = alias_occurrences(matcher, content);
                 &fresh
             }
         };
@@ -466,8 +466,10 @@ pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec
     }
 }
 
-/// Registered names in one line, standing as words: (range in the line, pattern).
-fn names_in_line(matcher: &aho_corasick::AhoCorasick, line: &str) -> Vec<(TextRange, u32)> {
+/// Whole-word occurrences in `line` of the registered names and aliases `matcher` finds
+/// ([`crate::corpus::Entities::matcher`]), with the index of the pattern: what A011 and the
+/// alias coverage of `seedls stats` look at. Names never span lines.
+pub fn alias_occurrences(matcher: &aho_corasick::AhoCorasick, line: &str) -> Vec<(TextRange, u32)> {
     let (folded, map) = fold_with_offsets(line);
     let mut out = Vec::new();
     for hit in matcher.find_iter(&folded) {

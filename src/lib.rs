@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod corpus;
+pub mod curation;
 pub mod diagnostic;
 pub mod ide;
 pub mod lsp;

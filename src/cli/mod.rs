@@ -1,6 +1,7 @@
 //! The command line: argument parsing and the commands. Commands run on the same core as the
 //! language server; this module only loads, asks the analysis, and renders.
 
+mod curation;
 mod render;
 
 use std::io::{IsTerminal, Write};
@@ -34,6 +35,68 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the built-in schema (PLOVER event types), to start a schema.tsv from.
     Schema,
+    /// Corpus statistics: articles, dates, mentions per type, top ids, alias coverage.
+    Stats(StatsArgs),
+    /// Export the corpus as plain text, brat, doccano JSONL, CoNLL or PLOVER records.
+    Export(ExportArgs),
+    /// Agreement between two annotated copies of the same articles.
+    Agree(AgreeArgs),
+    /// Create the next seed file `NNN_<16 hex>.txt` with its header.
+    New(NewArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct StatsArgs {
+    /// Files or directories of the corpus.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Human)]
+    pub format: TableFormat,
+    /// How many entities and events to list.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: curation::ExportFormat,
+    /// Files or directories of the corpus.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Directory to write into (created if missing).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Overwrite files that already exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(clap::Args)]
+pub struct AgreeArgs {
+    /// The first annotator's copy (a folder or a file).
+    pub a: PathBuf,
+    /// The second annotator's copy.
+    pub b: PathBuf,
+    #[arg(long, value_enum, default_value_t = TableFormat::Human)]
+    pub format: TableFormat,
+}
+
+#[derive(clap::Args)]
+pub struct NewArgs {
+    /// The article's source URL (its date goes in the header when it has one).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Directory to create the file in.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,6 +153,10 @@ pub fn main() -> ExitCode {
             print!("{DEFAULT_SCHEMA}");
             ExitCode::SUCCESS
         }
+        Some(Command::Stats(a)) => curation::run(|| curation::stats(&a.paths, a.format == TableFormat::Json, a.top)),
+        Some(Command::Export(a)) => curation::run(|| curation::export(&a.paths, a.format, &a.output, a.force)),
+        Some(Command::Agree(a)) => curation::run(|| curation::agree(&a.a, &a.b, a.format == TableFormat::Json)),
+        Some(Command::New(a)) => curation::run(|| curation::new(a.url.as_deref(), &a.dir)),
         Some(Command::Serve) | None => {
             let _ = cli.stdio;
             crate::lsp::run_stdio()

@@ -395,36 +395,38 @@ fn parse_head(text: &str, word: TextRange, diags: &mut Vec<Diagnostic>) -> Optio
 pub struct Stripped {
     pub text: String,
     removed: Vec<TextRange>,
+    /// Bytes removed before each range of `removed`, so mapping is a binary search.
+    shift: Vec<u32>,
 }
 
 impl Stripped {
     pub fn new(text: &str, annotations: &Annotations) -> Stripped {
         let removed = annotations.markup();
         let mut out = String::with_capacity(text.len());
-        let mut pos = 0usize;
+        let mut shift = Vec::with_capacity(removed.len());
+        let (mut pos, mut total) = (0usize, 0u32);
         for r in &removed {
             out.push_str(&text[pos..r.start as usize]);
             pos = r.end as usize;
+            shift.push(total);
+            total += r.len();
         }
         out.push_str(&text[pos..]);
-        Stripped { text: out, removed }
+        Stripped { text: out, removed, shift }
     }
 
     /// Offset in the stripped text of a byte offset in the annotated text; an offset inside
     /// removed markup maps to where the markup was.
     pub fn map(&self, offset: u32) -> u32 {
-        let mut shift = 0;
-        for r in &self.removed {
-            if r.end <= offset {
-                shift += r.len();
-            } else {
-                if r.start < offset {
-                    shift += offset - r.start;
-                }
-                break;
-            }
-        }
-        offset - shift
+        // Removed ranges are sorted and disjoint: those ending at or before `offset` are a prefix.
+        let i = self.removed.partition_point(|r| r.end <= offset);
+        let before = self
+            .shift
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| self.shift.last().map_or(0, |&s| s + self.removed[i - 1].len()));
+        let inside = self.removed.get(i).map_or(0, |r| offset.saturating_sub(r.start));
+        offset - before - inside
     }
 }
 

@@ -327,7 +327,8 @@ fn guess_date(s: &str) -> Option<Date> {
     }
 }
 
-fn is_url(s: &str) -> bool {
+/// Whether `s` is a source URL: `http://` or `https://` and a host.
+pub fn is_url(s: &str) -> bool {
     let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
     rest.is_some_and(|r| r.len() > 2 && r.contains('.') && !r.starts_with(['/', '.']))
 }
