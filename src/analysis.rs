@@ -376,28 +376,21 @@ pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec
     // Where an untagged name is fine: entity surfaces, all tag markup, and the header line up
     // to its legacy body text (a broken URL is not prose either). Re-parsing one line is cheaper
     // than keeping the body offset in every summary.
-    let mut covered: Vec<TextRange> = Vec::new();
-    if let (Some(h), Some(header)) = (seed.header, crate::syntax::header::parse_header(text, corpus.today).0) {
-        covered.push(TextRange::new(0, header.body.map_or(h.end, |b| b.start)));
-    }
-    for m in &seed.mentions {
-        let entity = m.ty.and_then(|t| schema.get(corpus.resolve(t))).is_none_or(|d| d.class == Class::Entity);
-        covered.push(if entity { m.range } else { TextRange::new(m.surface.end, m.range.end) });
-        covered.push(TextRange::at(m.range.start, 1));
-    }
-    covered.sort_unstable();
-    // Merge, so that the ends are sorted too and a binary search finds the candidates.
-    let mut merged: Vec<TextRange> = Vec::with_capacity(covered.len());
-    for r in covered {
-        match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    let covered = merged;
-    let covered_at = |range: TextRange| {
-        let i = covered.partition_point(|c| c.end <= range.start);
-        covered[i..].iter().take_while(|c| c.start < range.end).any(|c| c.intersects(range))
+    let header_end = match (seed.header, crate::syntax::header::parse_header(text, corpus.today).0) {
+        (Some(h), Some(header)) => header.body.map_or(h.end, |b| b.start),
+        _ => 0,
+    };
+    // Names are rare and mentions sorted by start: only the mentions of a name's line that
+    // start before it can cover it.
+    let covered_at = |line_start: u32, range: TextRange| {
+        let from = seed.mentions.partition_point(|m| m.range.start < line_start);
+        let to = seed.mentions.partition_point(|m| m.range.start < range.end);
+        range.start < header_end
+            || seed.mentions[from..to].iter().any(|m| {
+                let entity = m.ty.and_then(|t| schema.get(corpus.resolve(t))).is_none_or(|d| d.class == Class::Entity);
+                let markup = if entity { m.range } else { TextRange::new(m.surface.end, m.range.end) };
+                markup.intersects(range) || TextRange::at(m.range.start, 1).intersects(range)
+            })
     };
     // Names never span lines (folding keeps line breaks), so the scan goes line by line, and
     // the lines of an open document are remembered until they change.
@@ -422,7 +415,7 @@ pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec
         };
         for &(r, pattern) in hits {
             let range = r.shift(line.start);
-            if !covered_at(range) {
+            if !covered_at(line.start, range) {
                 found.push((range, pattern as usize));
             }
         }

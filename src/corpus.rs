@@ -302,7 +302,8 @@ fn parse_file(
     };
     // Keep every list sorted by (file, offset), so that replacing a file (`set_text`) gives
     // the same index as a fresh load, and removing one is a binary search, not a scan.
-    occurrences.sort_unstable_by_key(|(sym, o)| (*sym, o.range.start, o.range.end));
+    // No two occurrences start at the same offset: one packed key orders them.
+    occurrences.sort_unstable_by_key(|(sym, o)| (lasso::Key::into_usize(*sym) as u64) << 32 | u64::from(o.range.start));
     Parsed { kind, line_index, diagnostics, content, occurrences }
 }
 
