@@ -1,3 +1,8 @@
+// The index is built from many small allocations on several threads, and large answers are
+// built as trees of small maps: mimalloc serves both faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     seedls::cli::main()
 }
