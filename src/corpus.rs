@@ -641,6 +641,11 @@ impl Corpus {
         usage
     }
 
+    /// Whether the usage of an id is computed and kept.
+    pub fn has_usage(&self, id: Sym) -> bool {
+        self.usage.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&id)
+    }
+
     /// Seed files whose header has this URL (compared without scheme and trailing slash).
     pub fn files_with_url(&self, url: &str) -> &[FileId] {
         self.urls.get(normalize_url(url)).map_or(&[], Vec::as_slice)
