@@ -126,6 +126,73 @@ if wants nvim011; then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# VS Code: the extension built to a .vsix offline, installed into code-server, driven in
+# headless Chromium.
+
+code_server_version=4.100.3
+playwright_version=1.55.0
+
+vscode_suite() {
+    local ws="$out/vscode/workspace"
+    fresh_workspace "$ws"
+    client_env "$out/vscode/home"
+    export TMPDIR="$out/vscode/home/tmp"
+    SEEDLS_WS="$ws" VSIX="$out/seedls.vsix" OUT="$out/vscode" \
+        CODE_SERVER="$out/code-server/node_modules/.bin/code-server" \
+        PLAYWRIGHT_CORE="$out/code-server/node_modules/playwright-core" \
+        timeout 240 node "$here/vscode_test.js"
+}
+
+if wants vscode; then
+    node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+    if [ "$node_major" -lt 20 ]; then
+        echo "VS Code tests need Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none))" >&2
+        failed+=("vscode (no Node.js 20)")
+    else
+        export npm_config_cache="$out/npm-cache" npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+        # The extension: sources copied under target/ (node_modules and out/ never in the tree),
+        # `npm ci` again only when the lock file changes, then tsc + vsce.
+        step "build the extension (.vsix)"
+        build="$out/vscode-build"
+        mkdir -p "$build"
+        (cd "$repo/editors/vscode" && tar cf - --exclude=node_modules --exclude=out --exclude='*.vsix' .) | (cd "$build" && tar xf -)
+        if ! cmp -s "$build/package-lock.json" "$build/node_modules/.seedls-lock"; then
+            (cd "$build" && npm ci --no-audit --no-fund --loglevel=error)
+            cp "$build/package-lock.json" "$build/node_modules/.seedls-lock"
+        fi
+        rm -rf "$build/out"
+        (cd "$build" && npx --no-install vsce package --out "$out/seedls.vsix" >/dev/null)
+        ls -l "$out/seedls.vsix" >&2
+
+        # code-server and playwright-core, installed once.
+        stamp="code-server@$code_server_version playwright-core@$playwright_version"
+        if [ "$(cat "$out/code-server/.stamp" 2>/dev/null)" != "$stamp" ]; then
+            step "npm install $stamp"
+            rm -rf "$out/code-server"
+            mkdir -p "$out/code-server"
+            echo '{"private": true}' >"$out/code-server/package.json"
+            # @vscode/ripgrep's postinstall downloads rg from GitHub: pre-fill its cache with
+            # Debian's rg.
+            rgcache="${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.11"
+            mkdir -p "$rgcache"
+            rgdir="$(mktemp -d)"
+            cp /usr/bin/rg "$rgdir/"
+            tar czf "$rgcache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$rgdir" rg
+            rm -rf "$rgdir"
+            # unsafe_perm: code-server's postinstall refuses to run as root otherwise; yes:
+            # node-pty's postinstall runs `npx node-gyp`. Its config file goes to a scratch HOME.
+            (cd "$out/code-server" && HOME="$out/code-server" XDG_CONFIG_HOME="$out/code-server/.config" \
+                XDG_DATA_HOME="$out/code-server/.local" npm_config_unsafe_perm=true npm_config_yes=true \
+                npm install --no-audit --no-fund --loglevel=error --foreground-scripts \
+                "code-server@$code_server_version" "playwright-core@$playwright_version" >"$out/code-server-install.log" 2>&1) ||
+                { tail -30 "$out/code-server-install.log" >&2; exit 1; }
+            echo "$stamp" >"$out/code-server/.stamp"
+        fi
+        run_suite "vs code (code-server $code_server_version)" vscode_suite
+    fi
+fi
+
+# ---------------------------------------------------------------------------------------------
 
 if [ ${#failed[@]} -gt 0 ]; then
     printf '\neditor tests FAILED: %s\n' "${failed[*]}" >&2
