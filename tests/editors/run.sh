@@ -126,6 +126,23 @@ if wants nvim011; then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# Emacs with eglot, set up with the README's snippet.
+
+emacs_suite() {
+    local ws="$out/emacs/workspace"
+    fresh_workspace "$ws"
+    client_env "$out/emacs/home"
+    local bindir
+    bindir="$(dirname "$SEEDLS")"
+    PATH="$bindir:$PATH" SEEDLS_README="$repo/README.md" SEEDLS_WS="$ws" \
+        timeout 120 emacs --batch -Q -l "$here/emacs_test.el"
+}
+
+if wants emacs; then
+    run_suite "emacs $(emacs --version | head -1 | awk '{print $3}') + eglot" emacs_suite
+fi
+
+# ---------------------------------------------------------------------------------------------
 # VS Code: the extension built to a .vsix offline, installed into code-server, driven in
 # headless Chromium.
 
