@@ -114,6 +114,21 @@ local function run()
   check(vim.bo.filetype ~= 'seed', 'plain text detected as seed')
   log('filetype detection ok')
 
+  -- The syntax file: highlighting from the text alone, before any server answer.
+  vim.api.nvim_set_current_buf(b002)
+  local function syn_at(line, needle, offset)
+    local text = vim.api.nvim_buf_get_lines(b002, line - 1, line, false)[1]
+    local s = assert(text:find(needle, 1, true), needle)
+    return vim.fn.synIDattr(vim.fn.synID(line, s + (offset or 0), 1), 'name')
+  end
+  check(syn_at(1, '2022-02') == 'seedHeaderDate', 'syntax of the header date: ' .. syn_at(1, '2022-02'))
+  check(syn_at(1, 'https') == 'seedUrl', 'syntax of the URL: ' .. syn_at(1, 'https'))
+  check(syn_at(5, 'person:kz') == 'seedType', 'syntax of a type: ' .. syn_at(5, 'person:kz'))
+  check(syn_at(5, 'kz.tokayev') == 'seedId', 'syntax of an id: ' .. syn_at(5, 'kz.tokayev'))
+  check(syn_at(5, '[Tokaïev]') == 'seedOpen', 'syntax of a bracket: ' .. syn_at(5, '[Tokaïev]'))
+  check(syn_at(5, 'Tokaïev]') == '', 'syntax of a surface: ' .. syn_at(5, 'Tokaïev]'))
+  log('syntax ok')
+
   -- The server attaches to seed buffers, with the workspace root found from the markers.
   wait(10000, function()
     return #clients(b002) == 1 and #clients(bintro) == 1

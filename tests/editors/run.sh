@@ -93,6 +93,9 @@ run_suite() {
     fi
 }
 
+# The set-ups no editor here runs (Helix) and the settings every set-up must name.
+run_suite "readme snippets" python3 "$here/check_snippets.py"
+
 # ---------------------------------------------------------------------------------------------
 # Neovim.
 

@@ -74,7 +74,6 @@ async function main() {
         'editor.semanticHighlighting.enabled': true,
         'editor.minimap.enabled': false,
         'editor.fontSize': 14,
-        'editor.wordWrap': 'on',
         'workbench.colorTheme': 'Default Dark Modern',
         'workbench.startupEditor': 'none',
         'workbench.tips.enabled': false,
@@ -248,6 +247,8 @@ async function run(page, port) {
   const inspect = await widget.innerText();
   check(/semantic token type\s+class\b/.test(inspect), `not a class token: ${inspect}`);
   check(inspect.includes('text.seed'), `no TextMate scope text.seed: ${inspect}`);
+  // The extension's semanticTokenScopes: the theme rule found through the seed scope.
+  check(inspect.includes('entity.name.type.class.person.seed'), `no semantic token scope: ${inspect}`);
   log('Inspect Editor Tokens: semantic token type class, scope text.seed');
   await shot(page, 'inspect-tokens');
   await page.keyboard.press('Escape');
@@ -311,6 +312,14 @@ async function run(page, port) {
   await page.locator('.squiggly-error').first().waitFor({ timeout: 20000 });
   await hoverOn(page, editor.locator('.view-line span', { hasText: /^Tokaïev$/ }).first(), 'Kassym-Jomart Tokaïev');
   log('Restart Server: the new server answers hovers and diagnostics');
+
+  // A shipped article, for the extension's README: colours, a hover card, the Problems panel.
+  await openFile(page, '000_0e7cf4ddd4e04d16.txt', 'Ankara');
+  const ankara = editor.locator('.view-line span', { hasText: /^Ankara$/ }).first();
+  const card = await hoverOn(page, ankara, 'gouvernement turc');
+  check(card.includes('tr.gov'), `hover on Ankara: ${card}`);
+  await shot(page, 'readme');
+  log('hover on Ankara in seed 000: gouvernement turc');
 }
 
 const watchdog = setTimeout(() => {
