@@ -108,14 +108,8 @@ local function run()
   -- Filetype detection: by the header on line 1, by the `seeds` folder; plain text is left alone.
   local b002 = edit(seed002)
   check(vim.bo.filetype == 'seed', 'seeds/*.txt filetype: ' .. vim.bo.filetype)
-  local bintro = edit(intro)
-  check(vim.bo.filetype == 'seed', 'header-detected filetype: ' .. vim.bo.filetype)
-  local bplain = edit(plain)
-  check(vim.bo.filetype ~= 'seed', 'plain text detected as seed')
-  log('filetype detection ok')
 
   -- The syntax file: highlighting from the text alone, before any server answer.
-  vim.api.nvim_set_current_buf(b002)
   local function syn_at(line, needle, offset)
     local text = vim.api.nvim_buf_get_lines(b002, line - 1, line, false)[1]
     local s = assert(text:find(needle, 1, true), needle)
@@ -128,6 +122,12 @@ local function run()
   check(syn_at(5, '[Tokaïev]') == 'seedOpen', 'syntax of a bracket: ' .. syn_at(5, '[Tokaïev]'))
   check(syn_at(5, 'Tokaïev]') == '', 'syntax of a surface: ' .. syn_at(5, 'Tokaïev]'))
   log('syntax ok')
+
+  local bintro = edit(intro)
+  check(vim.bo.filetype == 'seed', 'header-detected filetype: ' .. vim.bo.filetype)
+  local bplain = edit(plain)
+  check(vim.bo.filetype ~= 'seed', 'plain text detected as seed')
+  log('filetype detection ok')
 
   -- The server attaches to seed buffers, with the workspace root found from the markers.
   wait(10000, function()

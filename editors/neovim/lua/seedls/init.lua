@@ -200,10 +200,10 @@ local function client_config(root)
   }
   local capabilities = vim.deepcopy(cfg.capabilities or vim.lsp.protocol.make_client_capabilities())
   if not cfg.pull_diagnostics and capabilities.textDocument then
-    -- Neovim 0.10/0.11 offer pull diagnostics but pull only on a later didOpen/didChange of a
-    -- visible buffer and ignore workspace/diagnostic/refresh: a file just opened would show
-    -- nothing until edited. Without the offer the server pushes diagnostics for every open
-    -- buffer, kept current.
+    -- Neovim 0.10/0.11 offer pull diagnostics but pull only on didOpen/didChange, only for a
+    -- buffer shown in a window at that moment, and ignore workspace/diagnostic/refresh: a file
+    -- opened in the background shows nothing until edited. Without the offer the server pushes
+    -- diagnostics for every open buffer, kept current.
     -- (vim.NIL: Neovim merges these capabilities into its defaults, so nil would not remove
     -- the offer.) And Neovim must not pull on edits either, or each diagnostic shows twice.
     capabilities.textDocument.diagnostic = vim.NIL
