@@ -27,6 +27,8 @@ const OUT = env('OUT');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const userData = path.join(OUT, 'user-data');
+const wrapper = path.join(OUT, 'bin', 'seedls');
+const newFlag = path.join(OUT, 'bin', 'has-new');
 const extensions = path.join(OUT, 'extensions');
 const shots = path.join(OUT, 'screenshots');
 
@@ -69,7 +71,7 @@ async function main() {
     path.join(userData, 'User', 'settings.json'),
     JSON.stringify(
       {
-        'seedls.path': SEEDLS,
+        'seedls.path': wrapper,
         'editor.hover.delay': 100,
         'editor.semanticHighlighting.enabled': true,
         'editor.minimap.enabled': false,
@@ -92,6 +94,28 @@ async function main() {
     ),
   );
 
+  // seedls.path points at a wrapper: the real server, plus a stand-in `seedls new [--url URL]
+  // [DIR]` once the flag file exists (the command is being added to seedls in parallel; the
+  // extension must use it when there, and write the file itself when not).
+  const bin = path.join(OUT, 'bin');
+  fs.rmSync(bin, { recursive: true, force: true });
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(
+    wrapper,
+    `#!/bin/sh
+if [ "$1" = new ] && [ -e "${newFlag}" ]; then
+  shift; url=""
+  if [ "$1" = --url ]; then url=" $2"; shift 2; fi
+  f="\${1:-.}/100_00000000000000aa.txt"
+  if [ -e "$f" ]; then echo "$f exists" >&2; exit 1; fi
+  printf ' date 2021-11%s\n\nfrom seedls new\n' "$url" > "$f"
+  echo "$f"
+  exit 0
+fi
+exec "${SEEDLS}" "$@"
+`,
+    { mode: 0o755 },
+  );
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
   const installed = execFileSync(CODE_SERVER, [...common, '--install-extension', VSIX], { encoding: 'utf8' });
   log(installed.trim().split('\n').pop());
@@ -302,7 +326,18 @@ async function run(page, port) {
   const content = fs.readFileSync(path.join(WS, 'notes', created), 'utf8');
   check(content.startsWith(' date 2021-11 https://example.org/2021/11/30/article\n'), `new file header: ${JSON.stringify(content)}`);
   await page.locator('.tab.active', { hasText: created }).waitFor({ timeout: 10000 });
-  log(`New Seed File: ${created} opened`);
+  log(`New Seed File (seedls without \`new\`): ${created} written by the extension, opened`);
+
+  // With a `seedls new`: the extension calls it (URL and folder) and opens what it created.
+  fs.writeFileSync(newFlag, '');
+  await command(page, 'seedls: New Seed File', { asks: true });
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10000 });
+  await page.keyboard.type('https://example.org/x');
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: '100_00000000000000aa.txt' }).waitFor({ timeout: 10000 });
+  const made = fs.readFileSync(path.join(WS, 'notes', '100_00000000000000aa.txt'), 'utf8');
+  check(made === ' date 2021-11 https://example.org/x\n\nfrom seedls new\n', `seedls new got: ${JSON.stringify(made)}`);
+  log('New Seed File (seedls new): called with --url and the folder, file opened');
 
   // Restart Server: the server comes back (diagnostics of 002 shown again).
   await command(page, 'seedls: Restart Server');
