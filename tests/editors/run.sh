@@ -201,9 +201,10 @@ if wants vscode; then
             tar czf "$rgcache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$rgdir" rg
             rm -rf "$rgdir"
             # unsafe_perm: code-server's postinstall refuses to run as root otherwise; yes:
-            # node-pty's postinstall runs `npx node-gyp`. Its config file goes to a scratch HOME.
-            (cd "$out/code-server" && HOME="$out/code-server" XDG_CONFIG_HOME="$out/code-server/.config" \
-                XDG_DATA_HOME="$out/code-server/.local" npm_config_unsafe_perm=true npm_config_yes=true \
+            # node-pty's postinstall runs `npx node-gyp`; nodedir: native modules build against
+            # the installed Node's headers instead of downloading them.
+            [ -e /usr/include/node/node.h ] && export npm_config_nodedir=/usr
+            (cd "$out/code-server" && npm_config_unsafe_perm=true npm_config_yes=true \
                 npm install --no-audit --no-fund --loglevel=error --foreground-scripts \
                 "code-server@$code_server_version" "playwright-core@$playwright_version" >"$out/code-server-install.log" 2>&1) ||
                 { tail -30 "$out/code-server-install.log" >&2; exit 1; }
