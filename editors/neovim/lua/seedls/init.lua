@@ -1,0 +1,282 @@
+-- seedls for Neovim: filetype detection for seed files, the language server started for them,
+-- and highlight links for the semantic token types the server uses.
+--
+--   require('seedls').setup {
+--     cmd = { 'seedls' },                 -- the server command (default: `seedls` on PATH)
+--     settings = { untaggedAliasHints = true, inlayHints = true },
+--   }
+--
+-- Works on Neovim 0.7 (vim.lsp.start_client) and 0.8+ (vim.lsp.start).
+
+local M = {}
+
+M.defaults = {
+  cmd = { 'seedls' },
+  -- Server settings (README "Language server"); sent as the `seedls` section.
+  settings = {},
+  -- The workspace root is the nearest folder, going up from the file, that holds one of these.
+  root_markers = { '.seedls.json', 'entities.tsv', '.git' },
+  filetypes = { 'seed' },
+  on_attach = nil,
+  on_init = nil,
+  capabilities = nil,
+  -- Set to false to keep your own highlight links only.
+  highlights = true,
+  -- Let Neovim pull diagnostics (textDocument/diagnostic) instead of the server pushing them.
+  pull_diagnostics = false,
+}
+
+M.config = vim.deepcopy(M.defaults)
+
+local uv = vim.uv or vim.loop
+
+-- Line 1 of a seed file: an optional space, `date`, a YYYY-MM or YYYY-MM-DD date, then a URL,
+-- body text (the legacy form) or nothing.
+function M.is_header(line)
+  if type(line) ~= 'string' then
+    return false
+  end
+  local rest = line:match('^ ?date %d%d%d%d%-%d%d(.*)$')
+  if rest == nil then
+    return false
+  end
+  rest = rest:gsub('^%-%d%d', '', 1)
+  return rest == '' or rest:sub(1, 1) == ' ' or rest:sub(1, 1) == '\r'
+end
+
+-- Whether a path is a `*.txt` directly under a folder named `seeds`.
+function M.in_seeds_folder(path)
+  path = (path or ''):gsub('\\', '/')
+  return path:match('/seeds/[^/]+%.txt$') ~= nil or path:match('^seeds/[^/]+%.txt$') ~= nil
+end
+
+local function first_line(bufnr)
+  local ok, lines = pcall(vim.api.nvim_buf_get_lines, bufnr, 0, 1, false)
+  return ok and lines[1] or nil
+end
+
+-- The filetype of a `*.txt` buffer: 'seed' or nil.
+function M.detect(path, bufnr)
+  if M.in_seeds_folder(path) or M.is_header(first_line(bufnr or 0)) then
+    return 'seed'
+  end
+  return nil
+end
+
+local detection_registered = false
+
+-- Filetype detection: vim.filetype.add on 0.8+, autocommands on 0.7. Idempotent; called by
+-- ftdetect/seed.lua and by setup().
+function M.register_filetype()
+  if detection_registered then
+    return
+  end
+  detection_registered = true
+  if vim.fn.has('nvim-0.8') == 1 then
+    vim.filetype.add({
+      pattern = {
+        ['.*%.txt'] = {
+          function(path, bufnr)
+            return M.detect(path, bufnr)
+          end,
+          { priority = 10 },
+        },
+      },
+    })
+  else
+    local group = vim.api.nvim_create_augroup('seedls_ftdetect', { clear = true })
+    vim.api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
+      group = group,
+      pattern = '*.txt',
+      callback = function(args)
+        if M.detect(vim.api.nvim_buf_get_name(args.buf), args.buf) then
+          vim.api.nvim_buf_set_option(args.buf, 'filetype', 'seed')
+        end
+      end,
+    })
+  end
+end
+
+-- Highlight groups of the plugin, each linked to a standard group (override any of them in
+-- your colour scheme or after setup()).
+M.groups = {
+  SeedlsPerson = 'Type',
+  SeedlsGroup = 'Identifier',
+  SeedlsOrg = 'Constant',
+  SeedlsGov = 'Statement',
+  SeedlsPlace = 'String',
+  SeedlsEvent = 'Function',
+  SeedlsMarkup = 'Comment',
+  SeedlsId = 'Special',
+  SeedlsRole = 'PreProc',
+  SeedlsDate = 'Number',
+  SeedlsUrl = 'Underlined',
+}
+
+-- The server's semantic token types (standard LSP types; the default schema's mapping) and the
+-- plugin group each one shows as in seed files. A custom schema.tsv may use other standard types:
+-- those keep Neovim's own @lsp.type.* defaults.
+M.token_groups = {
+  class = 'SeedlsPerson',
+  parameter = 'SeedlsGroup',
+  enumMember = 'SeedlsOrg',
+  type = 'SeedlsGov',
+  string = 'SeedlsPlace',
+  ['function'] = 'SeedlsEvent',
+  comment = 'SeedlsMarkup',
+  variable = 'SeedlsId',
+  property = 'SeedlsRole',
+  number = 'SeedlsDate',
+  macro = 'SeedlsUrl',
+}
+
+local function link(from, to)
+  if vim.api.nvim_set_hl then
+    vim.api.nvim_set_hl(0, from, { link = to, default = true })
+  else
+    vim.cmd(('highlight default link %s %s'):format(from, to))
+  end
+end
+
+function M.define_highlights()
+  for group, target in pairs(M.groups) do
+    link(group, target)
+  end
+  if vim.fn.has('nvim-0.9') == 1 then
+    for token, group in pairs(M.token_groups) do
+      -- The per-language group of a semantic token type.
+      link(('@lsp.type.%s.seed'):format(token), group)
+    end
+  end
+end
+
+local function exists(path)
+  return uv.fs_stat(path) ~= nil
+end
+
+local function dirname(path)
+  local dir = path:match('^(.*)/[^/]*$')
+  if dir == nil or dir == '' then
+    return '/'
+  end
+  return dir
+end
+
+-- The nearest folder at or above `path`'s folder holding a root marker, else `path`'s folder.
+function M.find_root(path, markers)
+  markers = markers or M.config.root_markers
+  path = vim.fn.fnamemodify(path, ':p')
+  local start = dirname(path)
+  local dir = start
+  while true do
+    for _, marker in ipairs(markers) do
+      if exists(dir .. '/' .. marker) then
+        return dir
+      end
+    end
+    local parent = dirname(dir)
+    if parent == dir then
+      return start
+    end
+    dir = parent
+  end
+end
+
+local function client_config(root)
+  local cfg = M.config
+  local settings = vim.deepcopy(cfg.settings or {})
+  local config = {
+    name = 'seedls',
+    cmd = cfg.cmd,
+    root_dir = root,
+    workspace_folders = {
+      { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') },
+    },
+    -- Answered to workspace/configuration for the `seedls` section.
+    settings = { seedls = settings },
+    init_options = { seedls = settings },
+    on_attach = cfg.on_attach,
+    on_init = cfg.on_init,
+  }
+  local capabilities = vim.deepcopy(cfg.capabilities or vim.lsp.protocol.make_client_capabilities())
+  if not cfg.pull_diagnostics and capabilities.textDocument then
+    -- Neovim 0.10/0.11 offer pull diagnostics but pull only on didOpen/didChange, only for a
+    -- buffer shown in a window at that moment, and ignore workspace/diagnostic/refresh: a file
+    -- opened in the background shows nothing until edited. Without the offer the server pushes
+    -- diagnostics for every open buffer, kept current.
+    -- (vim.NIL: Neovim merges these capabilities into its defaults, so nil would not remove
+    -- the offer.) And Neovim must not pull on edits either, or each diagnostic shows twice.
+    capabilities.textDocument.diagnostic = vim.NIL
+    config.on_init = function(client, result)
+      if client.server_capabilities then
+        client.server_capabilities.diagnosticProvider = nil
+      end
+      if cfg.on_init then
+        return cfg.on_init(client, result)
+      end
+    end
+  end
+  config.capabilities = capabilities
+  return config
+end
+
+-- 0.7: one client per root, kept here.
+local clients_by_root = {}
+
+-- Starts (or reuses) the client for a buffer's workspace and attaches the buffer. Returns the
+-- client id.
+function M.start(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if name == '' then
+    return nil
+  end
+  local root = M.find_root(name)
+  if vim.lsp.start then
+    return vim.lsp.start(client_config(root), { bufnr = bufnr })
+  end
+  local id = clients_by_root[root]
+  local client = id and vim.lsp.get_client_by_id(id)
+  if client == nil or client.is_stopped() then
+    id = vim.lsp.start_client(client_config(root))
+    clients_by_root[root] = id
+  end
+  if id then
+    vim.lsp.buf_attach_client(bufnr, id)
+  end
+  return id
+end
+
+-- Configures the plugin: filetype detection, highlight links, and the server started for every
+-- buffer of a seed filetype (those already open included).
+function M.setup(opts)
+  M.config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
+  if opts and opts.cmd then
+    M.config.cmd = opts.cmd -- a list: replaced, not merged
+  end
+  if type(M.config.cmd) == 'string' then
+    M.config.cmd = { M.config.cmd }
+  end
+  M.register_filetype()
+  if M.config.highlights then
+    M.define_highlights()
+  end
+  local group = vim.api.nvim_create_augroup('seedls', { clear = true })
+  if M.config.highlights then
+    vim.api.nvim_create_autocmd('ColorScheme', { group = group, callback = M.define_highlights })
+  end
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = M.config.filetypes,
+    callback = function(args)
+      M.start(args.buf)
+    end,
+  })
+  for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(buf) and vim.tbl_contains(M.config.filetypes, vim.bo[buf].filetype) then
+      M.start(buf)
+    end
+  end
+end
+
+return M
