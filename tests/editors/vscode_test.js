@@ -28,7 +28,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const userData = path.join(OUT, 'user-data');
 const wrapper = path.join(OUT, 'bin', 'seedls');
-const newFlag = path.join(OUT, 'bin', 'has-new');
+const noNewFlag = path.join(OUT, 'bin', 'no-new');
 const extensions = path.join(OUT, 'extensions');
 const shots = path.join(OUT, 'screenshots');
 
@@ -94,23 +94,17 @@ async function main() {
     ),
   );
 
-  // seedls.path points at a wrapper: the real server, plus a stand-in `seedls new [--url URL]
-  // [DIR]` once the flag file exists (the command is being added to seedls in parallel; the
-  // extension must use it when there, and write the file itself when not).
+  // seedls.path points at a wrapper: the real server, or an older seedls without `new` while
+  // the flag file exists (the extension must then write the file itself).
   const bin = path.join(OUT, 'bin');
   fs.rmSync(bin, { recursive: true, force: true });
   fs.mkdirSync(bin, { recursive: true });
   fs.writeFileSync(
     wrapper,
     `#!/bin/sh
-if [ "$1" = new ] && [ -e "${newFlag}" ]; then
-  shift; url=""
-  if [ "$1" = --url ]; then url=" $2"; shift 2; fi
-  f="\${1:-.}/100_00000000000000aa.txt"
-  if [ -e "$f" ]; then echo "$f exists" >&2; exit 1; fi
-  printf ' date 2021-11%s\n\nfrom seedls new\n' "$url" > "$f"
-  echo "$f"
-  exit 0
+if [ "$1" = new ] && [ -e "${noNewFlag}" ]; then
+  echo "error: unrecognized subcommand 'new'" >&2
+  exit 2
 fi
 exec "${SEEDLS}" "$@"
 `,
@@ -312,7 +306,9 @@ async function run(page, port) {
   }
   check(introMode === 'Seed', `intro.txt (header on line 1) is ${introMode}, not Seed`);
   log('intro.txt detected by its header');
-  const before = new Set(fs.readdirSync(path.join(WS, 'notes')));
+  // An older seedls, without `new`: the extension writes the file, with the header `new` writes.
+  fs.writeFileSync(noNewFlag, '');
+  let before = new Set(fs.readdirSync(path.join(WS, 'notes')));
   await command(page, 'seedls: New Seed File', { asks: true });
   await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10000 });
   await page.keyboard.type('https://example.org/2021/11/30/article');
@@ -324,19 +320,26 @@ async function run(page, port) {
   }
   check(created && /^\d{3}_[0-9a-f]{16}\.txt$/.test(created), `new seed file: ${created}`);
   const content = fs.readFileSync(path.join(WS, 'notes', created), 'utf8');
-  check(content.startsWith(' date 2021-11 https://example.org/2021/11/30/article\n'), `new file header: ${JSON.stringify(content)}`);
+  check(content === ' date 2021-11-30 https://example.org/2021/11/30/article\n\n', `new file header: ${JSON.stringify(content)}`);
   await page.locator('.tab.active', { hasText: created }).waitFor({ timeout: 10000 });
   log(`New Seed File (seedls without \`new\`): ${created} written by the extension, opened`);
 
-  // With a `seedls new`: the extension calls it (URL and folder) and opens what it created.
-  fs.writeFileSync(newFlag, '');
+  // With `seedls new`: the extension calls it (URL and folder) and opens what it created.
+  fs.rmSync(noNewFlag);
+  before = new Set(fs.readdirSync(path.join(WS, 'notes')));
   await command(page, 'seedls: New Seed File', { asks: true });
   await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10000 });
-  await page.keyboard.type('https://example.org/x');
+  await page.keyboard.type('https://example.org/2021/12/01/suite');
   await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: '100_00000000000000aa.txt' }).waitFor({ timeout: 10000 });
-  const made = fs.readFileSync(path.join(WS, 'notes', '100_00000000000000aa.txt'), 'utf8');
-  check(made === ' date 2021-11 https://example.org/x\n\nfrom seedls new\n', `seedls new got: ${JSON.stringify(made)}`);
+  let made;
+  for (let i = 0; i < 100 && !made; i++) {
+    made = fs.readdirSync(path.join(WS, 'notes')).find((n) => !before.has(n));
+    await sleep(100);
+  }
+  check(made && /^\d{3}_[0-9a-f]{16}\.txt$/.test(made), `seedls new made: ${made}`);
+  const madeText = fs.readFileSync(path.join(WS, 'notes', made), 'utf8');
+  check(madeText === ' date 2021-12-01 https://example.org/2021/12/01/suite\n\n', `seedls new wrote: ${JSON.stringify(madeText)}`);
+  await page.locator('.tab.active', { hasText: made }).waitFor({ timeout: 10000 });
   log('New Seed File (seedls new): called with --url and the folder, file opened');
 
   // Restart Server: the server comes back (diagnostics of 002 shown again).

@@ -93,13 +93,18 @@ async function restartServer(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // New seed file.
 
-/** The month of a date in a URL (`/20220105/`, `/2022/01/05/`, `2022-01-05`), as YYYY-MM. */
-export function monthFromUrl(url: string): string | undefined {
-  const patterns = [/\/((?:19|20)\d{2})(0[1-9]|1[0-2])(?:[0-3]\d)?(?=[/._-])/, /\/((?:19|20)\d{2})\/(0[1-9]|1[0-2])\//, /((?:19|20)\d{2})-(0[1-9]|1[0-2])-[0-3]\d/];
+/** The date in a URL (`/20220105/`, `/2022/01/05/`, `2022-01-05`), as YYYY-MM-DD, or YYYY-MM
+ * when the URL has no day: what `seedls new` writes. */
+export function dateFromUrl(url: string): string | undefined {
+  const patterns = [
+    /\/((?:19|20)\d{2})(0[1-9]|1[0-2])([0-3]\d)?(?=[/._-])/,
+    /\/((?:19|20)\d{2})\/(0[1-9]|1[0-2])\/(?:([0-3]\d)(?=[/._-]|$))?/,
+    /((?:19|20)\d{2})-(0[1-9]|1[0-2])-([0-3]\d)/,
+  ];
   for (const re of patterns) {
     const m = re.exec(url);
     if (m) {
-      return `${m[1]}-${m[2]}`;
+      return m[3] ? `${m[1]}-${m[2]}-${m[3]}` : `${m[1]}-${m[2]}`;
     }
   }
   return undefined;
@@ -108,7 +113,7 @@ export function monthFromUrl(url: string): string | undefined {
 /** The header line of a new seed file. */
 export function header(url: string | undefined, now = new Date()): string {
   const month = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
-  const date = (url && monthFromUrl(url)) || month;
+  const date = (url && dateFromUrl(url)) || month;
   return url ? ` date ${date} ${url}` : ` date ${date}`;
 }
 
