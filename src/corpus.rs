@@ -375,27 +375,30 @@ fn summarize_seed(
     if let Some(memo) = memo.as_deref_mut() {
         memo.start();
     }
-    for line in crate::text::lines(text) {
+    let mut top = Vec::new();
+    for (i, line) in crate::text::lines(text).enumerate() {
         let (content, from) = (&text[line], body_start.saturating_sub(line.start));
         let mut acc = (&mut mentions, &mut diagnostics, &mut occurrences);
         // Only lines with markup are worth remembering: the others cost a glance.
         match memo.as_deref_mut() {
             Some(memo) if from == 0 && syntax::annotation::has_markup(content) => {
-                let s = memo.get(content, || summarize_line(interner, content, 0));
+                let s = memo.get(content, || summarize_line(interner, content, 0).0);
                 let (m, d, o) =
                     (s.mentions.iter().cloned(), s.diagnostics.iter().cloned(), s.occurrences.iter().copied());
                 append_line(&mut acc, line.start, m, d, o);
             }
             _ => {
-                let s = summarize_line(interner, content, from);
-                append_line(&mut acc, line.start, s.mentions, s.diagnostics, s.occurrences);
+                let plain = summarize_line_into(interner, content, from, line.start, &mut acc);
+                if let Some(plain) = plain.filter(|_| i < syntax::prose::TOP_KNOWN) {
+                    top.push((line.start, plain));
+                }
             }
         }
     }
     if let Some(memo) = memo {
         memo.finish();
     }
-    syntax::prose::repeated_lines(text, body_start, &mut diagnostics);
+    syntax::prose::repeated_lines(text, body_start, &top, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     let header = header.as_ref();
     let title_line = crate::text::lines(text).skip(1).find(|l| !text[*l].trim().is_empty());
@@ -433,14 +436,33 @@ fn append_line(
     occurrences.extend(o.into_iter().map(|(s, o)| (s, Occurrence { range: o.range.shift(at), ..o })));
 }
 
-fn summarize_line(interner: &Interner, line: &str, prose_from: u32) -> LineSummary {
+/// A line's summary, and the line with its markup stripped when it has any.
+fn summarize_line(interner: &Interner, line: &str, prose_from: u32) -> (LineSummary, Option<String>) {
+    let mut s = LineSummary::default();
+    let plain = summarize_line_into(
+        interner,
+        line,
+        prose_from,
+        0,
+        &mut (&mut s.mentions, &mut s.diagnostics, &mut s.occurrences),
+    );
+    (s, plain)
+}
+
+/// Appends a line's summary, the line starting at `at`, to a file's (no copy of its own on
+/// the way: the cold load is mostly this). Returns the line with its markup stripped.
+fn summarize_line_into(
+    interner: &Interner,
+    line: &str,
+    prose_from: u32,
+    at: u32,
+    (mentions, diagnostics, occurrences): &mut Summaries,
+) -> Option<String> {
     let parse = syntax::parse_line(line, prose_from);
     let intern = |r: TextRange| interner.get_or_intern(&line[r]);
-    let mentions: Vec<MentionSummary> = parse
-        .annotations
-        .mentions
-        .iter()
-        .map(|m| MentionSummary {
+    let base = mentions.len() as u32;
+    for m in &parse.annotations.mentions {
+        let summary = MentionSummary {
             range: m.range,
             surface: m.surface,
             head_start: m.head.map_or(m.tag.start, |h| h.ty.start),
@@ -457,21 +479,22 @@ fn summarize_line(interner: &Interner, line: &str, prose_from: u32) -> LineSumma
                 })
                 .collect(),
             parent: m.parent,
-        })
-        .collect();
-    // The occurrences are taken from the parse's ranges here, where the text is at hand.
-    let mut occurrences = Vec::new();
-    for (m, s) in parse.annotations.mentions.iter().zip(&mentions) {
-        if let (Some(id), Some(range)) = (s.id, m.head.and_then(|h| h.id)) {
-            occurrences.push((id, Occurrence { file: NO_FILE, range, kind: OccurrenceKind::Mention, ty: s.ty }));
+        };
+        // The occurrences are taken from the parse's ranges here, where the text is at hand.
+        if let (Some(id), Some(range)) = (summary.id, m.head.and_then(|h| h.id)) {
+            let kind = OccurrenceKind::Mention;
+            occurrences.push((id, Occurrence { file: NO_FILE, range: range.shift(at), kind, ty: summary.ty }));
         }
-        for &(v, range) in s.args.iter().flat_map(|a| a.values.iter()) {
+        for &(v, range) in summary.args.iter().flat_map(|a| a.values.iter()) {
             if !is_date_shaped(&line[range]) {
-                occurrences.push((v, Occurrence { file: NO_FILE, range, kind: OccurrenceKind::RoleValue, ty: None }));
+                let kind = OccurrenceKind::RoleValue;
+                occurrences.push((v, Occurrence { file: NO_FILE, range: range.shift(at), kind, ty: None }));
             }
         }
+        mentions.push(summary.shift(at, base));
     }
-    LineSummary { mentions, diagnostics: parse.diagnostics, occurrences }
+    diagnostics.extend(parse.diagnostics.into_iter().map(|d| d.shift(at)));
+    parse.plain
 }
 
 impl Corpus {

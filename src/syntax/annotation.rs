@@ -102,10 +102,12 @@ pub fn parse_line(line: &str) -> (Annotations, Vec<Diagnostic>) {
     scan_line(line, &mut out, &mut diags);
     out.mentions.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
     // Parents were recorded as range starts while parsing; turn them into indices now.
-    let starts: Vec<u32> = out.mentions.iter().map(|m| m.range.start).collect();
-    for m in &mut out.mentions {
-        if let Some(p) = m.parent {
-            m.parent = Some(starts.binary_search(&p).map(|i| i as u32).unwrap_or_else(|i| i as u32));
+    if out.mentions.iter().any(|m| m.parent.is_some()) {
+        let starts: Vec<u32> = out.mentions.iter().map(|m| m.range.start).collect();
+        for m in &mut out.mentions {
+            if let Some(p) = m.parent {
+                m.parent = Some(starts.binary_search(&p).map(|i| i as u32).unwrap_or_else(|i| i as u32));
+            }
         }
     }
     (out, diags)

@@ -25,12 +25,16 @@ pub fn parse_seed(text: &str, today: Date) -> SeedFile {
     let (header, mut diagnostics) = header::parse_header(text, today);
     let body_start = body_start(header.as_ref());
     let mut annotations = Annotations::default();
-    for line in lines(text) {
+    let mut top = Vec::new();
+    for (i, line) in lines(text).enumerate() {
         let parsed = parse_line(&text[line], body_start.saturating_sub(line.start));
+        if let Some(plain) = parsed.plain.filter(|_| i < prose::TOP_KNOWN) {
+            top.push((line.start, plain));
+        }
         annotations.append(parsed.annotations, line.start);
         diagnostics.extend(parsed.diagnostics.into_iter().map(|d| d.shift(line.start)));
     }
-    prose::repeated_lines(text, body_start, &mut diagnostics);
+    prose::repeated_lines(text, body_start, &top, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     SeedFile { header, annotations, diagnostics }
 }
@@ -48,14 +52,18 @@ pub struct LineSyntax {
     pub annotations: Annotations,
     /// A001–A003, A010 and T001.
     pub diagnostics: Vec<Diagnostic>,
+    /// The line with its markup stripped, when it has any.
+    pub plain: Option<String>,
 }
 
 /// Parses one line: its annotations, and the prose checks from `prose_from` on.
 pub fn parse_line(line: &str, prose_from: u32) -> LineSyntax {
     let (annotations, mut diagnostics) =
         if annotation::has_markup(line) { annotation::parse_line(line) } else { Default::default() };
-    prose::glued_sentences(line, &annotations, prose_from, &mut diagnostics);
-    LineSyntax { annotations, diagnostics }
+    let stripped = (!annotations.mentions.is_empty() || !annotations.escapes.is_empty())
+        .then(|| annotation::Stripped::new(line, &annotations));
+    prose::glued_sentences(line, stripped.as_ref(), prose_from, &mut diagnostics);
+    LineSyntax { annotations, diagnostics, plain: stripped.map(|s| s.text) }
 }
 
 /// Decodes a file's bytes. Invalid UTF-8 is F001 at the first bad byte, naming the likely

@@ -3,20 +3,22 @@
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use std::borrow::Cow;
 
-use crate::syntax::annotation::{Annotations, Stripped, has_markup, parse_line};
+use crate::syntax::annotation::{Stripped, has_markup, parse_line};
 use crate::text::{TextRange, lines};
 
 /// How many non-empty body lines count as "near the top" for repeated titles.
 const TOP_LINES: usize = 6;
 
-/// T001 on one line (`from` on: the header's date and URL are not prose), given the line's
-/// own annotations: the check reads the line with its markup stripped.
-pub fn glued_sentences(line: &str, annotations: &Annotations, from: u32, diags: &mut Vec<Diagnostic>) {
-    if annotations.mentions.is_empty() && annotations.escapes.is_empty() {
-        return glued_in_plain(line, |o| o, from, diags);
+/// How many first lines of a file a parse hands to [`repeated_lines`] already stripped.
+pub const TOP_KNOWN: usize = 24;
+
+/// T001 on one line (`from` on: the header's date and URL are not prose), given the line with
+/// its markup stripped when it has any.
+pub fn glued_sentences(line: &str, stripped: Option<&Stripped>, from: u32, diags: &mut Vec<Diagnostic>) {
+    match stripped {
+        None => glued_in_plain(line, |o| o, from, diags),
+        Some(s) => glued_in_plain(&s.text, |o| s.unmap(o), s.map(from), diags),
     }
-    let stripped = Stripped::new(line, annotations);
-    glued_in_plain(&stripped.text, |o| stripped.unmap(o), stripped.map(from), diags);
 }
 
 /// `situation.La`: a sentence end glued to the next sentence, as scrapers leave paragraph
@@ -72,7 +74,9 @@ fn comparable(line: &str) -> String {
 }
 
 /// T002: a line repeated verbatim among the first lines of the body (a title scraped twice).
-pub fn repeated_lines(text: &str, body_start: u32, diags: &mut Vec<Diagnostic>) {
+/// `known` holds lines already stripped, by start offset (the parse has them at hand); the
+/// others are stripped here.
+pub fn repeated_lines(text: &str, body_start: u32, known: &[(u32, String)], diags: &mut Vec<Diagnostic>) {
     // Only the first lines of the body are looked at (plus two for the fix's range).
     let mut annotated: Vec<TextRange> = Vec::new();
     let mut text_lines = lines(text);
@@ -89,7 +93,10 @@ pub fn repeated_lines(text: &str, body_start: u32, diags: &mut Vec<Diagnostic>) 
         if line.start < body_start {
             continue;
         }
-        let plain = plain_line(&text[line]);
+        let plain = match known.iter().find(|(at, _)| *at == line.start) {
+            Some((_, plain)) => Cow::Borrowed(plain.as_str()),
+            None => plain_line(&text[line]),
+        };
         if plain.trim().is_empty() {
             continue;
         }
