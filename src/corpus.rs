@@ -664,6 +664,22 @@ impl Corpus {
         usage
     }
 
+    /// Builds ahead what the first requests would build while the user waits: the registry
+    /// view with its name matcher, and the usage of every id with at least `popular` uses (the
+    /// most used first), in parallel.
+    pub fn warm(&self, popular: usize) {
+        let entities = self.entities();
+        let mut ids: Vec<(usize, Sym)> =
+            self.ids().filter(|(_, occs)| occs.len() >= popular).map(|(id, occs)| (occs.len(), id)).collect();
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        rayon::join(
+            || {
+                entities.matcher();
+            },
+            || ids.par_iter().for_each(|&(_, id)| drop(self.usage(id))),
+        );
+    }
+
     /// Whether the usage of an id is computed and kept.
     pub fn has_usage(&self, id: Sym) -> bool {
         self.usage.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&id)
@@ -1167,6 +1183,20 @@ mod tests {
     use super::*;
 
     /// The usage cache follows every change to a file holding the id, and only those.
+    #[test]
+    fn warming_computes_the_usage_of_the_most_used_ids_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let popular = "[A]{person:kz.a} ".repeat(20);
+        std::fs::write(dir.path().join("a.txt"), format!(" date 2022-01\n\n{popular}[B]{{person:kz.b}}\n")).unwrap();
+        let today = Date { year: 2024, month: 6, day: Some(15) };
+        let (corpus, _) = Corpus::load(vec![dir.path().to_path_buf()], today, None);
+        let (a, b) = (corpus.sym("kz.a").unwrap(), corpus.sym("kz.b").unwrap());
+        assert!(!corpus.has_usage(a));
+        corpus.warm(20);
+        assert!(corpus.has_usage(a) && !corpus.has_usage(b));
+        assert_eq!(corpus.usage(a).mentions, 20);
+    }
+
     #[test]
     fn usage_is_recomputed_when_a_file_holding_the_id_changes() {
         let today = Date { year: 2024, month: 6, day: Some(15) };

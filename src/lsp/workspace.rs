@@ -20,7 +20,7 @@ use tower_lsp_server::ls_types::{
 };
 use tower_lsp_server::{Bounded, Client, NotCancellable, OngoingProgress};
 
-use crate::corpus::{self, Corpus, Sym};
+use crate::corpus::{self, Corpus};
 use crate::lsp::state::{Session, State};
 use crate::lsp::{caps, catch, convert, read_state, write_state};
 
@@ -226,6 +226,10 @@ pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
 // ---------------------------------------------------------------------------------------------
 // Index builds.
 
+/// Ids with at least this many uses have their usage computed with the index
+/// ([`Corpus::warm`]): the first hover on an id with 100,000 uses would take milliseconds.
+const PRIME_USES: usize = 1_000;
+
 /// Indexes every workspace folder in parallel, reporting `$/progress` when the client supports
 /// it, then installs the index and has diagnostics pushed and pulled again. Started at
 /// `initialized`, when a folder is added, and when a root's `.seedls.json` changes.
@@ -241,7 +245,10 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>)
         let report = move |done: usize, total: usize| {
             tx.send_replace((done, total));
         };
-        Corpus::load(roots, today, Some(&report))
+        let (corpus, errors) = Corpus::load(roots, today, Some(&report));
+        // What the first requests would otherwise compute while the user waits.
+        corpus.warm(PRIME_USES);
+        (corpus, errors)
     });
     // A token must be created before any `$/progress` for it, and only by clients that said
     // they accept `window/workDoneProgress/create`. Each build has its own: a client may
@@ -288,8 +295,6 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>)
                 Err(panic) => client.log_message(MessageType::ERROR, format!("seedls: indexing failed: {panic}")).await,
                 Ok(false) => {}
                 Ok(true) => {
-                    let state = state.clone();
-                    tokio::task::spawn_blocking(move || prime(&state));
                     for e in errors.iter().take(20) {
                         let message = format!("seedls: {}: {}", e.path.display(), e.message);
                         client.log_message(MessageType::WARNING, message).await;
@@ -321,24 +326,6 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>)
     }
     if let Some(p) = progress {
         p.finish_with_message(summary).await;
-    }
-}
-
-/// Ids with at least this many uses have their usage computed ahead (see [`prime`]).
-const PRIME_USES: usize = 1_000;
-
-/// Computes the usage (counts, first articles) of the most used ids once an index is installed,
-/// so that the first hover on an id with 100,000 uses does not pay for counting them. One id at
-/// a time under the read lock: edits go in between.
-fn prime(state: &RwLock<State>) {
-    let ids: Vec<Sym> = {
-        let st = read_state(state);
-        st.corpus.ids().filter(|(_, occs)| occs.len() >= PRIME_USES).map(|(id, _)| id).collect()
-    };
-    for id in ids {
-        let st = read_state(state);
-        // A panic here would only lose the head start; the hover computes it again.
-        let _ = catch(|| st.corpus.usage(id));
     }
 }
 
@@ -546,24 +533,6 @@ mod tests {
         st.session.roots = vec![root.to_path_buf()];
         st.corpus = Corpus::new(st.session.roots.clone(), today);
         st
-    }
-
-    #[test]
-    fn the_usage_of_ids_used_a_thousand_times_is_ready_after_indexing() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let popular = "[A]{person:kz.a} ".repeat(PRIME_USES);
-        std::fs::write(root.join("a.txt"), format!(" date 2022-01\n\n{popular}[B]{{person:kz.b}}\n")).unwrap();
-        let mut st = state_on(root);
-        st.corpus = Corpus::load(st.session.roots.clone(), st.corpus.today, None).0;
-        let sym = |st: &State, s: &str| st.corpus.sym(s).unwrap();
-        let (a, b) = (sym(&st, "kz.a"), sym(&st, "kz.b"));
-        assert!(!st.corpus.has_usage(a));
-        let state = RwLock::new(st);
-        prime(&state);
-        let st = read_state(&state);
-        assert!(st.corpus.has_usage(a) && !st.corpus.has_usage(b));
-        assert_eq!(st.corpus.usage(a).mentions, PRIME_USES);
     }
 
     fn created(path: &Path) -> FileEvent {
