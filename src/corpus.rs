@@ -206,8 +206,8 @@ pub struct Corpus {
     registry_files: Vec<FileId>,
     /// Derived from every registry; rebuilt on first use after a registry changes.
     entities: OnceLock<Arc<Entities>>,
-    /// Line summaries of the files being edited (open documents), see [`LineMemo`].
-    line_memos: FxHashMap<PathBuf, LineMemo<LineSummary>>,
+    /// What is remembered of the files being edited (open documents).
+    line_memos: FxHashMap<PathBuf, DocMemo>,
 }
 
 /// How many first articles [`Usage`] keeps.
@@ -358,6 +358,16 @@ impl<V> LineMemo<V> {
             !bucket.is_empty()
         });
     }
+}
+
+/// What is remembered of a document being edited.
+#[derive(Default)]
+struct DocMemo {
+    lines: LineMemo<LineSummary>,
+    /// Where each id's run of the document's occurrences started in the id's list last time:
+    /// checked, then used instead of a binary search in lists of 100,000 occurrences (a cache
+    /// miss a step, thousands of ids a keystroke).
+    runs: FxHashMap<Sym, u32>,
 }
 
 /// A seed file's summary, syntax diagnostics and occurrences, from its lines' summaries (see
@@ -555,7 +565,7 @@ impl Corpus {
             for (path, result) in parsed {
                 match result {
                     Ok(parsed) => {
-                        corpus.insert(path, parsed);
+                        corpus.insert(path, parsed, None);
                     }
                     Err(message) => errors.push(LoadError { path, message }),
                 }
@@ -716,9 +726,13 @@ impl Corpus {
 
     fn replace(&mut self, path: &Path, bytes: &[u8], line_index: Option<LineIndex>) -> Option<FileId> {
         let kind = FileKind::of(path)?;
-        let memo = self.line_memos.get_mut(path);
-        let parsed = parse_file(&self.interner, kind, bytes, self.today, memo, line_index);
-        let id = self.insert(path.to_path_buf(), parsed);
+        let mut memo = self.line_memos.remove(path);
+        let lines = memo.as_mut().map(|m| &mut m.lines);
+        let parsed = parse_file(&self.interner, kind, bytes, self.today, lines, line_index);
+        let id = self.insert(path.to_path_buf(), parsed, memo.as_mut().map(|m| &mut m.runs));
+        if let Some(memo) = memo {
+            self.line_memos.insert(path.to_path_buf(), memo);
+        }
         if kind == FileKind::Schema {
             self.refresh_schema();
         }
@@ -755,7 +769,7 @@ impl Corpus {
         Some(id)
     }
 
-    fn insert(&mut self, path: PathBuf, parsed: Parsed) -> FileId {
+    fn insert(&mut self, path: PathBuf, parsed: Parsed, runs: Option<&mut FxHashMap<Sym, u32>>) -> FileId {
         let (id, old_syms) = match self.by_path.get(&path) {
             Some(&id) => (id, self.unindex_but_occurrences(id)),
             None => {
@@ -772,7 +786,7 @@ impl Corpus {
             syntax_diagnostics: parsed.diagnostics,
             content: parsed.content,
         };
-        self.replace_occurrences(id, &old_syms, &parsed.occurrences);
+        self.replace_occurrences(id, &old_syms, &parsed.occurrences, runs);
         if let Some(url) = data.seed().and_then(|s| s.url.as_deref()) {
             let files = self.urls.entry(normalize_url(url).into()).or_default();
             let at = files.partition_point(|&f| f < id);
@@ -798,7 +812,13 @@ impl Corpus {
     /// (sorted). Each id's occurrences in one file are one run of its list: a run that keeps
     /// its length is overwritten in place, so an edit moves no other file's occurrences, and
     /// only ids whose occurrences changed lose their cached usage.
-    fn replace_occurrences(&mut self, id: FileId, old: &[Sym], new: &[(Sym, Occurrence)]) {
+    fn replace_occurrences(
+        &mut self,
+        id: FileId,
+        old: &[Sym],
+        new: &[(Sym, Occurrence)],
+        mut runs: Option<&mut FxHashMap<Sym, u32>>,
+    ) {
         let usage = self.usage.get_mut().unwrap_or_else(|e| e.into_inner());
         let mut groups = new.chunk_by(|a, b| a.0 == b.0).peekable();
         let mut old = old.iter().copied().peekable();
@@ -820,7 +840,14 @@ impl Corpus {
                 None if group.is_empty() => continue,
                 None => self.index.entry(sym).or_default(),
             };
-            let from = list.partition_point(|o| o.file < id);
+            let hint = runs.as_deref().and_then(|r| r.get(&sym)).map(|&i| i as usize);
+            let from = hint
+                .filter(|&i| i <= list.len() && list.get(i).is_none_or(|o| o.file >= id))
+                .filter(|&i| i == 0 || list[i - 1].file < id)
+                .unwrap_or_else(|| list.partition_point(|o| o.file < id));
+            if let Some(runs) = runs.as_deref_mut() {
+                runs.insert(sym, from as u32);
+            }
             let to = from + list[from..].partition_point(|o| o.file == id);
             let occs = group.iter().map(|&(_, o)| Occurrence { file: id, ..o });
             if to - from == group.len() {
@@ -877,7 +904,7 @@ impl Corpus {
 
     fn unindex(&mut self, id: FileId) {
         let syms = self.unindex_but_occurrences(id);
-        self.replace_occurrences(id, &syms, &[]);
+        self.replace_occurrences(id, &syms, &[], None);
     }
 
     /// The schema in effect: the `schema.tsv` nearest a root (shortest path), else the default.
