@@ -36,7 +36,7 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin,
 {
-    let mut reader = Reader { input, buf: Vec::new(), pos: 0 };
+    let mut reader = Reader { input, buf: Vec::new(), pos: 0, skip: None };
     while let Some(frame) = reader.frame().await {
         let body = match frame {
             Frame::Body(body) => match checked(&body) {
@@ -65,7 +65,9 @@ fn checked(body: &[u8]) -> Result<(), Vec<u8>> {
         Err(err) => {
             let value: Option<Value> = serde_json::from_slice(body).ok();
             let (code, what) = match &value {
-                None if std::str::from_utf8(body).is_err() => (ErrorCode::ParseError, "the message is not UTF-8".into()),
+                None if std::str::from_utf8(body).is_err() => {
+                    (ErrorCode::ParseError, "the message is not UTF-8".into())
+                }
                 None => (ErrorCode::ParseError, format!("the message is not JSON: {err}")),
                 Some(_) => (ErrorCode::InvalidRequest, format!("not a JSON-RPC message: {err}")),
             };
@@ -96,7 +98,7 @@ fn invalid(id: Value, code: ErrorCode, message: &str) -> Vec<u8> {
 
 enum Frame {
     Body(Vec<u8>),
-    /// A frame whose header could not be read; the stream has been resynchronised after it.
+    /// A frame whose header could not be read; the rest of it is skipped before the next.
     Bad(String),
 }
 
@@ -105,6 +107,9 @@ struct Reader<I> {
     buf: Vec<u8>,
     /// Start of the unread bytes in `buf`.
     pos: usize,
+    /// After a bad header: skip to the next `Content-Length` before reading a frame, starting
+    /// this many bytes on.
+    skip: Option<usize>,
 }
 
 impl<I: AsyncRead + Unpin> Reader<I> {
@@ -127,12 +132,15 @@ impl<I: AsyncRead + Unpin> Reader<I> {
 
     /// The next frame; `None` at the end of the input.
     async fn frame(&mut self) -> Option<Frame> {
+        if let Some(from) = self.skip.take() {
+            self.resync(from).await;
+        }
         let mut length: Option<Result<usize, String>> = None;
         let mut lines = 0;
         loop {
             let Some(end) = memchr::memchr(b'\n', self.unread()) else {
                 if self.unread().len() > MAX_HEADER_LINE {
-                    return Some(self.resync(1, "a header line is too long".into()).await);
+                    return Some(self.bad(1, "a header line is too long".into()));
                 }
                 if !self.fill().await {
                     return None;
@@ -151,11 +159,11 @@ impl<I: AsyncRead + Unpin> Reader<I> {
             }
             lines += 1;
             if line.len() > MAX_HEADER_LINE {
-                return Some(self.resync(1, "a header line is too long".into()).await);
+                return Some(self.bad(1, "a header line is too long".into()));
             }
             let Some((name, value)) = std::str::from_utf8(line).ok().and_then(|l| l.split_once(':')) else {
                 let what = format!("not a header: {:?}", String::from_utf8_lossy(&line[..line.len().min(40)]));
-                return Some(self.resync(1, what).await);
+                return Some(self.bad(1, what));
             };
             if name.trim().eq_ignore_ascii_case("Content-Length") {
                 length = Some(
@@ -163,15 +171,17 @@ impl<I: AsyncRead + Unpin> Reader<I> {
                         .trim()
                         .parse::<usize>()
                         .map_err(|_| format!("bad Content-Length {:?}", value.trim()))
-                        .and_then(|n| if n > MAX_BODY { Err(format!("a message of {n} bytes is too large")) } else { Ok(n) }),
+                        .and_then(|n| {
+                            if n > MAX_BODY { Err(format!("a message of {n} bytes is too large")) } else { Ok(n) }
+                        }),
                 );
             }
             self.pos += end + 1;
         }
         let length = match length {
             Some(Ok(n)) => n,
-            Some(Err(what)) => return Some(self.resync(0, what).await),
-            None => return Some(self.resync(0, "a message has no Content-Length header".into()).await),
+            Some(Err(what)) => return Some(self.bad(0, what)),
+            None => return Some(self.bad(0, "a message has no Content-Length header".into())),
         };
         self.buf.reserve(length.saturating_sub(self.unread().len()));
         while self.unread().len() < length {
@@ -184,10 +194,16 @@ impl<I: AsyncRead + Unpin> Reader<I> {
         Some(Frame::Body(body))
     }
 
-    /// Skips to the next `Content-Length` (as tower-lsp-server does after a bad header), and
-    /// reports the bad frame. `from` > 0 when the bad line itself is unread: skipping into it
-    /// guarantees progress.
-    async fn resync(&mut self, mut from: usize, what: String) -> Frame {
+    /// Reports a bad frame at once (the client may be waiting for the answer before it sends
+    /// more) and skips the rest of it when the next frame is read.
+    fn bad(&mut self, from: usize, what: String) -> Frame {
+        self.skip = Some(from);
+        Frame::Bad(what)
+    }
+
+    /// Skips to the next `Content-Length`, as tower-lsp-server does after a bad header. `from`
+    /// > 0 when the bad line itself is unread: skipping into it guarantees progress.
+    async fn resync(&mut self, mut from: usize) {
         loop {
             from = from.min(self.unread().len());
             if let Some(at) = memmem::find(&self.unread()[from..], CONTENT_LENGTH) {
@@ -203,7 +219,6 @@ impl<I: AsyncRead + Unpin> Reader<I> {
                 break;
             }
         }
-        Frame::Bad(what)
     }
 }
 
