@@ -215,6 +215,26 @@ proptest! {
     }
 
     #[test]
+    fn unmap_takes_every_stripped_boundary_back_outside_the_markup(text in prop_oneof![markup_text(), seed_text()]) {
+        let (annotations, _) = parse_annotations(&text);
+        let stripped = Stripped::new(&text, &annotations);
+        let markup = annotations.markup();
+        let ends = stripped.text.char_indices().map(|(o, _)| o).chain([stripped.text.len()]);
+        for o in ends {
+            let back = stripped.unmap(o as u32);
+            prop_assert!(text.is_char_boundary(back as usize), "unmap({}) = {} in {:?}", o, back, text);
+            prop_assert_eq!(stripped.map(back), o as u32);
+            // Just after any markup there, never inside it.
+            prop_assert!(!markup.iter().any(|r| r.start < back && back < r.end), "unmap({}) = {} inside markup", o, back);
+            // The character there is the stripped text's.
+            prop_assert_eq!(text[back as usize..].chars().next(), stripped.text[o..].chars().next());
+        }
+        for m in &annotations.mentions {
+            prop_assert!(!text[m.range.to_usize()].contains('\n'), "mention {:?} spans lines", m);
+        }
+    }
+
+    #[test]
     fn line_index_round_trips_every_char_boundary(text in prop_oneof![any_text(), wide_text()]) {
         let index = LineIndex::new(&text);
         prop_assert_eq!(index.len() as usize, text.len());
