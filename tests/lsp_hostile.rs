@@ -450,6 +450,9 @@ fn a_flood_while_server_requests_go_unanswered() {
             "client/registerCapability",
             "workspace/configuration",
             "workspace/diagnostic/refresh",
+            "workspace/semanticTokens/refresh",
+            "workspace/inlayHint/refresh",
+            "workspace/codeLens/refresh",
         ] {
             assert!(asked.iter().any(|m| m == method), "{method} never sent: {asked:?}");
         }
