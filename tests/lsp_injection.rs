@@ -52,6 +52,22 @@ fn assert_inert(md: &str, what: &str) {
 }
 
 #[test]
+fn the_checker_flags_live_markup() {
+    for live in ["[x](command:a)", "<b>x</b>", "see https://evil.example", "www.evil.example", "![i](x.png)"] {
+        assert!(std::panic::catch_unwind(|| assert_inert(live, "probe")).is_err(), "{live} passed");
+    }
+    for inert in [
+        r"\[x\](command:a)",
+        r"\<b\>",
+        r"https\://evil.example",
+        r"www\.evil",
+        "[Q1](<https://www.wikidata.org/wiki/Q1>)",
+    ] {
+        assert_inert(inert, "probe");
+    }
+}
+
+#[test]
 fn markdown_from_file_text_is_inert_everywhere() {
     let files = [("entities.tsv", REGISTRY), ("a.txt", SEED)];
     let mut client = Client::start(
