@@ -7,6 +7,7 @@
 //! - `server`: the `LanguageServer` methods, each a thin call into [`crate::ide`].
 //! - `diagnostics`: conversion, the push worker, pull reports.
 //! - `caps`: what the client offers and what we advertise.
+//! - `framing`: the input re-framed, so a malformed message is answered rather than fatal.
 //! - `edit`: workspace edits, rename and code actions; `completion`.
 //! - `view`, `semantic_tokens`: semantic tokens, symbols, links, inlay hints, code lens.
 
