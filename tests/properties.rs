@@ -52,6 +52,34 @@ fn tag() -> impl Strategy<Value = String> {
         })
 }
 
+/// What `str::trim` removes: ASCII and Unicode blanks, one and several bytes long.
+const BLANKS: &[&str] = &["", "", " ", "\u{c}", "\u{a0}", "\u{3000}", "\u{85}", "  "];
+
+/// Well-formed contents of each schema column, and of each registry column.
+const COLUMN: [&[&str]; 6] = [
+    &["person", "meet", "riot"],
+    &["entity", "event"],
+    &["", "actor:person*", "actor:person|gov+ when:date?", "where:*"],
+    &["", "visit", "visit demo", "a b"],
+    &["type", "event", "class"],
+    &["", "A thing", "Été"],
+];
+const REGISTRY_COLUMN: [&[&str]; 6] = [
+    &["kz.a", "kz.b"],
+    &["person", "place"],
+    &["Tokaïev", "Almaty"],
+    &["", "Alma-Ata|Almaty", "x"],
+    &["", "Q42"],
+    &["", "Desc"],
+];
+
+/// What may follow a cell's good content: nothing, more words, multi-byte junk.
+fn cell_text() -> impl Strategy<Value = String> {
+    const WORDS: &[&str] =
+        &["", "", "", " demo", " Bad", "é", "😀", "’", " ", "|x", ":", "?", "+", "\u{6}\u{83}", " x"];
+    prop::collection::vec(prop::sample::select(WORDS), 0..3).prop_map(|v| v.concat())
+}
+
 /// Seed-like text: a header, then prose and mentions (nested, escaped, broken) over a few ids.
 fn seed_text() -> impl Strategy<Value = String> {
     const WORDS: &[&str] = &[
@@ -158,6 +186,37 @@ proptest! {
     }
 
     #[test]
+    fn rows_of_the_right_width_with_blank_padded_cells_keep_their_ranges(
+        rows in prop::collection::vec(prop::collection::vec((prop::sample::select(BLANKS), 0..COLUMN.len(), cell_text(), prop::sample::select(BLANKS)), 6), 1..4),
+        registry in any::<bool>(),
+    ) {
+        // Rows as wide as the header and mostly well-formed, column by column, so that every
+        // cell gets parsed; Unicode blanks around cells are trimmed by the parsers, and the
+        // ranges must follow.
+        let header = if registry { "id\ttype\tname\taliases\twikidata\tdescription\n" } else { "type\tclass\troles\tmodes\ttoken\tdescription\n" };
+        let body: Vec<String> = rows
+            .iter()
+            .map(|cells| {
+                let cells = cells.iter().enumerate().map(|(col, (a, pick, junk, b))| {
+                    let good = if registry { REGISTRY_COLUMN[col] } else { COLUMN[col] };
+                    format!("{a}{}{junk}{b}", good[pick % good.len()])
+                });
+                cells.collect::<Vec<_>>().join("\t")
+            })
+            .collect();
+        let text = format!("{header}{}\n", body.join("\n"));
+        let (registry, diags) = parse_registry(&text);
+        assert_diagnostics(&text, &diags);
+        for e in &registry.entries {
+            for c in [&e.id, &e.ty, &e.name].into_iter().chain(&e.aliases) {
+                prop_assert_eq!(&text[c.range.to_usize()], c.text.as_str());
+            }
+        }
+        let (_, diags) = parse_schema(&text);
+        assert_diagnostics(&text, &diags);
+    }
+
+    #[test]
     fn decode_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..64), text in markup_text(), at in any::<prop::sample::Index>(), bad in 0x80u8..) {
         // F001's range is in the text as front ends show it: decoded lossily.
         match decode(&bytes) {
@@ -211,6 +270,26 @@ proptest! {
             let (start, end) = (stripped.map(m.surface.start), stripped.map(m.surface.end));
             prop_assert!(start <= end && end as usize <= stripped.text.len());
             prop_assert_eq!(&stripped.text[start as usize..end as usize], strip(&text[m.surface.to_usize()]), "mention {:?} of {:?}", m, text);
+        }
+    }
+
+    #[test]
+    fn unmap_takes_every_stripped_boundary_back_outside_the_markup(text in prop_oneof![markup_text(), seed_text()]) {
+        let (annotations, _) = parse_annotations(&text);
+        let stripped = Stripped::new(&text, &annotations);
+        let markup = annotations.markup();
+        let ends = stripped.text.char_indices().map(|(o, _)| o).chain([stripped.text.len()]);
+        for o in ends {
+            let back = stripped.unmap(o as u32);
+            prop_assert!(text.is_char_boundary(back as usize), "unmap({}) = {} in {:?}", o, back, text);
+            prop_assert_eq!(stripped.map(back), o as u32);
+            // Just after any markup there, never inside it.
+            prop_assert!(!markup.iter().any(|r| r.start < back && back < r.end), "unmap({}) = {} inside markup", o, back);
+            // The character there is the stripped text's.
+            prop_assert_eq!(text[back as usize..].chars().next(), stripped.text[o..].chars().next());
+        }
+        for m in &annotations.mentions {
+            prop_assert!(!text[m.range.to_usize()].contains('\n'), "mention {:?} spans lines", m);
         }
     }
 

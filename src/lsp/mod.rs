@@ -7,6 +7,7 @@
 //! - `server`: the `LanguageServer` methods, each a thin call into [`crate::ide`].
 //! - `diagnostics`: conversion, the push worker, pull reports.
 //! - `caps`: what the client offers and what we advertise.
+//! - `framing`: the input re-framed, so a malformed message is answered rather than fatal.
 //! - `edit`: workspace edits, rename and code actions; `completion`.
 //! - `view`, `semantic_tokens`: semantic tokens, symbols, links, inlay hints, code lens.
 
@@ -15,6 +16,7 @@ mod completion;
 mod convert;
 mod diagnostics;
 mod edit;
+mod framing;
 mod semantic_tokens;
 mod server;
 // The workspace as a whole: folders, files on disk, settings.
@@ -65,8 +67,20 @@ where
     let state = Arc::new(RwLock::new(state::State::new(Date::today())));
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
-    let (service, socket) = LspService::build(move |client| server::Server::new(client, state, flag)).finish();
-    tower_lsp_server::Server::new(input, output, socket).concurrency_level(CONCURRENCY).serve(service).await;
+    let (service, socket) = LspService::build(move |client| server::Server::new(client, state, flag))
+        .custom_method(framing::INVALID_MESSAGE, server::Server::invalid_message)
+        .finish();
+    // Malformed messages are answered and skipped here; tower-lsp-server would stop reading.
+    let (framed, pipe) = tokio::io::duplex(64 * 1024);
+    let pump = framing::pump(input, pipe);
+    let server = tower_lsp_server::Server::new(framed, output, socket).concurrency_level(CONCURRENCY).serve(service);
+    tokio::pin!(server);
+    tokio::select! {
+        // `exit`: done, even if the client keeps its end open.
+        () = &mut server => {}
+        // The end of the input reaches the server through the pipe; let it finish.
+        () = pump => server.await,
+    }
     shutdown.load(Ordering::SeqCst)
 }
 

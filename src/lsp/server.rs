@@ -60,6 +60,13 @@ impl Server {
     }
 }
 
+impl Server {
+    /// A message the client sent malformed (see `framing`): answered with its error.
+    pub async fn invalid_message(&self, params: serde_json::Value) -> Result<()> {
+        Err(super::framing::invalid_message_error(&params))
+    }
+}
+
 fn internal_error(method: &str, panic: &str) -> Error {
     Error { code: ErrorCode::InternalError, message: format!("seedls: {method} failed: {panic}").into(), data: None }
 }

@@ -148,9 +148,10 @@ pub fn refresh(client: &Client, session: &Session, what: Refresh) {
     if requests.is_empty() {
         return;
     }
-    let client = client.clone();
-    tokio::spawn(async move {
-        for method in requests {
+    // A task each: one the client answers late or never must not hold back the others.
+    for method in requests {
+        let client = client.clone();
+        tokio::spawn(async move {
             // The answer carries nothing; an error only means the client will not refresh.
             let _ = match method {
                 "workspace/diagnostic/refresh" => client.workspace_diagnostic_refresh().await,
@@ -158,8 +159,8 @@ pub fn refresh(client: &Client, session: &Session, what: Refresh) {
                 "workspace/semanticTokens/refresh" => client.semantic_tokens_refresh().await,
                 _ => client.code_lens_refresh().await,
             };
-        }
-    });
+        });
+    }
 }
 
 /// The dynamic registrations the client supports: file watching, and configuration changes

@@ -198,7 +198,15 @@ pub fn parse_schema(text: &str) -> (Schema, Vec<Diagnostic>) {
             ));
             continue;
         }
-        let cell = |c: Option<usize>| c.map(|c| (text[row.cells[c]].trim(), row.cells[c]));
+        // The trimmed text with its own range: word offsets are counted from its start.
+        let cell = |c: Option<usize>| {
+            c.map(|c| {
+                let raw = &text[row.cells[c]];
+                let lead = (raw.len() - raw.trim_start().len()) as u32;
+                let trimmed = raw.trim();
+                (trimmed, TextRange::at(row.cells[c].start + lead, trimmed.len() as u32))
+            })
+        };
         let (name, name_range) = cell(Some(type_col)).unwrap();
         if !is_name(name) {
             diags.push(Diagnostic::new(
@@ -374,5 +382,20 @@ mod tests {
         let when = schema.get("agree").unwrap().role("when").unwrap();
         assert!(when.allows_date() && when.card == Card::Optional);
         assert_eq!(when.spec(), "when:date?");
+    }
+
+    #[test]
+    fn words_of_a_cell_with_leading_whitespace_keep_their_ranges() {
+        // A form feed (Unicode whitespace, trimmed) before the modes, a two-byte character
+        // after a bad one: found by fuzzing, the range was one byte off, inside the character.
+        let text =
+            "type\tclass\troles\tmodes\ttoken\tdescription\nmeet\tevent\t\t\u{c}visit bad\u{6}\u{83} x\tevent\t\n";
+        let (_, diags) = parse_schema(text);
+        let bad = diags.iter().find(|d| d.message.contains("valid mode name")).unwrap();
+        assert_eq!(&text[bad.range.to_usize()], "bad\u{6}\u{83}");
+        let text = text.replace("\u{c}visit", "  Visit");
+        let (_, diags) = parse_schema(&text);
+        let bad: Vec<&str> = diags.iter().map(|d| &text[d.range.to_usize()]).collect();
+        assert_eq!(bad, ["Visit", "bad\u{6}\u{83}"]);
     }
 }

@@ -75,6 +75,10 @@ pub struct Options {
     pub reply: Arc<dyn Fn(&Value) -> Reply + Send + Sync>,
     /// Wait for the end of the server's indexing progress (when the client supports progress).
     pub wait_indexed: bool,
+    /// The workspace directory, when the test prepares it (links, permissions) beforehand.
+    pub root: Option<tempfile::TempDir>,
+    /// Run the server as this user (and group): root reads files whatever their mode.
+    pub uid: Option<u32>,
 }
 
 impl Options {
@@ -85,6 +89,8 @@ impl Options {
             initialization_options: None,
             reply: Arc::new(|_| Reply::Now(Value::Null)),
             wait_indexed: true,
+            root: None,
+            uid: None,
         }
     }
 }
@@ -99,20 +105,25 @@ impl Client {
 
     pub fn start_with(files: &[(&str, &str)], options: Options) -> Client {
         let capabilities = options.capabilities;
-        let dir = tempfile::tempdir().unwrap();
+        let dir = options.root.unwrap_or_else(|| tempfile::tempdir().unwrap());
         for (path, text) in files {
             let full = dir.path().join(path);
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
             std::fs::write(full, text).unwrap();
         }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_seedls"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_seedls"));
+        command
             .arg("serve")
             .current_dir(dir.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::inherit());
+        #[cfg(unix)]
+        if let Some(uid) = options.uid {
+            use std::os::unix::process::CommandExt;
+            command.uid(uid).gid(uid);
+        }
+        let mut child = command.spawn().unwrap();
         let stdin = Arc::new(Mutex::new(child.stdin.take().unwrap()));
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let (tx, incoming) = channel();
