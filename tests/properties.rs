@@ -414,16 +414,8 @@ proptest! {
         let mut text = start;
         let mut index = LineIndex::new(&text);
         for (at, delete, insert) in edits {
-            let mut from = at.index(text.len() + 1);
-            while !text.is_char_boundary(from) {
-                from -= 1;
-            }
-            let mut to = (from + delete).min(text.len());
-            while !text.is_char_boundary(to) {
-                to += 1;
-            }
-            text.replace_range(from..to, &insert);
-            index.splice(TextRange::from_usize(from..to), &insert);
+            let replaced = edit(&mut text, at, delete, &insert);
+            index.splice(replaced, &insert);
             prop_assert_eq!(&index, &LineIndex::new(&text));
         }
     }
@@ -455,15 +447,7 @@ proptest! {
                 memo.set_text(&other, other_text.as_bytes());
                 plain.set_text(&other, other_text.as_bytes());
             }
-            let mut from = at.index(text.len() + 1);
-            while !text.is_char_boundary(from) {
-                from -= 1;
-            }
-            let mut to = (from + delete).min(text.len());
-            while !text.is_char_boundary(to) {
-                to += 1;
-            }
-            text.replace_range(from..to, &insert);
+            edit(&mut text, at, delete, &insert);
             let a = memo.set_document(&doc, &text, &LineIndex::new(&text)).unwrap();
             let b = plain.set_text(&doc, text.as_bytes()).unwrap();
             let files = [(doc.clone(), text.clone())];
@@ -478,6 +462,21 @@ proptest! {
         let files = [(doc.clone(), text.clone())];
         prop_assert_eq!(snapshot(&memo, &files), snapshot(&load(), &files));
     }
+}
+
+/// Replaces up to `delete` bytes at `at` (moved to character boundaries) with `insert`, as an
+/// editor would; returns the range replaced.
+fn edit(text: &mut String, at: prop::sample::Index, delete: usize, insert: &str) -> TextRange {
+    let mut from = at.index(text.len() + 1);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (from + delete).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    text.replace_range(from..to, insert);
+    TextRange::from_usize(from..to)
 }
 
 /// A summary's `Debug` with interned symbols written as their names, so that corpora that
