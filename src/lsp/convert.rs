@@ -58,8 +58,13 @@ pub fn offset_by(index: &LineIndex, byte: impl Fn(u32) -> Option<u8>, pos: Posit
 
 /// A protocol range as byte offsets; a reversed range is put in order.
 pub fn text_range(index: &LineIndex, text: Option<&str>, range: Range, enc: Encoding) -> TextRange {
-    let start = offset(index, text, range.start, enc);
-    let end = offset(index, text, range.end, enc);
+    text_range_by(index, |i| text?.as_bytes().get(i as usize).copied(), range, enc)
+}
+
+/// [`text_range`] where the text is read a byte at a time, as [`offset_by`].
+pub fn text_range_by(index: &LineIndex, byte: impl Fn(u32) -> Option<u8>, range: Range, enc: Encoding) -> TextRange {
+    let start = offset_by(index, &byte, range.start, enc);
+    let end = offset_by(index, &byte, range.end, enc);
     TextRange::new(start.min(end), start.max(end))
 }
 

@@ -11,7 +11,7 @@ use crate::corpus::{Corpus, FileId};
 use crate::lsp::convert;
 use crate::lsp::workspace::{ClientCaps, Tracking};
 use crate::syntax::header::Date;
-use crate::text::{Encoding, LineIndex, TextRange};
+use crate::text::{Encoding, LineIndex};
 
 /// An open document: the editor's text, which wins over the file on disk while it is open.
 pub struct Document {
@@ -50,10 +50,7 @@ impl Document {
                 }
                 Some(range) => {
                     let rope = &self.rope;
-                    let byte = |i: u32| rope.get_byte(i as usize);
-                    let start = convert::offset_by(&self.line_index, byte, range.start, enc);
-                    let end = convert::offset_by(&self.line_index, byte, range.end, enc);
-                    let r = TextRange::new(start.min(end), start.max(end));
+                    let r = convert::text_range_by(&self.line_index, |i| rope.get_byte(i as usize), range, enc);
                     let start = self.rope.byte_to_char(r.start as usize);
                     let end = self.rope.byte_to_char(r.end as usize);
                     self.rope.remove(start..end);
