@@ -309,7 +309,7 @@ fn parse_file(
 
 /// One line's share of a seed file's summary, in offsets from the line's start.
 #[derive(Clone, Debug, Default)]
-pub struct LineSummary {
+struct LineSummary {
     mentions: Vec<MentionSummary>,
     diagnostics: Vec<Diagnostic>,
     occurrences: Vec<(Sym, Occurrence)>,
