@@ -82,11 +82,16 @@ fn seed_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>, out: &mut
     // A005 needs a registry that could be read: an undecodable one (F001) says nothing about
     // which ids it holds, and flagging every id would bury that one error.
     let has_registry = corpus.has_registry();
+    // A file has thousands of mentions of a dozen types: each type is resolved once.
+    let mut types: FxHashMap<Sym, (&str, Option<&TypeDef>)> = FxHashMap::default();
     for m in &seed.mentions {
         let Some(ty_sym) = m.ty else { continue };
-        let ty = corpus.resolve(ty_sym);
+        let (ty, def) = *types.entry(ty_sym).or_insert_with(|| {
+            let ty = corpus.resolve(ty_sym);
+            (ty, schema.get(ty))
+        });
         let ty_range = TextRange::at(m.tag_start(), ty.len() as u32);
-        let Some(def) = schema.get(ty) else {
+        let Some(def) = def else {
             let suggestions = closest(ty, schema.names(), 3);
             let mut msg = format!("unknown type `{ty}`");
             if let Some(best) = suggestions.first() {
@@ -387,6 +392,11 @@ pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec
         let to = seed.mentions.partition_point(|m| m.range.start < range.end);
         range.start < header_end
             || seed.mentions[from..to].iter().any(|m| {
+                // The markup lies within the mention: most mentions of the line are ruled out
+                // before their type is looked up.
+                if !m.range.intersects(range) {
+                    return false;
+                }
                 let entity = m.ty.and_then(|t| schema.get(corpus.resolve(t))).is_none_or(|d| d.class == Class::Entity);
                 let markup = if entity { m.range } else { TextRange::new(m.surface.end, m.range.end) };
                 markup.intersects(range) || TextRange::at(m.range.start, 1).intersects(range)
