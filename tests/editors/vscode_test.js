@@ -306,40 +306,32 @@ async function run(page, port) {
   }
   check(introMode === 'Seed', `intro.txt (header on line 1) is ${introMode}, not Seed`);
   log('intro.txt detected by its header');
+  // "New Seed File" for a URL: the file that appears in notes/ must be named `NNN_<hex>.txt`,
+  // hold exactly the header for the URL's date, and be opened.
+  const newSeedFile = async (url, date) => {
+    const before = new Set(fs.readdirSync(path.join(WS, 'notes')));
+    await command(page, 'seedls: New Seed File', { asks: true });
+    await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10000 });
+    await page.keyboard.type(url);
+    await page.keyboard.press('Enter');
+    let created;
+    for (let i = 0; i < 100 && !created; i++) {
+      created = fs.readdirSync(path.join(WS, 'notes')).find((n) => !before.has(n));
+      await sleep(100);
+    }
+    check(created && /^\d{3}_[0-9a-f]{16}\.txt$/.test(created), `new seed file: ${created}`);
+    const content = fs.readFileSync(path.join(WS, 'notes', created), 'utf8');
+    check(content === ` date ${date} ${url}\n\n`, `new file header: ${JSON.stringify(content)}`);
+    await page.locator('.tab.active', { hasText: created }).waitFor({ timeout: 10000 });
+    return created;
+  };
   // An older seedls, without `new`: the extension writes the file, with the header `new` writes.
   fs.writeFileSync(noNewFlag, '');
-  let before = new Set(fs.readdirSync(path.join(WS, 'notes')));
-  await command(page, 'seedls: New Seed File', { asks: true });
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10000 });
-  await page.keyboard.type('https://example.org/2021/11/30/article');
-  await page.keyboard.press('Enter');
-  let created;
-  for (let i = 0; i < 100 && !created; i++) {
-    created = fs.readdirSync(path.join(WS, 'notes')).find((n) => !before.has(n));
-    await sleep(100);
-  }
-  check(created && /^\d{3}_[0-9a-f]{16}\.txt$/.test(created), `new seed file: ${created}`);
-  const content = fs.readFileSync(path.join(WS, 'notes', created), 'utf8');
-  check(content === ' date 2021-11-30 https://example.org/2021/11/30/article\n\n', `new file header: ${JSON.stringify(content)}`);
-  await page.locator('.tab.active', { hasText: created }).waitFor({ timeout: 10000 });
+  const created = await newSeedFile('https://example.org/2021/11/30/article', '2021-11-30');
   log(`New Seed File (seedls without \`new\`): ${created} written by the extension, opened`);
-
   // With `seedls new`: the extension calls it (URL and folder) and opens what it created.
   fs.rmSync(noNewFlag);
-  before = new Set(fs.readdirSync(path.join(WS, 'notes')));
-  await command(page, 'seedls: New Seed File', { asks: true });
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10000 });
-  await page.keyboard.type('https://example.org/2021/12/01/suite');
-  await page.keyboard.press('Enter');
-  let made;
-  for (let i = 0; i < 100 && !made; i++) {
-    made = fs.readdirSync(path.join(WS, 'notes')).find((n) => !before.has(n));
-    await sleep(100);
-  }
-  check(made && /^\d{3}_[0-9a-f]{16}\.txt$/.test(made), `seedls new made: ${made}`);
-  const madeText = fs.readFileSync(path.join(WS, 'notes', made), 'utf8');
-  check(madeText === ' date 2021-12-01 https://example.org/2021/12/01/suite\n\n', `seedls new wrote: ${JSON.stringify(madeText)}`);
-  await page.locator('.tab.active', { hasText: made }).waitFor({ timeout: 10000 });
+  await newSeedFile('https://example.org/2021/12/01/suite', '2021-12-01');
   log('New Seed File (seedls new): called with --url and the folder, file opened');
 
   // Restart Server: the server comes back (diagnostics of 002 shown again).
