@@ -5,7 +5,8 @@
 //! ranges and interned type/mode/id/role names, the file's [`LineIndex`] (so positions in closed
 //! files convert without reading them) and its syntax diagnostics. Text is read, parsed,
 //! summarised and dropped, in parallel. Open documents are summarised the same way on every
-//! change ([`Corpus::set_text`]), which updates the index for that one file.
+//! change ([`Corpus::set_document`]), which updates the index for that one file; their lines'
+//! summaries are remembered ([`LineMemo`]), so a change re-parses only the lines it touched.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, OnceLock};
