@@ -1,6 +1,6 @@
 //! The language server adapter: protocol types and position conversions live here only.
 //!
-//! - [`convert`]: offsets ↔ positions in the negotiated encoding, paths ↔ URIs.
+//! - `convert`: offsets ↔ positions in the negotiated encoding, paths ↔ URIs.
 //! - `state`: the corpus and the open documents (ropes), behind one `std::sync::RwLock`.
 //! - `workspace`: index builds, files changed on disk, folders, dynamic registrations;
 //!   `settings`: user settings from the client, pushed or pulled.
