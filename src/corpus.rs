@@ -692,7 +692,8 @@ impl Corpus {
     }
 
     /// Whether the usage of an id is computed and kept.
-    pub fn has_usage(&self, id: Sym) -> bool {
+    #[cfg(test)]
+    fn has_usage(&self, id: Sym) -> bool {
         self.usage.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&id)
     }
 
