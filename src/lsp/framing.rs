@@ -5,12 +5,15 @@
 //! message): one malformed message would end the session. Here every frame is checked the way
 //! tower-lsp-server decodes it; a bad one is replaced by a request to [`INVALID_MESSAGE`], which
 //! the server answers with the JSON-RPC error (`id` null unless the message was a request with a
-//! usable id), and the session goes on.
+//! usable id), and the session goes on. Requests for the methods of [`parked::ROUTED`] are
+//! renamed to their twins, which print their answer without the router's `Value` tree.
 
 use memchr::memmem;
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Request};
+
+use super::parked;
 
 /// The method a malformed message becomes. Its params are the error to answer with.
 pub const INVALID_MESSAGE: &str = "seedls/invalidMessage";
@@ -36,12 +39,12 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin,
 {
-    let mut reader = Reader { input, buf: Vec::new(), pos: 0, skip: None };
+    let mut reader = Reader::new(input);
     while let Some(frame) = reader.frame().await {
         let body = match frame {
             Frame::Body(body) => match checked(&body) {
-                Ok(()) => body,
-                Err(err) => err,
+                Ok(None) => body,
+                Ok(Some(routed)) | Err(routed) => routed,
             },
             Frame::Bad(message) => invalid(Value::Null, ErrorCode::ParseError, &message),
         };
@@ -56,12 +59,13 @@ where
     let _ = output.shutdown().await;
 }
 
-/// `Ok` when tower-lsp-server decodes `body`; else the replacement message.
-fn checked(body: &[u8]) -> Result<(), Vec<u8>> {
+/// `Ok` when tower-lsp-server decodes `body`, with the renamed request if it is routed; else
+/// the replacement message.
+fn checked(body: &[u8]) -> Result<Option<Vec<u8>>, Vec<u8>> {
     // A response parses as a request too (method defaults to ""), so this is exactly what
     // tower-lsp-server accepts.
     match serde_json::from_slice::<Request>(body) {
-        Ok(_) => Ok(()),
+        Ok(request) => Ok(routed(request)),
         Err(err) => {
             let value: Option<Value> = serde_json::from_slice(body).ok();
             let (code, what) = match &value {
@@ -85,6 +89,18 @@ fn checked(body: &[u8]) -> Result<(), Vec<u8>> {
     }
 }
 
+/// A routed request under its twin's name; `None` for the others.
+fn routed(request: Request) -> Option<Vec<u8>> {
+    let &(_, twin) = parked::ROUTED.iter().find(|(method, _)| *method == request.method())?;
+    let (_, id, params) = request.into_parts();
+    // Without an id it is a notification: left to the plain method, which ignores it.
+    let mut renamed = Request::build(twin).id(id?);
+    if let Some(params) = params {
+        renamed = renamed.params(params);
+    }
+    serde_json::to_vec(&renamed.finish()).ok()
+}
+
 fn invalid(id: Value, code: ErrorCode, message: &str) -> Vec<u8> {
     let message = format!("seedls: {message}");
     let request = json!({
@@ -96,13 +112,13 @@ fn invalid(id: Value, code: ErrorCode, message: &str) -> Vec<u8> {
     serde_json::to_vec(&request).unwrap_or_default()
 }
 
-enum Frame {
+pub(super) enum Frame {
     Body(Vec<u8>),
     /// A frame whose header could not be read; the rest of it is skipped before the next.
     Bad(String),
 }
 
-struct Reader<I> {
+pub(super) struct Reader<I> {
     input: I,
     buf: Vec<u8>,
     /// Start of the unread bytes in `buf`.
@@ -113,6 +129,10 @@ struct Reader<I> {
 }
 
 impl<I: AsyncRead + Unpin> Reader<I> {
+    pub(super) fn new(input: I) -> Reader<I> {
+        Reader { input, buf: Vec::new(), pos: 0, skip: None }
+    }
+
     fn unread(&self) -> &[u8] {
         &self.buf[self.pos..]
     }
@@ -131,7 +151,7 @@ impl<I: AsyncRead + Unpin> Reader<I> {
     }
 
     /// The next frame; `None` at the end of the input.
-    async fn frame(&mut self) -> Option<Frame> {
+    pub(super) async fn frame(&mut self) -> Option<Frame> {
         if let Some(from) = self.skip.take() {
             self.resync(from).await;
         }
@@ -275,6 +295,26 @@ mod tests {
         // "no colon here" lay in the garbage skipped after the header without a length.
         assert!(got[4]["params"]["message"].as_str().unwrap().contains("no Content-Length"));
         assert!(got[6]["params"]["message"].as_str().unwrap().contains("too large"));
+    }
+
+    #[test]
+    fn requests_for_routed_methods_go_to_their_twins_with_their_id_and_params() {
+        let params = json!({"textDocument": {"uri": "file:///a.txt"}, "position": {"line": 0, "character": 1}});
+        let mut input = Vec::new();
+        for (method, _) in parked::ROUTED {
+            let request = json!({"jsonrpc": "2.0", "id": "r", "method": method, "params": params});
+            input.extend(frame(&serde_json::to_vec(&request).unwrap()));
+        }
+        // Without an id it is no request: the plain method gets it, as tower-lsp-server would.
+        let notification = json!({"jsonrpc": "2.0", "method": "textDocument/references", "params": params});
+        input.extend(frame(&serde_json::to_vec(&notification).unwrap()));
+        let got = frames(&input);
+        let twins: Vec<_> = parked::ROUTED
+            .iter()
+            .map(|(_, twin)| json!({"jsonrpc": "2.0", "id": "r", "method": twin, "params": params}))
+            .collect();
+        assert_eq!(got[..twins.len()], twins);
+        assert_eq!(got[twins.len()..], [notification]);
     }
 
     #[test]

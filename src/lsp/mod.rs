@@ -8,6 +8,7 @@
 //! - `diagnostics`: conversion, the push worker, pull reports.
 //! - `caps`: what the client offers and what we advertise.
 //! - `framing`: the input re-framed, so a malformed message is answered rather than fatal.
+//! - `parked`: answers that grow with the corpus printed without the router's `Value` tree.
 //! - `edit`: workspace edits, rename and code actions; `completion`.
 //! - `view`, `semantic_tokens`: semantic tokens, symbols, links, inlay hints, code lens.
 
@@ -17,6 +18,7 @@ mod convert;
 mod diagnostics;
 mod edit;
 mod framing;
+mod parked;
 mod semantic_tokens;
 mod server;
 // The workspace as a whole: folders, files on disk, settings.
@@ -67,20 +69,31 @@ where
     let state = Arc::new(RwLock::new(state::State::new(Date::today())));
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
-    let (service, socket) = LspService::build(move |client| server::Server::new(client, state, flag))
+    let parked = Arc::new(parked::Parked::default());
+    let for_server = parked.clone();
+    let (service, socket) = LspService::build(move |client| server::Server::new(client, state, flag, for_server))
         .custom_method(framing::INVALID_MESSAGE, server::Server::invalid_message)
+        .custom_method(parked::REFERENCES, server::Server::parked_references)
+        .custom_method(parked::RENAME, server::Server::parked_rename)
+        .custom_method(parked::SEMANTIC_TOKENS, server::Server::parked_semantic_tokens)
         .finish();
     // Malformed messages are answered and skipped here; tower-lsp-server would stop reading.
     let (framed, pipe) = tokio::io::duplex(64 * 1024);
     let pump = framing::pump(input, pipe);
-    let server = tower_lsp_server::Server::new(framed, output, socket).concurrency_level(CONCURRENCY).serve(service);
-    tokio::pin!(server);
-    tokio::select! {
-        // `exit`: done, even if the client keeps its end open.
-        () = &mut server => {}
-        // The end of the input reaches the server through the pipe; let it finish.
-        () = pump => server.await,
-    }
+    let (printed, to_print) = tokio::io::duplex(64 * 1024);
+    let server = tower_lsp_server::Server::new(framed, printed, socket).concurrency_level(CONCURRENCY).serve(service);
+    let session = async {
+        tokio::pin!(server);
+        tokio::select! {
+            // `exit`: done, even if the client keeps its end open.
+            () = &mut server => {}
+            // The end of the input reaches the server through the pipe; let it finish.
+            () = pump => server.await,
+        }
+    };
+    // The server's end of the output pipe goes with it, so everything it printed is copied
+    // out before this returns.
+    tokio::join!(session, parked::pump(to_print, Box::pin(output), parked));
     shutdown.load(Ordering::SeqCst)
 }
 

@@ -23,6 +23,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use crate::corpus::{Corpus, FileId, OccurrenceKind};
 use crate::ide;
 use crate::lsp::diagnostics::{file_report, push_worker, result_id};
+use crate::lsp::parked::Parked;
 use crate::lsp::state::{Document, State};
 use crate::lsp::{caps, catch, completion, convert, edit, read_state, write_state};
 
@@ -35,11 +36,13 @@ pub struct Server {
     shutdown: Arc<AtomicBool>,
     /// The last semantic tokens sent for each document, for `full/delta`.
     semantic: super::semantic_tokens::Cache,
+    /// Large answers printed as bytes (see `parked`).
+    parked: Arc<Parked>,
 }
 
 impl Server {
-    pub fn new(client: Client, state: Arc<RwLock<State>>, shutdown: Arc<AtomicBool>) -> Server {
-        Server { client, state, wake: Arc::new(Notify::new()), shutdown, semantic: Default::default() }
+    pub fn new(client: Client, state: Arc<RwLock<State>>, shutdown: Arc<AtomicBool>, parked: Arc<Parked>) -> Server {
+        Server { client, state, wake: Arc::new(Notify::new()), shutdown, semantic: Default::default(), parked }
     }
 
     /// Runs a read-only request body under the state lock; a panic becomes an error answer
@@ -65,6 +68,31 @@ impl Server {
     pub async fn invalid_message(&self, params: serde_json::Value) -> Result<()> {
         Err(super::framing::invalid_message_error(&params))
     }
+
+    /// `textDocument/references`, its answer parked.
+    pub async fn parked_references(&self, params: ReferenceParams) -> Result<serde_json::Value> {
+        self.query("references", |st| self.parked.park(&references(st, params)?))
+    }
+
+    /// `textDocument/rename`, its answer parked.
+    pub async fn parked_rename(&self, params: RenameParams) -> Result<serde_json::Value> {
+        self.query("rename", |st| self.parked.park(&edit::rename(st, &params)?))
+    }
+
+    /// `textDocument/semanticTokens/full`, its answer parked.
+    pub async fn parked_semantic_tokens(&self, params: SemanticTokensParams) -> Result<serde_json::Value> {
+        self.query("semanticTokens/full", |st| {
+            self.parked.park(&super::view::semantic_tokens_full(st, &self.semantic, params)?)
+        })
+    }
+}
+
+fn references(st: &State, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+    let p = params.text_document_position;
+    let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+    let include = params.context.include_declaration;
+    let Some(refs) = ide::references(&st.corpus, file, offset, include) else { return Ok(None) };
+    Ok(Some(locations(st, refs.iter().map(|r| (r.file, r.range)))))
 }
 
 fn internal_error(method: &str, panic: &str) -> Error {
@@ -258,13 +286,7 @@ impl LanguageServer for Server {
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        let p = params.text_document_position;
-        self.query("references", |st| {
-            let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
-            let include = params.context.include_declaration;
-            let Some(refs) = ide::references(&st.corpus, file, offset, include) else { return Ok(None) };
-            Ok(Some(locations(st, refs.iter().map(|r| (r.file, r.range)))))
-        })
+        self.query("references", |st| references(st, params))
     }
 
     async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
@@ -427,7 +449,7 @@ mod tests {
     fn a_panicking_request_is_answered_with_an_internal_error() {
         let state = Arc::new(RwLock::new(State::new(Date { year: 2024, month: 6, day: Some(15) })));
         let (service, _socket) = tower_lsp_server::LspService::new(|client| {
-            Server::new(client, state.clone(), Arc::new(AtomicBool::new(false)))
+            Server::new(client, state.clone(), Arc::new(AtomicBool::new(false)), Default::default())
         });
         let server = service.inner();
         let answer: Result<()> = server.query("hover", |_| panic!("index out of bounds"));
