@@ -14,6 +14,7 @@ use tower_lsp_server::ls_types::{
 use crate::analysis::file_diagnostics;
 use crate::corpus::FileId;
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::lsp::parked::{Parked, PublishDiagnostics};
 use crate::lsp::state::State;
 use crate::lsp::{catch, read_state, write_state};
 use crate::lsp::{convert, settings};
@@ -86,7 +87,7 @@ struct Publish {
 /// No timer: the worker computes as soon as it is woken, and wake-ups that arrive while it
 /// computes coalesce into one (`Notify` keeps a single permit), so a burst of keystrokes costs
 /// one analysis per analysis time, and a lone edit is answered at once.
-pub async fn push_worker(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>) {
+pub async fn push_worker(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>, parked: Arc<Parked>) {
     loop {
         wake.notified().await;
         let batch = match catch(|| collect(&state)) {
@@ -97,7 +98,11 @@ pub async fn push_worker(client: Client, state: Arc<RwLock<State>>, wake: Arc<No
             }
         };
         for p in batch {
-            client.publish_diagnostics(p.uri, p.items, p.version).await;
+            let params = lsp::PublishDiagnosticsParams { uri: p.uri, diagnostics: p.items, version: p.version };
+            match parked.publish(&params) {
+                Some(placeholder) => client.send_notification::<PublishDiagnostics>(placeholder).await,
+                None => client.publish_diagnostics(params.uri, params.diagnostics, params.version).await,
+            }
         }
     }
 }

@@ -5,8 +5,9 @@
 //! small strings a location), where printing the locations themselves takes under 2 ms. So
 //! [`framing`](super::framing) hands the methods of [`ROUTED`] to a twin method that
 //! serialises its answer itself, parks the bytes here and gives the router a placeholder
-//! string; [`pump`] puts the bytes in the placeholder's place on the way out. The answer the
-//! client reads is the one the plain method would give, byte for byte up to key order.
+//! string; [`pump`] puts the bytes in the placeholder's place on the way out. Published
+//! diagnostics go the same way, as the params of a notification. The message the client reads
+//! is the one the plain method would send, up to key order.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -17,6 +18,8 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::PublishDiagnosticsParams;
+use tower_lsp_server::ls_types::notification::Notification;
 
 use super::framing::{Frame, Reader};
 
@@ -65,26 +68,48 @@ impl Parked {
         Ok(Value::String(format!("{MARK}{token}")))
     }
 
-    /// The body to print for `body`: the parked answer in place of a placeholder result.
+    /// The body to print for `body`: the parked bytes in place of a placeholder, the result
+    /// of a response or the params of a notification.
     fn unpark(&self, body: Vec<u8>) -> Vec<u8> {
         if body.len() > PLACEHOLDER_FRAME || memmem::find(&body, ESCAPED_MARK).is_none() {
             return body;
         }
         let Ok(message) = serde_json::from_slice::<Value>(&body) else { return body };
-        let token = message.get("result").and_then(Value::as_str).and_then(|r| r.strip_prefix(MARK));
-        let (Some(token), Some(id)) = (token.and_then(|t| t.parse::<u64>().ok()), message.get("id")) else {
-            return body;
+        let (head, field) = match (message.get("id"), message.get("method")) {
+            (Some(id), None) => (("id", id), "result"),
+            (None, Some(method)) => (("method", method), "params"),
+            _ => return body,
         };
+        let token = message.get(field).and_then(Value::as_str).and_then(|r| r.strip_prefix(MARK));
+        let Some(token) = token.and_then(|t| t.parse::<u64>().ok()) else { return body };
         let answer = self.answers.lock().unwrap_or_else(PoisonError::into_inner).remove(&token);
         let Some(answer) = answer else { return body };
-        let id = id.to_string();
-        let mut out = Vec::with_capacity(answer.len() + id.len() + 32);
-        out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
-        out.extend_from_slice(id.as_bytes());
-        out.extend_from_slice(br#","result":"#);
+        let mut out = Vec::with_capacity(answer.len() + 64);
+        out.extend_from_slice(br#"{"jsonrpc":"2.0",""#);
+        out.extend_from_slice(head.0.as_bytes());
+        out.extend_from_slice(b"\":");
+        out.extend_from_slice(head.1.to_string().as_bytes());
+        out.extend_from_slice(b",\"");
+        out.extend_from_slice(field.as_bytes());
+        out.extend_from_slice(b"\":");
         out.extend_from_slice(&answer);
         out.push(b'}');
         out
+    }
+}
+
+/// `textDocument/publishDiagnostics` with parked params.
+pub enum PublishDiagnostics {}
+
+impl Notification for PublishDiagnostics {
+    type Params = Value;
+    const METHOD: &'static str = "textDocument/publishDiagnostics";
+}
+
+impl Parked {
+    /// The params to send as [`PublishDiagnostics`]; `None` if they cannot be serialised.
+    pub fn publish(&self, params: &PublishDiagnosticsParams) -> Option<Value> {
+        self.park(params).ok()
     }
 }
 
@@ -136,6 +161,17 @@ mod tests {
     }
 
     #[test]
+    fn a_notification_gets_its_parked_params() {
+        let parked = Parked::default();
+        let params = json!({"uri": "file:///a.txt", "diagnostics": [{"message": "«x»"}], "version": 2});
+        let placeholder = parked.park(&params).unwrap();
+        let sent = json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": placeholder});
+        let out = parked.unpark(serde_json::to_vec(&sent).unwrap());
+        let expected = json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": params});
+        assert_eq!(serde_json::from_slice::<Value>(&out).unwrap(), expected);
+    }
+
+    #[test]
     fn other_frames_pass_unchanged() {
         let parked = Parked::default();
         let placeholder = parked.park(&json!(null)).unwrap();
@@ -143,8 +179,9 @@ mod tests {
         for body in [
             // The mark as a string inside a result, not the result itself.
             response(json!(1), &json!({"value": token})),
-            // A notification carrying it.
-            serde_json::to_vec(&json!({"jsonrpc": "2.0", "method": "x", "params": token})).unwrap(),
+            // A request carrying it, or a message that is neither request nor notification.
+            serde_json::to_vec(&json!({"jsonrpc": "2.0", "id": 3, "method": "x", "params": token})).unwrap(),
+            serde_json::to_vec(&json!({"jsonrpc": "2.0", "result": token})).unwrap(),
             // A placeholder for an answer never parked.
             response(json!(2), &json!(format!("{MARK}999"))),
             response(json!("s"), &json!("\u{0}seedls-parked:zz")),

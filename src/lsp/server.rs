@@ -192,7 +192,7 @@ impl LanguageServer for Server {
     async fn initialized(&self, _: InitializedParams) {
         // Neither is awaited here, so messages that follow `initialized` are handled while the
         // workspace is indexed and while the client considers our registrations.
-        tokio::spawn(push_worker(self.client.clone(), self.state.clone(), self.wake.clone()));
+        tokio::spawn(push_worker(self.client.clone(), self.state.clone(), self.wake.clone(), self.parked.clone()));
         super::workspace::start(&self.client, &self.state, &self.wake);
     }
 
