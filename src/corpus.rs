@@ -1022,6 +1022,24 @@ impl Entities {
     }
 }
 
+/// `Path`'s order (component by component) for the walker's paths, which are normalised: their
+/// bytes with the separator as the smallest byte. `Path::cmp` splits both paths into
+/// components on every comparison, which made sorting 10,000 paths 5 % of a cold load.
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let (a, b) = (a.as_os_str().as_bytes(), b.as_os_str().as_bytes());
+        let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let next = |s: &[u8]| s.get(common).map(|&c| if c == b'/' { 0 } else { u16::from(c) + 1 });
+        next(a).cmp(&next(b))
+    }
+    #[cfg(not(unix))]
+    {
+        a.cmp(b)
+    }
+}
+
 /// Lists corpus files under `roots` in parallel, honouring `.gitignore`, `.ignore` and
 /// `.seedls.json`, never following symbolic links (a link may lead out of the workspace).
 /// The result is sorted by path so every run and every thread count sees the same order.
@@ -1083,7 +1101,7 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>)
         });
     }
     let mut found = found.into_inner().unwrap();
-    found.sort();
+    found.sort_unstable_by(|a, b| path_order(&a.0, &b.0).then((a.1, a.2).cmp(&(b.1, b.2))));
     found.dedup_by(|a, b| a.0 == b.0);
     if roots.len() > 1 {
         // The same file under two spellings (`./seeds/a.txt`, `seeds/a.txt`, an absolute path)
@@ -1225,6 +1243,38 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_sort_as_path_orders_them() {
+        let paths = [
+            "a",
+            "a/b",
+            "a-b",
+            "a.b",
+            "a/b/c",
+            "a/bc",
+            "a/b-c",
+            "a/b.txt",
+            "ab",
+            "A",
+            "é/x",
+            "e/x",
+            "/r/a",
+            "/r/a b/c",
+            "/r/a/b",
+            "/r/a!/b",
+            "",
+            "000/00001_x.txt",
+            "000/0001_x.txt",
+            "00/1.txt",
+            "0/1.txt",
+        ];
+        for a in paths {
+            for b in paths {
+                assert_eq!(path_order(Path::new(a), Path::new(b)), Path::new(a).cmp(Path::new(b)), "{a:?} {b:?}");
+            }
+        }
+    }
 
     /// The usage cache follows every change to a file holding the id, and only those.
     #[test]
