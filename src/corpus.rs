@@ -1000,27 +1000,28 @@ impl Corpus {
         }
         *index = line_index.clone();
 
-        // The document's occurrences: the touched lines' replaced, those after moved; the ids
-        // whose occurrences in the touched lines differ (not just moved) are noted.
-        let mut list = Vec::with_capacity(last.occurrences.len() + occurrences.len());
-        let mut old_ids: Vec<Sym> = Vec::new();
-        let mut removed = Vec::new();
-        let mut new = occurrences.iter().copied().peekable();
-        for (sym, o) in last.occurrences {
-            if old_ids.last() != Some(&sym) {
-                old_ids.push(sym);
+        // The document's occurrences: the touched lines' replaced, those after moved. Only ids
+        // with an occurrence from the touched lines on have their runs in the index rewritten;
+        // those whose occurrences in the touched lines differ (not just moved) are noted.
+        let mut list = last.occurrences;
+        let (mut affected, mut removed) = (Vec::new(), Vec::new());
+        list.retain_mut(|(sym, o)| {
+            if o.range.start < start {
+                return true;
             }
-            if o.range.start >= start && o.range.start <= old_end {
-                removed.push((sym, o));
-                continue;
+            if affected.last() != Some(sym) {
+                affected.push(*sym);
             }
-            let o = if o.range.start > old_end { Occurrence { range: o.range.moved(delta), ..o } } else { o };
-            while let Some(n) = new.next_if(|n| occurrence_order(n) < occurrence_order(&(sym, o))) {
-                list.push(n);
+            if o.range.start <= old_end {
+                removed.push((*sym, *o));
+                return false;
             }
-            list.push((sym, o));
+            o.range = o.range.moved(delta);
+            true
+        });
+        for &n in &occurrences {
+            list.insert(list.partition_point(|o| occurrence_order(o) < occurrence_order(&n)), n);
         }
-        list.extend(new);
         let kind_of = |&(sym, o): &(Sym, Occurrence)| (sym, o.kind, o.ty);
         let mut ids: Vec<Sym> = Vec::new();
         if !removed.iter().map(kind_of).eq(occurrences.iter().map(kind_of)) {
@@ -1028,7 +1029,18 @@ impl Corpus {
             ids.sort_unstable();
             ids.dedup();
         }
-        self.replace_occurrences(id, &old_ids, &list, Some(&mut memo.runs), None);
+        affected.extend(occurrences.iter().map(|o| o.0));
+        affected.sort_unstable();
+        affected.dedup();
+        let mut runs = Vec::new();
+        let mut wanted = affected.iter().copied().peekable();
+        for group in list.chunk_by(|a, b| a.0 == b.0) {
+            while wanted.next_if(|&s| s < group[0].0).is_some() {}
+            if wanted.peek() == Some(&group[0].0) {
+                runs.extend_from_slice(group);
+            }
+        }
+        self.replace_occurrences(id, &affected, &runs, Some(&mut memo.runs), None);
         memo.last = Some(LastDocument { len, top, occurrences: list });
         let checks = memo.checks.get_mut().unwrap_or_else(|e| e.into_inner());
         checks.splice(
