@@ -1,6 +1,8 @@
 //! Times what one keystroke in a large open document costs in the core: re-indexing the
 //! document, then its diagnostics. `cargo run --release --example edit_cycle -- CORPUS DOC`.
-//! A development tool for profiling the edit path (`perf record`, callgrind).
+//! A development tool for profiling the edit path (`perf record`, callgrind). `ROUNDS` sets the
+//! number of keystrokes (20); `LINE` types at the start of that line (by default, the line in
+//! the middle of the document; line 1 is the header, whose changes parse the whole text).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -18,7 +20,10 @@ fn main() {
     let mut line_index = LineIndex::new(&text);
     corpus.keep_line_memo(&doc, true);
     corpus.set_document(&doc, &text, &line_index, None);
-    let at = text.as_bytes()[..text.len() / 2].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let at = match std::env::var("LINE").ok().and_then(|l| l.parse::<u32>().ok()) {
+        Some(line) => line_index.line_start(line.saturating_sub(1)).expect("LINE past the end") as usize,
+        None => text.as_bytes()[..text.len() / 2].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1),
+    };
     let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
     let (mut index, mut diags, mut count) = (0.0, 0.0, 0);
     for _ in 0..rounds {

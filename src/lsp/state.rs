@@ -278,4 +278,28 @@ mod tests {
         assert_eq!(doc.text, "ab!\n«\r\ncd");
         assert_eq!(doc.line_index, LineIndex::new(&doc.text));
     }
+
+    /// The corpus is told what the batches since it last indexed the text changed, as one
+    /// change: the old text with the changed bytes replaced is the new one.
+    #[test]
+    fn the_changes_of_batches_compose_into_one_until_taken() {
+        let uri: Uri = "file:///tmp/a.txt".parse().unwrap();
+        let old = "ab\ncd\nef\ngh";
+        let mut doc = Document::new(uri, 1, old.into(), false);
+        assert_eq!(doc.changed, None);
+        doc.apply_changes(2, vec![change(2, 1, 3, 0, "X\n"), change(0, 0, 0, 1, "")], Encoding::Utf16);
+        doc.apply_changes(3, vec![change(1, 1, 1, 1, "Y")], Encoding::Utf16);
+        assert_eq!(doc.text, "b\ncYd\neX\ngh");
+        let c = doc.changed.take().unwrap();
+        let (s, o, n) = (c.start as usize, c.old_end as usize, c.new_end as usize);
+        assert_eq!(format!("{}{}{}", &old[..s], &doc.text[s..n], &old[o..]), doc.text);
+        assert_eq!((s, o, n), (0, 9, 9), "from the first byte any change replaced to the last");
+        // A whole new text changes everything.
+        doc.apply_changes(
+            4,
+            vec![TextDocumentContentChangeEvent { range: None, range_length: None, text: "z".into() }],
+            Encoding::Utf16,
+        );
+        assert_eq!(doc.changed, Some(Changed { start: 0, old_end: 11, new_end: 1 }));
+    }
 }
