@@ -922,8 +922,9 @@ impl Corpus {
 
     /// Applies a change to an open seed document's last summary: the lines it touched are
     /// parsed again, their mentions, diagnostics and occurrences put in place of the old ones,
-    /// and what follows moves. `None`, with nothing changed, when the summary cannot be spliced
-    /// (nothing to splice into, or a change to line 1, whose header the whole file depends on).
+    /// and what follows moves. `None` when the summary cannot be spliced (nothing to splice
+    /// into, or a change to line 1, whose header the whole file depends on): the caller then
+    /// summarises the whole text.
     fn splice_document(&mut self, path: &Path, text: &str, line_index: &LineIndex, ch: Changed) -> Option<FileId> {
         let id = self.file_id(path)?;
         let last = self.line_memos.get(path)?.last.as_ref()?;
@@ -939,6 +940,7 @@ impl Corpus {
         // (each ends at a line break or the end of the text).
         let bytes = text.as_bytes();
         let start = memchr::memrchr(b'\n', &bytes[..ch.start as usize]).map_or(0, |i| i as u32 + 1);
+        // Line 1, with its line break: the header.
         if start == 0 {
             return None;
         }
