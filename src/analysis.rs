@@ -4,7 +4,10 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::corpus::{Content, Corpus, FileId, FileKind, MentionSummary, OccurrenceKind, Sym, is_date_shaped};
+use crate::corpus::{
+    Changed, Content, Corpus, DocChecks, FileId, FileKind, MentionSummary, OccurrenceKind, SeedSummary, Sym,
+    is_date_shaped,
+};
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::syntax::header::parse_date_literal;
 use crate::syntax::registry::Entry;
@@ -17,12 +20,15 @@ pub fn file_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>) -> Ve
     let data = corpus.file(file);
     let mut out = data.syntax_diagnostics.clone();
     match data.kind {
-        FileKind::Seed if matches!(data.content, Content::Seed(_)) => {
-            seed_diagnostics(corpus, file, text, &mut out);
-            if let Some(text) = text {
-                untagged_aliases(corpus, file, text, &mut out);
+        FileKind::Seed if matches!(data.content, Content::Seed(_)) => match (text, corpus.doc_checks(file)) {
+            (Some(text), Some(mut checks)) => open_seed_diagnostics(corpus, file, text, &mut checks, &mut out),
+            _ => {
+                seed_diagnostics(corpus, file, text, &mut out);
+                if let Some(text) = text {
+                    untagged_aliases(corpus, file, text, &mut out);
+                }
             }
-        }
+        },
         FileKind::Registry => registry_diagnostics(corpus, file, &mut out),
         _ => {}
     }
@@ -76,78 +82,91 @@ pub fn registry_entry(corpus: &Corpus, id: Sym) -> Option<(FileId, &Entry)> {
 }
 
 fn seed_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>, out: &mut Vec<Diagnostic>) {
-    let data = corpus.file(file);
-    let Content::Seed(seed) = &data.content else { return };
+    let Some(seed) = corpus.file(file).seed() else { return };
+    let mut types = Types::default();
+    for m in &seed.mentions {
+        mention_diagnostics(corpus, file, text, m, &mut types, out);
+    }
+    url_diagnostics(corpus, file, seed, out);
+}
+
+/// A file has thousands of mentions of a dozen types: each type is resolved once.
+type Types<'c> = FxHashMap<Sym, (&'c str, Option<&'c TypeDef>)>;
+
+/// The checks of one mention (A004–A009): they depend on the mention, the schema, the
+/// registries and the types of the ids its roles name, nothing else of its file.
+fn mention_diagnostics<'c>(
+    corpus: &'c Corpus,
+    file: FileId,
+    text: Option<&str>,
+    m: &MentionSummary,
+    types: &mut Types<'c>,
+    out: &mut Vec<Diagnostic>,
+) {
     let schema = corpus.schema();
     // A005 needs a registry that could be read: an undecodable one (F001) says nothing about
     // which ids it holds, and flagging every id would bury that one error.
     let has_registry = corpus.has_registry();
-    // A file has thousands of mentions of a dozen types: each type is resolved once.
-    let mut types: FxHashMap<Sym, (&str, Option<&TypeDef>)> = FxHashMap::default();
-    for m in &seed.mentions {
-        let Some(ty_sym) = m.ty else { continue };
-        let (ty, def) = *types.entry(ty_sym).or_insert_with(|| {
-            let ty = corpus.resolve(ty_sym);
-            (ty, schema.get(ty))
-        });
-        let ty_range = TextRange::at(m.tag_start(), ty.len() as u32);
-        let Some(def) = def else {
-            let suggestions = closest(ty, schema.names(), 3);
-            let mut msg = format!("unknown type `{ty}`");
-            if let Some(best) = suggestions.first() {
-                msg.push_str(&format!("; did you mean `{best}`?"));
-            }
-            out.push(
-                Diagnostic::new(Code::A004, ty_range, msg)
-                    .with_fixes(suggestions.iter().map(|s| Fix::replace(format!("Change to `{s}`"), ty_range, *s))),
-            );
-            continue;
-        };
-        if let Some(mode_sym) = m.mode {
-            let mode = corpus.resolve(mode_sym);
-            if !def.modes.iter().any(|x| x == mode) {
-                let range = TextRange::at(ty_range.end + 1, mode.len() as u32);
-                let suggestions = closest(mode, def.modes.iter().map(String::as_str), 3);
-                let msg = if def.modes.is_empty() {
-                    format!("type `{ty}` has no modes")
-                } else {
-                    format!("unknown mode `{mode}` for `{ty}` (modes: {})", def.modes.join(", "))
-                };
-                let fixes = if def.modes.is_empty() {
-                    vec![Fix::replace("Remove the mode", TextRange::new(ty_range.end, range.end), "")]
-                } else {
-                    suggestions.iter().map(|s| Fix::replace(format!("Change to `{s}`"), range, *s)).collect()
-                };
-                out.push(Diagnostic::new(Code::A004, range, msg).with_fixes(fixes));
-            }
+    let Some(ty_sym) = m.ty else { return };
+    let (ty, def) = *types.entry(ty_sym).or_insert_with(|| {
+        let ty = corpus.resolve(ty_sym);
+        (ty, schema.get(ty))
+    });
+    let ty_range = TextRange::at(m.tag_start(), ty.len() as u32);
+    let Some(def) = def else {
+        let suggestions = closest(ty, schema.names(), 3);
+        let mut msg = format!("unknown type `{ty}`");
+        if let Some(best) = suggestions.first() {
+            msg.push_str(&format!("; did you mean `{best}`?"));
         }
-        if let Some(id_sym) = m.id {
-            check_mention_id(corpus, file, text, m, ty, id_sym, has_registry, out);
+        out.push(
+            Diagnostic::new(Code::A004, ty_range, msg)
+                .with_fixes(suggestions.iter().map(|s| Fix::replace(format!("Change to `{s}`"), ty_range, *s))),
+        );
+        return;
+    };
+    if let Some(mode_sym) = m.mode {
+        let mode = corpus.resolve(mode_sym);
+        if !def.modes.iter().any(|x| x == mode) {
+            let range = TextRange::at(ty_range.end + 1, mode.len() as u32);
+            let suggestions = closest(mode, def.modes.iter().map(String::as_str), 3);
+            let msg = if def.modes.is_empty() {
+                format!("type `{ty}` has no modes")
+            } else {
+                format!("unknown mode `{mode}` for `{ty}` (modes: {})", def.modes.join(", "))
+            };
+            let fixes = if def.modes.is_empty() {
+                vec![Fix::replace("Remove the mode", TextRange::new(ty_range.end, range.end), "")]
+            } else {
+                suggestions.iter().map(|s| Fix::replace(format!("Change to `{s}`"), range, *s)).collect()
+            };
+            out.push(Diagnostic::new(Code::A004, range, msg).with_fixes(fixes));
         }
-        match def.class {
-            Class::Entity => {
-                if let (Some(first), Some(last)) = (m.args.first(), m.args.last()) {
-                    let range = TextRange::new(
-                        first.role_range.start,
-                        last.values.last().map_or(last.role_range.end, |v| v.1.end),
-                    );
-                    out.push(
-                        Diagnostic::new(
-                            Code::A007,
-                            range,
-                            format!("`{ty}` is an entity type: only events take arguments"),
-                        )
+    }
+    if let Some(id_sym) = m.id {
+        check_mention_id(corpus, file, text, m, ty, id_sym, has_registry, out);
+    }
+    match def.class {
+        Class::Entity => {
+            if let (Some(first), Some(last)) = (m.args.first(), m.args.last()) {
+                let range =
+                    TextRange::new(first.role_range.start, last.values.last().map_or(last.role_range.end, |v| v.1.end));
+                out.push(
+                    Diagnostic::new(Code::A007, range, format!("`{ty}` is an entity type: only events take arguments"))
                         .with_fix(Fix::replace(
                             "Remove the arguments",
                             TextRange::new(first.role_range.start - 1, range.end),
                             "",
                         )),
-                    );
-                }
+                );
             }
-            Class::Event => check_args(corpus, m, def, out),
         }
+        Class::Event => check_args(corpus, m, def, out),
     }
+}
+
+/// H007: other seed files with the same source URL.
+fn url_diagnostics(corpus: &Corpus, file: FileId, seed: &SeedSummary, out: &mut Vec<Diagnostic>) {
     if let (Some(url), Some(url_range)) = (&seed.url, seed.url_range) {
         let others: Vec<FileId> = corpus.files_with_url(url).iter().copied().filter(|&f| f != file).collect();
         if !others.is_empty() {
@@ -164,6 +183,103 @@ fn seed_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>, out: &mut
             out.push(d);
         }
     }
+}
+
+/// [`seed_diagnostics`] and [`untagged_aliases`] of an open document, from what the last run
+/// kept ([`DocChecks`]): only the mentions and lines changed since are checked again, and the
+/// mentions whose roles name an id whose occurrences changed.
+fn open_seed_diagnostics(corpus: &Corpus, file: FileId, text: &str, checks: &mut DocChecks, out: &mut Vec<Diagnostic>) {
+    let Some(seed) = corpus.file(file).seed() else { return };
+    let header_end = header_end(corpus, seed, text);
+    let (len, count) = (text.len() as u32, seed.mentions.len() as u32);
+    let pending = checks.pending.take();
+    // What was kept must be of the text before the pending change.
+    let follows = |c: Changed, before: u32, after: u32| {
+        c.old_end <= before && c.new_end <= after && before - c.old_end == after - c.new_end
+    };
+    let follows = match pending {
+        Some((bytes, mentions)) => follows(bytes, checks.len, len) && follows(mentions, checks.mention_count, count),
+        None => checks.len == len && checks.mention_count == count,
+    };
+    let mut types = Types::default();
+    let mut buf = Vec::new();
+    let mut check = |i: u32, into: &mut Vec<(u32, Diagnostic)>| {
+        mention_diagnostics(corpus, file, Some(text), &seed.mentions[i as usize], &mut types, &mut buf);
+        into.extend(buf.drain(..).map(|d| (i, d)));
+    };
+    if checks.stale || !follows {
+        checks.mentions.clear();
+        for i in 0..count {
+            check(i, &mut checks.mentions);
+        }
+        checks.names = untagged_names(corpus, file, seed, text, header_end);
+    } else {
+        // Mentions after the change move; those the change made are checked, and so are those
+        // whose roles name an id whose occurrences changed (its type may have).
+        let (bytes, mentions) = match pending {
+            Some((bytes, mentions)) => (Some(bytes), mentions),
+            None => (None, Changed { start: count, old_end: count, new_end: count }),
+        };
+        let dirty = std::mem::take(&mut checks.dirty);
+        let made = mentions.start..mentions.new_end;
+        let redo: Vec<u32> = if dirty.is_empty() {
+            made.collect()
+        } else {
+            let names_dirty = |m: &MentionSummary| m.args.iter().any(|a| a.values.iter().any(|v| dirty.contains(&v.0)));
+            (0..count).filter(|&i| made.contains(&i) || names_dirty(&seed.mentions[i as usize])).collect()
+        };
+        let (delta, moved) = (bytes.map_or(0, Changed::delta), mentions.delta());
+        let mut kept = Vec::with_capacity(checks.mentions.len());
+        let mut skip = redo.iter().copied().peekable();
+        for (i, mut d) in checks.mentions.drain(..) {
+            let i = if i < mentions.start {
+                i
+            } else if i < mentions.old_end {
+                continue;
+            } else {
+                d.move_by(delta);
+                (i64::from(i) + moved) as u32
+            };
+            while skip.next_if(|&r| r < i).is_some() {}
+            if skip.peek() != Some(&i) {
+                kept.push((i, d));
+            }
+        }
+        let mut fresh = Vec::new();
+        for &i in &redo {
+            check(i, &mut fresh);
+        }
+        checks.mentions = merge_by_key(kept, fresh, |(i, _)| *i);
+        if header_end != checks.header_end {
+            checks.names = untagged_names(corpus, file, seed, text, header_end);
+        } else if let Some(bytes) = bytes {
+            let names = std::mem::take(&mut checks.names);
+            checks.names = splice_names(corpus, seed, text, header_end, names, bytes);
+        }
+    }
+    checks.stale = false;
+    checks.dirty.clear();
+    (checks.header_end, checks.len, checks.mention_count) = (header_end, len, count);
+    out.extend(checks.mentions.iter().map(|(_, d)| d.clone()));
+    url_diagnostics(corpus, file, seed, out);
+    alias_diagnostics(corpus, text, &checks.names, out);
+}
+
+/// Two lists sorted by `key` as one, `a`'s first among equals.
+fn merge_by_key<T, K: Ord>(a: Vec<T>, b: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for x in a {
+        while let Some(y) = b.next_if(|y| key(y) < key(&x)) {
+            out.push(y);
+        }
+        out.push(x);
+    }
+    out.extend(b);
+    out
 }
 
 /// A path as the curator knows it: relative to the workspace root that holds it.
@@ -374,34 +490,70 @@ fn allowed_list(role: &Role) -> String {
 
 /// A011: untagged text equal to a registered name or alias, outside entity mentions and markup.
 pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec<Diagnostic>) {
-    let entities = corpus.entities();
-    let Some(matcher) = entities.matcher() else { return };
     let Some(seed) = corpus.file(file).seed() else { return };
-    let schema = corpus.schema();
-    // Where an untagged name is fine: entity surfaces, all tag markup, and the header line up
-    // to its legacy body text (a broken URL is not prose either). Re-parsing one line is cheaper
-    // than keeping the body offset in every summary.
-    let header_end = match (seed.header, crate::syntax::header::parse_header(text, corpus.today).0) {
+    let names = untagged_names(corpus, file, seed, text, header_end(corpus, seed, text));
+    alias_diagnostics(corpus, text, &names, out);
+}
+
+/// Where an untagged name is fine on line 1: the header up to its legacy body text (a broken
+/// URL is not prose either). Re-parsing one line is cheaper than keeping the body offset in
+/// every summary.
+fn header_end(corpus: &Corpus, seed: &SeedSummary, text: &str) -> u32 {
+    match (seed.header, crate::syntax::header::parse_header(text, corpus.today).0) {
         (Some(h), Some(header)) => header.body.map_or(h.end, |b| b.start),
         _ => 0,
-    };
+    }
+}
+
+/// Whether a name found at `range` of the line starting at `line_start` is covered: by the
+/// header, an entity surface or tag markup (where an untagged name is fine).
+fn covered(corpus: &Corpus, seed: &SeedSummary, header_end: u32, line_start: u32, range: TextRange) -> bool {
     // Names are rare and mentions sorted by start: only the mentions of a name's line that
     // start before it can cover it.
-    let covered_at = |line_start: u32, range: TextRange| {
-        let from = seed.mentions.partition_point(|m| m.range.start < line_start);
-        let to = seed.mentions.partition_point(|m| m.range.start < range.end);
-        range.start < header_end
-            || seed.mentions[from..to].iter().any(|m| {
-                // The markup lies within the mention: most mentions of the line are ruled out
-                // before their type is looked up.
-                if !m.range.intersects(range) {
-                    return false;
-                }
-                let entity = m.ty.and_then(|t| schema.get(corpus.resolve(t))).is_none_or(|d| d.class == Class::Entity);
-                let markup = if entity { m.range } else { TextRange::new(m.surface.end, m.range.end) };
-                markup.intersects(range) || TextRange::at(m.range.start, 1).intersects(range)
-            })
-    };
+    let from = seed.mentions.partition_point(|m| m.range.start < line_start);
+    let to = seed.mentions.partition_point(|m| m.range.start < range.end);
+    range.start < header_end
+        || seed.mentions[from..to].iter().any(|m| {
+            // The markup lies within the mention: most mentions of the line are ruled out
+            // before their type is looked up.
+            if !m.range.intersects(range) {
+                return false;
+            }
+            let schema = corpus.schema();
+            let entity = m.ty.and_then(|t| schema.get(corpus.resolve(t))).is_none_or(|d| d.class == Class::Entity);
+            let markup = if entity { m.range } else { TextRange::new(m.surface.end, m.range.end) };
+            markup.intersects(range) || TextRange::at(m.range.start, 1).intersects(range)
+        })
+}
+
+/// The registered names of a line that no mention covers, pushed to `found` with the line's
+/// offset `at` added.
+fn line_names(
+    corpus: &Corpus,
+    seed: &SeedSummary,
+    header_end: u32,
+    at: u32,
+    hits: &[(TextRange, u32)],
+    found: &mut Vec<(TextRange, u32)>,
+) {
+    for &(r, pattern) in hits {
+        let range = r.shift(at);
+        if !covered(corpus, seed, header_end, at, range) {
+            found.push((range, pattern));
+        }
+    }
+}
+
+/// Every untagged registered name of a file (range, pattern index), in text order.
+fn untagged_names(
+    corpus: &Corpus,
+    file: FileId,
+    seed: &SeedSummary,
+    text: &str,
+    header_end: u32,
+) -> Vec<(TextRange, u32)> {
+    let entities = corpus.entities();
+    let Some(matcher) = entities.matcher() else { return Vec::new() };
     // Names never span lines (folding keeps line breaks), so the scan goes line by line, and
     // the lines of an open document are remembered until they change.
     let mut memo = corpus.keeps_lines(file).then(|| entities.untagged_lines.lock().unwrap_or_else(|e| e.into_inner()));
@@ -409,7 +561,7 @@ pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec
     if let Some(m) = lines_memo.as_deref_mut() {
         m.start();
     }
-    let mut found: Vec<(TextRange, usize)> = Vec::new();
+    let mut found = Vec::new();
     for line in lines(text) {
         let content = &text[line];
         if content.is_empty() {
@@ -423,19 +575,49 @@ pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec
                 &fresh
             }
         };
-        for &(r, pattern) in hits {
-            let range = r.shift(line.start);
-            if !covered_at(line.start, range) {
-                found.push((range, pattern as usize));
-            }
-        }
+        line_names(corpus, seed, header_end, line.start, hits, &mut found);
     }
     if let Some(m) = lines_memo {
         m.finish();
     }
-    drop(memo);
-    for &(range, pattern) in &found {
-        let rows = &entities.by_alias[&entities.patterns[pattern]];
+    found
+}
+
+/// `names` of the text before `changed` (whole lines), updated to the text after it: the
+/// changed lines are scanned again, the names after them move.
+fn splice_names(
+    corpus: &Corpus,
+    seed: &SeedSummary,
+    text: &str,
+    header_end: u32,
+    names: Vec<(TextRange, u32)>,
+    changed: Changed,
+) -> Vec<(TextRange, u32)> {
+    let Some(matcher) = corpus.entities().matcher() else { return Vec::new() };
+    let delta = changed.delta();
+    let mut out = Vec::with_capacity(names.len());
+    let mut names = names.into_iter().peekable();
+    while let Some(n) = names.next_if(|(r, _)| r.start < changed.start) {
+        out.push(n);
+    }
+    let end = (changed.new_end as usize + 1).min(text.len());
+    let touched = &text[changed.start as usize..end];
+    for line in lines(touched).take_while(|l| changed.start + l.start <= changed.new_end) {
+        let content = &touched[line];
+        if !content.is_empty() {
+            let hits = alias_occurrences(matcher, content);
+            line_names(corpus, seed, header_end, changed.start + line.start, &hits, &mut out);
+        }
+    }
+    out.extend(names.filter(|(r, _)| r.start > changed.old_end).map(|(r, p)| (r.moved(delta), p)));
+    out
+}
+
+/// The A011 diagnostics of a file's untagged names, with fixes that tag one or all of a name.
+fn alias_diagnostics(corpus: &Corpus, text: &str, found: &[(TextRange, u32)], out: &mut Vec<Diagnostic>) {
+    let entities = corpus.entities();
+    for &(range, pattern) in found {
+        let rows = &entities.by_alias[&entities.patterns[pattern as usize]];
         let same: Vec<TextRange> = found.iter().filter(|(_, p)| *p == pattern).map(|(r, _)| *r).collect();
         let surface = &text[range];
         let mut fixes = Vec::new();
@@ -572,5 +754,113 @@ fn registry_diagnostics(corpus: &Corpus, file: FileId, out: &mut Vec<Diagnostic>
                 format!("`{}` is never mentioned in the corpus", entry.id.text),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::syntax::header::Date;
+    use crate::text::LineIndex;
+
+    const TODAY: Date = Date { year: 2024, month: 6, day: Some(15) };
+
+    enum Step {
+        /// A change to the open document: the first `find` after `after` becomes `with`;
+        /// checked at once or left pending with the next one.
+        Doc {
+            after: &'static str,
+            find: &'static str,
+            with: &'static str,
+            check: bool,
+        },
+        Other(&'static str),
+        Registry(&'static str),
+    }
+
+    /// An open document's checks are kept between runs and redone only where something
+    /// changed: its lines, the types of ids its roles name (taken from tags, here or in another
+    /// file), the registry. Every run must give what a corpus that never saw the document
+    /// before gives.
+    #[test]
+    fn an_open_documents_checks_follow_its_changes_and_the_corpus() {
+        let (doc, other, registry) = (Path::new("/ws/b.txt"), Path::new("/ws/a.txt"), Path::new("/ws/entities.tsv"));
+        let mut texts = vec![
+            (other, " date 2022-01\n\n[C]{gov:kz.c}\n".to_string()),
+            (registry, "id\ttype\tname\taliases\nkz.a\tperson\tAsset\tAa\n".to_string()),
+            (
+                doc,
+                " date 2022-01 https://example.org/a\n\nUn titre\n\n\
+                 [D]{person:kz.d} arrive.\n\
+                 [[Aa]{person:kz.a} reçoit D]{consult actor=kz.c recipient=kz.d}.\n\
+                 Aa est là.\n\nUn\nDeux\nTrois\nQuatre\nCinq\nSix\nSept\n\
+                 Fin [E]{person:kz.e} ici.\n"
+                    .to_string(),
+            ),
+        ];
+        let fresh = |texts: &[(&Path, String)]| {
+            let mut corpus = Corpus::new(Vec::new(), TODAY);
+            for (path, text) in texts {
+                corpus.set_text(path, text.as_bytes());
+            }
+            corpus
+        };
+        let mut corpus = fresh(&texts);
+        corpus.keep_line_memo(doc, true);
+        corpus.set_document(doc, &texts[2].1, &LineIndex::new(&texts[2].1), None);
+        file_diagnostics(&corpus, corpus.file_id(doc).unwrap(), Some(&texts[2].1));
+        let mut changed: Option<Changed> = None;
+        let steps = [
+            // A name far below the top: a hint of its own, and "tag all 2" on the other one.
+            Step::Doc { after: "Six", find: "", with: " Aa", check: true },
+            // kz.c's first tag, in another file, turns it into a place: no actor any more.
+            Step::Other(" date 2022-01\n\n[C]{place:kz.c}\n"),
+            // kz.d's only tag, in the document, on another line than the role naming it: a
+            // place cannot be a recipient.
+            Step::Doc { after: "[D]{", find: "person", with: "place", check: true },
+            // Two changes before one run: an id not in the registry, a name untagged.
+            Step::Doc { after: "[E]{person:", find: "kz.e", with: "kz.ab", check: false },
+            Step::Doc { after: "Un", find: "", with: " Asset", check: true },
+            Step::Registry("id\ttype\tname\taliases\nkz.a\tperson\tAsset\tAa\nkz.ab\tgov\tAb\t\n"),
+            Step::Doc { after: "Aa est là.\n", find: "\n", with: "", check: true },
+            Step::Doc { after: "", find: "Aa est", with: "[Aa]{person:kz.a} est", check: true },
+        ];
+        for step in steps {
+            let check = match step {
+                Step::Doc { after, find, with, check } => {
+                    let text = &mut texts[2].1;
+                    let at = text.find(&format!("{after}{find}")).unwrap() + after.len();
+                    text.replace_range(at..at + find.len(), with);
+                    let step = Changed::new(TextRange::from_usize(at..at + find.len()), with.len() as u32);
+                    changed = Some(changed.map_or(step, |c| c.then(step)));
+                    corpus.set_document(doc, text, &LineIndex::new(text), changed.take());
+                    let file = corpus.file_id(doc).unwrap();
+                    let checks = corpus.doc_checks(file).unwrap();
+                    assert!(!checks.stale && checks.pending.is_some(), "the change is spliced in");
+                    check
+                }
+                Step::Other(text) | Step::Registry(text) => {
+                    let i = if matches!(step, Step::Other(_)) { 0 } else { 1 };
+                    texts[i].1 = text.to_string();
+                    corpus.set_text(texts[i].0, text.as_bytes());
+                    let checks = corpus.doc_checks(corpus.file_id(doc).unwrap()).unwrap();
+                    assert!(if i == 0 { !checks.dirty.is_empty() } else { checks.stale });
+                    true
+                }
+            };
+            if check {
+                let expected = fresh(&texts);
+                let text = Some(texts[2].1.as_str());
+                let got = file_diagnostics(&corpus, corpus.file_id(doc).unwrap(), text);
+                assert_eq!(got, file_diagnostics(&expected, expected.file_id(doc).unwrap(), text), "{}", texts[2].1);
+            }
+        }
+        // The hints and the role checks the steps were about are there.
+        let text = &texts[2].1;
+        let codes: Vec<Code> =
+            file_diagnostics(&corpus, corpus.file_id(doc).unwrap(), Some(text)).iter().map(|d| d.code).collect();
+        assert!(codes.contains(&Code::A011) && codes.iter().filter(|&&c| c == Code::A008).count() == 2, "{codes:?}");
     }
 }

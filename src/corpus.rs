@@ -4,9 +4,16 @@
 //! A summary keeps what the features need without the text: header facts, every mention's
 //! ranges and interned type/mode/id/role names, the file's [`LineIndex`] (so positions in closed
 //! files convert without reading them) and its syntax diagnostics. Text is read, parsed,
-//! summarised and dropped, in parallel. Open documents are summarised the same way on every
-//! change ([`Corpus::set_document`]), which updates the index for that one file; their lines'
-//! summaries are remembered ([`LineMemo`]), so a change re-parses only the lines it touched.
+//! summarised and dropped, in parallel.
+//!
+//! An open document's change ([`Corpus::set_document`], told what [`Changed`]) is spliced into
+//! its last summary: the lines it touched are parsed again, their mentions, diagnostics and
+//! occurrences take the old ones' place, what follows moves, and the index is updated for that
+//! one file. T002 and the title are computed again only when the change reaches the first lines
+//! they read. A change to line 1 (the header), or one not told, summarises the whole text, from
+//! the lines' summaries remembered by text ([`LineMemo`]). The analysis keeps an open
+//! document's corpus checks the same way ([`DocChecks`]): the corpus notes which lines changed,
+//! which ids' occurrences changed, and when a registry or the schema did.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -109,6 +116,21 @@ impl MentionSummary {
         }
         self.parent = self.parent.map(|p| p + base);
         self
+    }
+
+    /// The same mention after an edit before it: `delta` bytes on, its parent index `parents`
+    /// places on (either may be negative).
+    fn move_by(&mut self, delta: i64, parents: i64) {
+        self.range = self.range.moved(delta);
+        self.surface = self.surface.moved(delta);
+        self.head_start = (i64::from(self.head_start) + delta) as u32;
+        for a in self.args.iter_mut() {
+            a.role_range = a.role_range.moved(delta);
+            for v in a.values.iter_mut() {
+                v.1 = v.1.moved(delta);
+            }
+        }
+        self.parent = self.parent.map(|p| (i64::from(p) + parents) as u32);
     }
 }
 
@@ -319,7 +341,7 @@ fn parse_file(
     // Keep every list sorted by (file, offset), so that replacing a file (`set_text`) gives
     // the same index as a fresh load, and removing one is a binary search, not a scan.
     // No two occurrences start at the same offset: one packed key orders them.
-    occurrences.sort_unstable_by_key(|(sym, o)| (lasso::Key::into_usize(*sym) as u64) << 32 | u64::from(o.range.start));
+    occurrences.sort_unstable_by_key(occurrence_order);
     Parsed { kind, line_index, diagnostics, content, occurrences }
 }
 
@@ -384,6 +406,127 @@ struct DocMemo {
     /// checked, then used instead of a binary search in lists of 100,000 occurrences (a cache
     /// miss a step, thousands of ids a keystroke).
     runs: FxHashMap<Sym, u32>,
+    /// The text [`Corpus::set_document`] summarised last, which its next change is spliced
+    /// into; `None` once anything else replaced the file (or for files that are not seeds).
+    last: Option<LastDocument>,
+    /// What the analysis keeps of the document between two runs.
+    checks: std::sync::Mutex<DocChecks>,
+}
+
+/// What a change to a document is spliced into, besides the file's summary itself.
+struct LastDocument {
+    len: u32,
+    /// Where the last line T002 read starts (`prose::repeated_lines`): a change to the lines
+    /// after it leaves T002 and the title alone.
+    top: u32,
+    /// The document's occurrences, sorted by (id, offset), `file` unset.
+    occurrences: Vec<(Sym, Occurrence)>,
+}
+
+impl LastDocument {
+    fn new(text: &str, today: Date, occurrences: Vec<(Sym, Occurrence)>) -> LastDocument {
+        let body_start = syntax::body_start(syntax::header::parse_header(text, today).0.as_ref());
+        let top = syntax::prose::repeated_lines(text, body_start, &[], &mut Vec::new());
+        LastDocument { len: text.len() as u32, top, occurrences }
+    }
+}
+
+/// What a change did to a document: bytes `start..old_end` of the old text became
+/// `start..new_end` of the new one; the rest is the same. The edits of a `didChange` batch
+/// compose into one ([`Changed::then`]). The same arithmetic tracks ranges of mention indices.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Changed {
+    pub start: u32,
+    pub old_end: u32,
+    pub new_end: u32,
+}
+
+impl Changed {
+    /// `old` replaced by `inserted` bytes.
+    pub fn new(old: TextRange, inserted: u32) -> Changed {
+        Changed { start: old.start, old_end: old.end, new_end: old.start + inserted }
+    }
+
+    /// This change, then `next` (in the offsets this one left), as one change.
+    pub fn then(self, next: Changed) -> Changed {
+        // Past `mid` of the text in between, both texts are that one's, moved.
+        let mid = self.new_end.max(next.old_end);
+        Changed {
+            start: self.start.min(next.start),
+            old_end: mid - self.new_end + self.old_end,
+            new_end: mid - next.old_end + next.new_end,
+        }
+    }
+
+    /// How far the text after the change moved.
+    pub fn delta(self) -> i64 {
+        i64::from(self.new_end) - i64::from(self.old_end)
+    }
+}
+
+/// What the analysis keeps of an open document's corpus checks between two runs (see
+/// `analysis::file_diagnostics`), so that a change checks again only the mentions and lines it
+/// touched. The corpus notes what may have changed underneath: lines of the document
+/// (`pending`), ids whose occurrences changed (`dirty`: the type of an id used as a role value
+/// comes from them), or anything (`stale`).
+pub struct DocChecks {
+    /// Nothing below holds: compute everything again.
+    pub stale: bool,
+    /// The lines changed since, as bytes and as indices into the file's mentions.
+    pub pending: Option<(Changed, Changed)>,
+    pub dirty: rustc_hash::FxHashSet<Sym>,
+    /// Each mention's diagnostics (A004–A009), by the mention's index.
+    pub mentions: Vec<(u32, Diagnostic)>,
+    /// Untagged registered names (A011): (range, pattern index), in text order.
+    pub names: Vec<(TextRange, u32)>,
+    /// What the above was computed for: where line 1's header part ends (names before it are
+    /// fine), the text's length and the number of mentions.
+    pub header_end: u32,
+    pub len: u32,
+    pub mention_count: u32,
+}
+
+impl Default for DocChecks {
+    fn default() -> DocChecks {
+        DocChecks {
+            stale: true,
+            pending: None,
+            dirty: Default::default(),
+            mentions: Vec::new(),
+            names: Vec::new(),
+            header_end: 0,
+            len: 0,
+            mention_count: 0,
+        }
+    }
+}
+
+/// Ids noted dirty beyond which a document's checks are simply computed again.
+const MAX_DIRTY: usize = 4096;
+
+impl DocChecks {
+    fn invalidate(&mut self) {
+        *self = DocChecks::default();
+    }
+
+    /// Notes that the lines `bytes` (holding the mentions `mentions`) changed.
+    fn splice(&mut self, bytes: Changed, mentions: Changed) {
+        if !self.stale {
+            self.pending = Some(match self.pending {
+                Some((b, m)) => (b.then(bytes), m.then(mentions)),
+                None => (bytes, mentions),
+            });
+        }
+    }
+
+    fn note_ids(&mut self, ids: &[Sym]) {
+        if !self.stale {
+            self.dirty.extend(ids);
+            if self.dirty.len() > MAX_DIRTY {
+                self.invalidate();
+            }
+        }
+    }
 }
 
 /// A seed file's summary, syntax diagnostics and occurrences, from its lines' summaries (see
@@ -425,14 +568,9 @@ fn summarize_seed(
         memo.finish();
     }
     syntax::prose::repeated_lines(text, body_start, &top, &mut diagnostics);
-    diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    diagnostics.sort_by_key(diagnostic_order);
     let header = header.as_ref();
-    let title_line = crate::text::lines(text).skip(1).find(|l| !text[*l].trim().is_empty());
-    let title = title_line.map(|l| {
-        let line = &text[l];
-        let stripped = syntax::annotation::strip(line);
-        stripped.trim().chars().take(200).collect::<String>().into_boxed_str()
-    });
+    let (title, title_range) = title(text);
     let summary = SeedSummary {
         header: header.map(|h| h.range),
         date: header.and_then(|h| h.date),
@@ -440,10 +578,30 @@ fn summarize_seed(
         url: header.and_then(|h| h.url).map(|u| text[u].into()),
         url_range: header.and_then(|h| h.url),
         title,
-        title_range: title_line,
+        title_range,
         mentions,
     };
     (summary, diagnostics, occurrences)
+}
+
+/// The order of a file's diagnostics.
+fn diagnostic_order(d: &Diagnostic) -> (u32, u32, crate::diagnostic::Code) {
+    (d.range.start, d.range.end, d.code)
+}
+
+/// The order of a file's occurrences: by id, then offset (no two start at the same offset).
+fn occurrence_order((sym, o): &(Sym, Occurrence)) -> u64 {
+    (lasso::Key::into_usize(*sym) as u64) << 32 | u64::from(o.range.start)
+}
+
+/// The first non-empty line of the body, markup stripped, and where it is.
+fn title(text: &str) -> (Option<Box<str>>, Option<TextRange>) {
+    let line = crate::text::lines(text).skip(1).find(|l| !text[*l].trim().is_empty());
+    let title = line.map(|l| {
+        let stripped = syntax::annotation::strip(&text[l]);
+        stripped.trim().chars().take(200).collect::<String>().into_boxed_str()
+    });
+    (title, line)
 }
 
 type Summaries<'a> = (&'a mut Vec<MentionSummary>, &'a mut Vec<Diagnostic>, &'a mut Vec<(Sym, Occurrence)>);
@@ -737,15 +895,36 @@ impl Corpus {
     }
 
     /// [`Corpus::set_text`] for an open document, whose line index the editor side keeps.
-    pub fn set_document(&mut self, path: &Path, text: &str, line_index: &LineIndex) -> Option<FileId> {
-        self.replace(path, text.as_bytes(), Some(line_index.clone()))
+    /// With `changed`, what changed since the text of the last call, only the lines it touched
+    /// are parsed again (when the document's last summary allows; else the whole text is).
+    pub fn set_document(
+        &mut self,
+        path: &Path,
+        text: &str,
+        line_index: &LineIndex,
+        changed: Option<Changed>,
+    ) -> Option<FileId> {
+        if let Some(changed) = changed
+            && let Some(id) = self.splice_document(path, text, line_index, changed)
+        {
+            return Some(id);
+        }
+        self.replace(path, text.as_bytes(), Some((text, line_index)))
     }
 
-    fn replace(&mut self, path: &Path, bytes: &[u8], line_index: Option<LineIndex>) -> Option<FileId> {
+    /// `document`: the text (the bytes decoded) and line index of an open document.
+    fn replace(&mut self, path: &Path, bytes: &[u8], document: Option<(&str, &LineIndex)>) -> Option<FileId> {
         let kind = FileKind::of(path)?;
         let mut memo = self.line_memos.remove(path);
         let lines = memo.as_mut().map(|m| &mut m.lines);
+        let line_index = document.map(|(_, index)| index.clone());
         let parsed = parse_file(&self.interner, kind, bytes, self.today, lines, line_index);
+        if let Some(memo) = memo.as_mut() {
+            memo.last = document
+                .filter(|_| matches!(parsed.content, Content::Seed(_)))
+                .map(|(text, _)| LastDocument::new(text, self.today, parsed.occurrences.clone()));
+            memo.checks.get_mut().unwrap_or_else(|e| e.into_inner()).invalidate();
+        }
         let id = self.insert(path.to_path_buf(), parsed, memo.as_mut().map(|m| &mut m.runs));
         if let Some(memo) = memo {
             self.line_memos.insert(path.to_path_buf(), memo);
@@ -754,6 +933,167 @@ impl Corpus {
             self.refresh_schema();
         }
         Some(id)
+    }
+
+    /// Applies a change to an open seed document's last summary: the lines it touched are
+    /// parsed again, their mentions, diagnostics and occurrences put in place of the old ones,
+    /// and what follows moves. `None` when the summary cannot be spliced (nothing to splice
+    /// into, or a change to line 1, whose header the whole file depends on): the caller then
+    /// summarises the whole text.
+    fn splice_document(&mut self, path: &Path, text: &str, line_index: &LineIndex, ch: Changed) -> Option<FileId> {
+        let id = self.file_id(path)?;
+        let last = self.line_memos.get(path)?.last.as_ref()?;
+        let len = text.len() as u32;
+        let follows = ch.start <= ch.old_end.min(ch.new_end)
+            && ch.old_end <= last.len
+            && ch.new_end <= len
+            && last.len - ch.old_end == len - ch.new_end;
+        if !follows || self.files[id.0 as usize].as_ref()?.seed().is_none() {
+            return None;
+        }
+        // The lines touched, whole: `start..old_end` of the old text became `start..new_end`
+        // (each ends at a line break or the end of the text).
+        let bytes = text.as_bytes();
+        let start = memchr::memrchr(b'\n', &bytes[..ch.start as usize]).map_or(0, |i| i as u32 + 1);
+        // Line 1, with its line break: the header.
+        if start == 0 {
+            return None;
+        }
+        let new_end = memchr::memchr(b'\n', &bytes[ch.new_end as usize..]).map_or(len, |i| ch.new_end + i as u32);
+        let old_end = new_end - ch.new_end + ch.old_end;
+        let delta = ch.delta();
+
+        let (mut mentions, mut diagnostics, mut occurrences) = (Vec::new(), Vec::new(), Vec::new());
+        let upto = if new_end < len { new_end + 1 } else { len };
+        let touched =
+            crate::text::lines(&text[start as usize..upto as usize]).take_while(|l| start + l.start <= new_end);
+        for line in touched {
+            let mut acc = (&mut mentions, &mut diagnostics, &mut occurrences);
+            // Lines after the first have no header part: their prose starts at 0.
+            summarize_line_into(&self.interner, &text[line.shift(start)], 0, start + line.start, &mut acc);
+        }
+        diagnostics.sort_by_key(diagnostic_order);
+        occurrences.sort_unstable_by_key(occurrence_order);
+
+        let mut memo = self.line_memos.remove(path)?;
+        let (
+            Some(last),
+            Some(FileData { content: Content::Seed(seed), syntax_diagnostics: diags, line_index: index, .. }),
+        ) = (memo.last.take(), self.files[id.0 as usize].as_mut())
+        else {
+            self.line_memos.insert(path.to_path_buf(), memo);
+            return None;
+        };
+        // Mentions of the touched lines are replaced; those after move, and so do their parents'
+        // indices (a mention's parent is on its line).
+        let m0 = seed.mentions.partition_point(|m| m.range.start < start);
+        let m1 = m0 + seed.mentions[m0..].partition_point(|m| m.range.start <= old_end);
+        let added = mentions.len() as u32;
+        let parents = i64::from(added) - (m1 - m0) as i64;
+        for m in &mut seed.mentions[m1..] {
+            m.move_by(delta, parents);
+        }
+        seed.mentions.splice(m0..m1, mentions.into_iter().map(|m| m.shift(0, m0 as u32)));
+        // T002 and the title read the first lines of the body: when the change reached them,
+        // they are computed again (before anything moves: T002 points at earlier lines).
+        let retop = start <= last.top;
+        if retop {
+            diags.retain(|d| d.code != crate::diagnostic::Code::T002);
+        }
+        let d0 = diags.partition_point(|d| d.range.start < start);
+        let d1 = d0 + diags[d0..].partition_point(|d| d.range.start <= old_end);
+        for d in &mut diags[d1..] {
+            d.move_by(delta);
+        }
+        diags.splice(d0..d1, diagnostics);
+        let mut top = last.top;
+        if retop {
+            let body_start = syntax::body_start(syntax::header::parse_header(text, self.today).0.as_ref());
+            let mut repeated = Vec::new();
+            top = syntax::prose::repeated_lines(text, body_start, &[], &mut repeated);
+            diags.extend(repeated);
+            diags.sort_by_key(diagnostic_order);
+            (seed.title, seed.title_range) = title(text);
+        }
+        *index = line_index.clone();
+
+        // The document's occurrences: the touched lines' replaced, those after moved. Only ids
+        // with an occurrence from the touched lines on have their runs in the index rewritten;
+        // those whose occurrences in the touched lines differ (not just moved) are noted.
+        let mut list = last.occurrences;
+        let (mut affected, mut removed) = (Vec::new(), Vec::new());
+        list.retain_mut(|(sym, o)| {
+            if o.range.start < start {
+                return true;
+            }
+            if affected.last() != Some(sym) {
+                affected.push(*sym);
+            }
+            if o.range.start <= old_end {
+                removed.push((*sym, *o));
+                return false;
+            }
+            o.range = o.range.moved(delta);
+            true
+        });
+        for &n in &occurrences {
+            list.insert(list.partition_point(|o| occurrence_order(o) < occurrence_order(&n)), n);
+        }
+        let kind_of = |&(sym, o): &(Sym, Occurrence)| (sym, o.kind, o.ty);
+        let mut ids: Vec<Sym> = Vec::new();
+        if !removed.iter().map(kind_of).eq(occurrences.iter().map(kind_of)) {
+            ids.extend(removed.iter().chain(&occurrences).map(|o| o.0));
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        affected.extend(occurrences.iter().map(|o| o.0));
+        affected.sort_unstable();
+        affected.dedup();
+        let mut runs = Vec::new();
+        let mut wanted = affected.iter().copied().peekable();
+        for group in list.chunk_by(|a, b| a.0 == b.0) {
+            while wanted.next_if(|&s| s < group[0].0).is_some() {}
+            if wanted.peek() == Some(&group[0].0) {
+                runs.extend_from_slice(group);
+            }
+        }
+        self.replace_occurrences(id, &affected, &runs, Some(&mut memo.runs), None);
+        memo.last = Some(LastDocument { len, top, occurrences: list });
+        let checks = memo.checks.get_mut().unwrap_or_else(|e| e.into_inner());
+        checks.splice(
+            Changed { start, old_end, new_end },
+            Changed { start: m0 as u32, old_end: m1 as u32, new_end: m0 as u32 + added },
+        );
+        self.line_memos.insert(path.to_path_buf(), memo);
+        self.note_changed_ids(&ids);
+        Some(id)
+    }
+
+    /// Tells the open documents' checks that the occurrences of `ids` changed.
+    fn note_changed_ids(&mut self, ids: &[Sym]) {
+        if !ids.is_empty() {
+            for memo in self.line_memos.values_mut() {
+                memo.checks.get_mut().unwrap_or_else(|e| e.into_inner()).note_ids(ids);
+            }
+        }
+    }
+
+    /// After a registry or the schema changed: everything derived from them is computed again.
+    fn invalidate_checks(&mut self) {
+        for memo in self.line_memos.values_mut() {
+            memo.checks.get_mut().unwrap_or_else(|e| e.into_inner()).invalidate();
+        }
+    }
+
+    /// What the analysis keeps of an open document ([`DocChecks`]); `None` for other files.
+    pub fn doc_checks(&self, file: FileId) -> Option<std::sync::MutexGuard<'_, DocChecks>> {
+        let memo = self.line_memos.get(&self.file(file).path)?;
+        // A panic in the middle of an update leaves nothing to trust.
+        Some(memo.checks.lock().unwrap_or_else(|e| {
+            let mut checks = e.into_inner();
+            checks.invalidate();
+            checks
+        }))
     }
 
     /// Whether [`Corpus::set_text`] remembers the lines of this file: worth it for a document
@@ -777,6 +1117,10 @@ impl Corpus {
     /// Takes a file out of the corpus (deleted on disk, or excluded).
     pub fn remove(&mut self, path: &Path) -> Option<FileId> {
         let id = self.by_path.remove(path)?;
+        if let Some(memo) = self.line_memos.get_mut(path) {
+            memo.last = None;
+            memo.checks.get_mut().unwrap_or_else(|e| e.into_inner()).invalidate();
+        }
         self.unindex(id);
         let old = self.files[id.0 as usize].take();
         self.registry_files.retain(|&f| f != id);
@@ -803,14 +1147,17 @@ impl Corpus {
             syntax_diagnostics: parsed.diagnostics,
             content: parsed.content,
         };
-        self.replace_occurrences(id, &old_syms, &parsed.occurrences, runs);
+        let mut changed = Vec::new();
+        let note = (!self.line_memos.is_empty()).then_some(&mut changed);
+        self.replace_occurrences(id, &old_syms, &parsed.occurrences, runs, note);
+        self.note_changed_ids(&changed);
         if let Some(url) = data.seed().and_then(|s| s.url.as_deref()) {
             let files = self.urls.entry(normalize_url(url).into()).or_default();
             let at = files.partition_point(|&f| f < id);
             files.insert(at, id);
         }
         if data.kind == FileKind::Registry {
-            self.entities = OnceLock::new();
+            self.registry_changed();
             // Only a registry that parsed counts: an undecodable one must not turn every id
             // into "not in the registry".
             match (self.registry_files.binary_search(&id), data.registry().is_some()) {
@@ -828,13 +1175,14 @@ impl Corpus {
     /// Puts `new` (sorted by id, then offset) in place of the file's occurrences of `old` ids
     /// (sorted). Each id's occurrences in one file are one run of its list: a run that keeps
     /// its length is overwritten in place, so an edit moves no other file's occurrences, and
-    /// only ids whose occurrences changed lose their cached usage.
+    /// only ids whose occurrences changed lose their cached usage (and go to `changed`).
     fn replace_occurrences(
         &mut self,
         id: FileId,
         old: &[Sym],
         new: &[(Sym, Occurrence)],
         mut runs: Option<&mut FxHashMap<Sym, u32>>,
+        mut changed: Option<&mut Vec<Sym>>,
     ) {
         let usage = self.usage.get_mut().unwrap_or_else(|e| e.into_inner());
         let mut groups = new.chunk_by(|a, b| a.0 == b.0).peekable();
@@ -885,16 +1233,25 @@ impl Corpus {
             if !usage.is_empty() {
                 usage.remove(&sym);
             }
+            if let Some(changed) = changed.as_deref_mut() {
+                changed.push(sym);
+            }
         }
+    }
+
+    /// After a registry changed: the registry view and what was derived from it go.
+    fn registry_changed(&mut self) {
+        self.entities = OnceLock::new();
+        self.invalidate_checks();
     }
 
     /// Takes a file out of the URL index and the registry view, and returns the ids it holds
     /// (sorted), whose occurrences [`Corpus::replace_occurrences`] then updates.
     fn unindex_but_occurrences(&mut self, id: FileId) -> Vec<Sym> {
-        let Some(old) = self.files[id.0 as usize].as_ref() else { return Vec::new() };
-        if old.kind == FileKind::Registry {
-            self.entities = OnceLock::new();
+        if self.files[id.0 as usize].as_ref().is_some_and(|f| f.kind == FileKind::Registry) {
+            self.registry_changed();
         }
+        let Some(old) = self.files[id.0 as usize].as_ref() else { return Vec::new() };
         if let Some(url) = old.seed().and_then(|s| s.url.as_deref()) {
             let key = normalize_url(url);
             if let Some(v) = self.urls.get_mut(key) {
@@ -921,7 +1278,10 @@ impl Corpus {
 
     fn unindex(&mut self, id: FileId) {
         let syms = self.unindex_but_occurrences(id);
-        self.replace_occurrences(id, &syms, &[], None);
+        let mut changed = Vec::new();
+        let note = (!self.line_memos.is_empty()).then_some(&mut changed);
+        self.replace_occurrences(id, &syms, &[], None, note);
+        self.note_changed_ids(&changed);
     }
 
     /// The schema in effect: the `schema.tsv` nearest a root (shortest path), else the default.
@@ -936,6 +1296,7 @@ impl Corpus {
             Some(Content::Schema(s)) => s.clone(),
             _ => Schema::builtin(),
         });
+        self.invalidate_checks();
     }
 }
 
@@ -1313,6 +1674,107 @@ mod tests {
             corpus.usage(x).first_files.iter().map(|&f| corpus.file(f).path.as_path()).collect::<Vec<_>>(),
             [a, b]
         );
+    }
+
+    /// Replaces the first `find` of `text` that follows `after` with `with`, as an editor's
+    /// change.
+    fn change(text: &mut String, after: &str, find: &str, with: &str) -> Changed {
+        let whole = format!("{after}{find}");
+        let at = text.find(&whole).unwrap_or_else(|| panic!("{whole:?} not in {text:?}")) + after.len();
+        text.replace_range(at..at + find.len(), with);
+        Changed::new(TextRange::from_usize(at..at + find.len()), with.len() as u32)
+    }
+
+    /// Everything the corpus holds of one file: its data, and its occurrences in the index.
+    fn state(corpus: &Corpus, path: &Path) -> String {
+        let id = corpus.file_id(path).unwrap();
+        let data = corpus.file(id);
+        let mut ids: Vec<(Sym, Vec<Occurrence>)> = corpus
+            .ids()
+            .map(|(sym, occs)| (sym, occs.iter().filter(|o| o.file == id).copied().collect::<Vec<_>>()))
+            .filter(|(_, occs)| !occs.is_empty())
+            .collect();
+        ids.sort_by_key(|(sym, _)| *sym);
+        format!("{:?}\n{:?}\n{:?}\n{ids:?}", data.syntax_diagnostics, data.content, data.line_index)
+    }
+
+    /// Changes below line 1 are spliced into the document's last summary (its line memo is
+    /// not even consulted); the result must be what parsing the whole text gives, which the
+    /// same corpus gives when it is not told what changed. Line 1 is parsed whole.
+    #[test]
+    fn a_change_spliced_into_a_document_leaves_it_as_a_whole_parse() {
+        let today = Date { year: 2024, month: 6, day: Some(15) };
+        let mut corpus = Corpus::new(Vec::new(), today);
+        let doc = Path::new("/ws/doc.txt");
+        corpus.set_text(Path::new("/ws/other.txt"), " date 2022-01\n\n[B]{person:kz.b} [A]{person:kz.a}\n".as_bytes());
+        let mut text = " date 2022-01 https://example.org/a\r\n\r\nUn titre assez long\n\nUn titre assez long\n\n\
+            [[A]{person:kz.a} parle à [B]{place:kz.b}]{consult actor=kz.a recipient=kz.b}.Puis\n\
+            Un\n\nDeux\nTrois\nQuatre\nCinq\nSix\n\
+            [Ici [A]{person:kz.a} et [[B]{person:kz.b} là]{protest actor=kz.b}]{consult actor=kz.a}\n\
+            [C]{person:kz.c} en fin.Sans saut"
+            .to_string();
+        corpus.keep_line_memo(doc, true);
+        corpus.set_document(doc, &text, &LineIndex::new(&text), None);
+        let steps: &[(&str, &str, &str, bool)] = &[
+            // In a line far below the top: its mentions change, nested ones after it move.
+            ("", "Ici", "Là-bas", true),
+            // Lines joined: the nested mentions' parents are one line's now.
+            ("Six", "\n", " ", true),
+            // A line split in the middle of a nested tag, then put back.
+            ("là", "]{protest", "\n]{protest", true),
+            ("là", "\n]", "]", true),
+            // A whole line with nested mentions goes: every parent index after it moves back.
+            ("", "[[A]{person:kz.a} parle à [B]{place:kz.b}]{consult actor=kz.a recipient=kz.b}.Puis\n", "", true),
+            // The repeated title (T002) and the title itself, near the top.
+            ("Un titre assez long\n\nUn titre assez ", "long", "court", true),
+            ("", "Un titre", "Le titre", true),
+            ("", "Le titre assez long", "Un titre assez court", true),
+            // The end of a text without a final line break, then one added and removed.
+            ("Sans saut", "", "\n", true),
+            ("saut", "\n", "", true),
+            // The blank line before the title goes: the lines T002 reads change.
+            ("https://example.org/a\r\n", "\r\n", "", true),
+            // Line 1 (the header), and the line break after it.
+            ("", "2022-01", "2022-02", false),
+            ("https://example.org/a", "\r\n", " ", false),
+        ];
+        for &(after, find, with, spliced) in steps {
+            let changed = change(&mut text, after, find, with);
+            let round = corpus.line_memos[doc].lines.round;
+            corpus.set_document(doc, &text, &LineIndex::new(&text), Some(changed));
+            assert_eq!(corpus.line_memos[doc].lines.round == round, spliced, "{after:?} {find:?} → {with:?}");
+            let edited = state(&corpus, doc);
+            corpus.set_document(doc, &text, &LineIndex::new(&text), None);
+            assert_eq!(edited, state(&corpus, doc), "{after:?} {find:?} → {with:?} in {text:?}");
+        }
+    }
+
+    /// A batch's changes compose into one, whatever their order and overlap.
+    #[test]
+    fn changes_compose_into_one() {
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        for _ in 0..2000 {
+            let old: String = (0..next(12)).map(|_| (b'a' + next(26) as u8) as char).collect();
+            let mut text = old.clone();
+            let mut composed: Option<Changed> = None;
+            for _ in 0..1 + next(4) {
+                let start = next(text.len() + 1);
+                let end = start + next(text.len() - start + 1);
+                let insert: String = (0..next(4)).map(|_| 'X').collect();
+                text.replace_range(start..end, &insert);
+                let step = Changed::new(TextRange::from_usize(start..end), insert.len() as u32);
+                composed = Some(composed.map_or(step, |c| c.then(step)));
+            }
+            let c = composed.unwrap();
+            let (s, o, n) = (c.start as usize, c.old_end as usize, c.new_end as usize);
+            assert_eq!(format!("{}{}{}", &old[..s], &text[s..n], &old[o..]), text, "{old:?} → {text:?}: {c:?}");
+        }
     }
 
     /// `admitted` must say exactly what `discover` says, for every rule of discovery.

@@ -163,6 +163,17 @@ impl Diagnostic {
         self
     }
 
+    /// [`Diagnostic::shift`] in place, by `delta` bytes either way.
+    pub fn move_by(&mut self, delta: i64) {
+        self.range = self.range.moved(delta);
+        for r in self.related.iter_mut().filter(|r| r.file.is_none()) {
+            r.range = r.range.moved(delta);
+        }
+        for e in self.fixes.iter_mut().flat_map(|f| &mut f.edits).filter(|e| e.file.is_none()) {
+            e.range = e.range.moved(delta);
+        }
+    }
+
     pub fn severity(&self) -> Severity {
         self.code.severity()
     }

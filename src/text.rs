@@ -65,6 +65,12 @@ impl TextRange {
         TextRange::new(self.start + by, self.end + by)
     }
 
+    /// The range `delta` bytes further on, or back when negative (text after an edit moves).
+    pub fn moved(self, delta: i64) -> TextRange {
+        let at = |o: u32| (i64::from(o) + delta) as u32;
+        TextRange::new(at(self.start), at(self.end))
+    }
+
     pub fn cover(self, other: TextRange) -> TextRange {
         TextRange::new(self.start.min(other.start), self.end.max(other.end))
     }

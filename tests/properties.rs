@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 use seedls::analysis::file_diagnostics;
-use seedls::corpus::{Corpus, FileKind};
+use seedls::corpus::{Changed, Corpus, FileKind};
 use seedls::diagnostic::Diagnostic;
 use seedls::syntax::annotation::{Stripped, parse_annotations, strip};
 use seedls::syntax::header::{Date, parse_header};
@@ -422,46 +422,158 @@ proptest! {
 
     #[test]
     fn a_document_edited_with_its_line_memo_is_indexed_and_checked_as_without(
-        start in seed_text(),
-        edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..12, prop_oneof![seed_text(), Just("Aa B ".to_string()), Just("\n[Aa]{person:kz.a} B.Cc\n".to_string())], any::<bool>()), 1..12),
+        start in document_text(),
+        batches in prop::collection::vec(edit_batch(), 1..10),
     ) {
         let dir = tempfile::tempdir().unwrap();
         let doc = dir.path().join("000.txt");
         // Another article, listed before the document: its changes move the document's runs of
-        // occurrences in the index, which the document's memo must notice.
+        // occurrences in the index, which the document's memo must notice, and give the ids
+        // the document's roles name their types.
         let other = dir.path().join("0.txt");
+        let (registry, schema) = (dir.path().join("entities.tsv"), dir.path().join("schema.tsv"));
         std::fs::write(&doc, &start).unwrap();
-        std::fs::write(&other, " date 2022-01\n\n[A]{person:kz.a} [B]{place:kz.b}\n").unwrap();
-        std::fs::write(dir.path().join("entities.tsv"), "id\ttype\tname\taliases\nkz.a\tperson\tA\tAa\nkz.b\tplace\tB\t\n").unwrap();
+        std::fs::write(&other, OTHERS[0]).unwrap();
+        std::fs::write(&registry, REGISTRIES[0]).unwrap();
         let load = || Corpus::load(vec![dir.path().to_path_buf()], TODAY, None).0;
-        // One corpus remembers the document's lines as an editor's server does; the other
-        // parses every version afresh.
+        // One corpus is told each batch's change as an editor's server is; the other parses
+        // every version afresh.
         let (mut memo, mut plain) = (load(), load());
         memo.keep_line_memo(&doc, true);
         let mut text = start;
-        let mut other_text = String::new();
-        for (at, delete, insert, in_other) in edits {
-            if in_other {
-                // The other article takes the inserted text (more or fewer mentions of kz.a, kz.b).
-                other_text = format!(" date 2022-01\n\n{insert}\n");
-                memo.set_text(&other, other_text.as_bytes());
-                plain.set_text(&other, other_text.as_bytes());
+        let mut index = LineIndex::new(&text);
+        memo.set_document(&doc, &text, &index, None).unwrap();
+        let mut disk: Vec<(PathBuf, String)> = Vec::new();
+        for batch in batches {
+            let mut changed: Option<Changed> = None;
+            for (at, delete, insert) in &batch.edits {
+                let replaced = edit(&mut text, *at, *delete, insert);
+                index.splice(replaced, insert);
+                let step = Changed::new(replaced, insert.len() as u32);
+                changed = Some(changed.map_or(step, |c| c.then(step)));
             }
-            edit(&mut text, at, delete, &insert);
-            let a = memo.set_document(&doc, &text, &LineIndex::new(&text)).unwrap();
+            let a = memo.set_document(&doc, &text, &index, changed.filter(|_| !batch.whole)).unwrap();
             let b = plain.set_text(&doc, text.as_bytes()).unwrap();
             let files = [(doc.clone(), text.clone())];
             prop_assert_eq!(snapshot(&memo, &files), snapshot(&plain, &files));
-            prop_assert_eq!(file_diagnostics(&memo, a, Some(&text)), file_diagnostics(&plain, b, Some(&text)));
+            // Changes pile up between two runs of the checks, as while the server is busy.
+            if batch.check {
+                prop_assert_eq!(file_diagnostics(&memo, a, Some(&text)), file_diagnostics(&plain, b, Some(&text)));
+            }
+            let (path, content) = match batch.then {
+                Then::Nothing => continue,
+                Then::Other(i) => (&other, OTHERS[i]),
+                Then::Registry(i) => (&registry, REGISTRIES[i]),
+                Then::Schema(i) => (&schema, SCHEMAS[i]),
+            };
+            memo.set_text(path, content.as_bytes());
+            plain.set_text(path, content.as_bytes());
+            disk.retain(|(p, _)| p != path);
+            disk.push((path.clone(), content.to_string()));
         }
+        let (a, b) = (memo.file_id(&doc).unwrap(), plain.file_id(&doc).unwrap());
+        prop_assert_eq!(file_diagnostics(&memo, a, Some(&text)), file_diagnostics(&plain, b, Some(&text)));
         // And both are what a fresh load of the last texts gives.
         std::fs::write(&doc, &text).unwrap();
-        if !other_text.is_empty() {
-            std::fs::write(&other, &other_text).unwrap();
+        for (path, content) in &disk {
+            std::fs::write(path, content).unwrap();
         }
         let files = [(doc.clone(), text.clone())];
-        prop_assert_eq!(snapshot(&memo, &files), snapshot(&load(), &files));
+        let fresh = load();
+        prop_assert_eq!(snapshot(&memo, &files), snapshot(&fresh, &files));
+        let c = fresh.file_id(&doc).unwrap();
+        prop_assert_eq!(file_diagnostics(&memo, a, Some(&text)), file_diagnostics(&fresh, c, Some(&text)));
     }
+}
+
+/// What the other article says over the edits: the first tags of kz.c and kz.d, whose types
+/// the document's role values take, come and go.
+const OTHERS: &[&str] = &[
+    " date 2022-01\n\n[A]{person:kz.a} [B]{place:kz.b}\n",
+    " date 2022-01\n\n[C]{gov:kz.c} [D]{place:kz.d}\n",
+    " date 2022-01\n\n[C]{place:kz.c} et [A]{person:kz.a}\n",
+];
+
+/// Registries over the edits: kz.c comes in, kz.a changes type, aliases change.
+const REGISTRIES: &[&str] = &[
+    "id\ttype\tname\taliases\nkz.a\tperson\tA\tAa\nkz.b\tplace\tB\t\n",
+    "id\ttype\tname\taliases\nkz.a\tperson\tA\tAa\nkz.b\tplace\tB\t\nkz.c\tgov\tCc\tUn titre\n",
+    "id\ttype\tname\taliases\nkz.a\tplace\tA\tB\nkz.b\tplace\tBb\t\n",
+];
+
+/// A schema of its own: `protest` takes other roles, `place` is gone, `person` has modes.
+const SCHEMAS: &[&str] = &[
+    "type\tclass\troles\tmodes\ttoken\tdescription\nperson\tentity\t\tx\tclass\t\ngov\tentity\t\t\ttype\t\nprotest\tevent\tactor:person* where:gov?\tdemo\tfunction\t\n",
+    "type\tclass\troles\tmodes\ttoken\tdescription\nperson\tentity\t\t\tclass\t\nplace\tevent\tactor:*\t\tfunction\t\n",
+];
+
+/// What happens after a batch of edits, elsewhere in the corpus.
+#[derive(Clone, Debug)]
+enum Then {
+    Nothing,
+    Other(usize),
+    Registry(usize),
+    Schema(usize),
+}
+
+/// One `didChange`: edits applied in order, then the document indexed once (`whole`: without
+/// telling what changed), and its diagnostics checked or not.
+#[derive(Clone, Debug)]
+struct Batch {
+    edits: Vec<(prop::sample::Index, usize, String)>,
+    whole: bool,
+    check: bool,
+    then: Then,
+}
+
+/// Lines a document is made of: seed-like text, a title worth repeating (T002), nested tags
+/// whose roles name ids with and without a registry row.
+fn document_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => seed_text(),
+        1 => Just(String::new()),
+        1 => Just("Un titre assez long".to_string()),
+        1 => Just("[Aa]{person:kz.a} parle à [B]{place:kz.b}.Puis".to_string()),
+        1 => Just("[[Cc]{gov:kz.c} manifeste à [B]{place}]{protest.demo actor=kz.c,kz.d where=kz.b}".to_string()),
+    ]
+}
+
+/// A header (or none) and up to 24 lines: long enough for edits below the lines T002 reads.
+fn document_text() -> impl Strategy<Value = String> {
+    (seed_text(), prop::collection::vec(document_line(), 0..24)).prop_map(|(first, lines)| {
+        let mut text = first;
+        for line in lines {
+            text.push('\n');
+            text.push_str(&line);
+        }
+        text
+    })
+}
+
+fn edit_batch() -> impl Strategy<Value = Batch> {
+    let insert = prop_oneof![
+        4 => seed_text(),
+        2 => prop::sample::select(&["", "\n", "\r\n", "x", " ", "]", "{", "\n\n"][..]).prop_map(String::from),
+        1 => Just("Aa B ".to_string()),
+        1 => Just("\n[Aa]{person:kz.a} B.Cc\n".to_string()),
+        1 => Just("[x [Cc]{person:kz.d} z]{protest actor=kz.c,kz.d where=kz.b}".to_string()),
+        1 => Just("]{gov:kz.c}".to_string()),
+        1 => Just("Un titre assez long\n".to_string()),
+        1 => Just(" date 2022-02 https://example.org/c\n".to_string()),
+    ];
+    let then = prop_oneof![
+        6 => Just(Then::Nothing),
+        1 => (0..OTHERS.len()).prop_map(Then::Other),
+        1 => (0..REGISTRIES.len()).prop_map(Then::Registry),
+        1 => (0..SCHEMAS.len()).prop_map(Then::Schema),
+    ];
+    (
+        prop::collection::vec((any::<prop::sample::Index>(), prop_oneof![0usize..3, 0usize..40], insert), 1..4),
+        prop::bool::weighted(0.1),
+        prop::bool::weighted(0.7),
+        then,
+    )
+        .prop_map(|(edits, whole, check, then)| Batch { edits, whole, check, then })
 }
 
 /// Replaces up to `delete` bytes at `at` (moved to character boundaries) with `insert`, as an

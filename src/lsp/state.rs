@@ -7,11 +7,11 @@ use ropey::Rope;
 use rustc_hash::FxHashMap;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
-use crate::corpus::{Corpus, FileId};
+use crate::corpus::{Changed, Corpus, FileId};
 use crate::lsp::convert;
 use crate::lsp::workspace::{ClientCaps, Tracking};
 use crate::syntax::header::Date;
-use crate::text::{Encoding, LineIndex};
+use crate::text::{Encoding, LineIndex, TextRange};
 
 /// An open document: the editor's text, which wins over the file on disk while it is open.
 pub struct Document {
@@ -25,6 +25,9 @@ pub struct Document {
     /// derived from the rope after edits, never edited on its own.
     pub text: String,
     pub line_index: LineIndex,
+    /// What the edits since the corpus last indexed the text changed, as one change: the
+    /// corpus then parses only the lines it touched.
+    pub changed: Option<Changed>,
     /// Whether the file belongs to the corpus on disk, so that closing it reloads it from disk
     /// rather than dropping it (an open file outside the corpus is indexed only while open).
     pub on_disk: bool,
@@ -32,7 +35,8 @@ pub struct Document {
 
 impl Document {
     pub fn new(uri: Uri, version: i32, text: String, on_disk: bool) -> Document {
-        Document { uri, version, rope: Rope::from_str(&text), line_index: LineIndex::new(&text), text, on_disk }
+        let line_index = LineIndex::new(&text);
+        Document { uri, version, rope: Rope::from_str(&text), line_index, changed: None, text, on_disk }
     }
 
     /// Applies one `didChange` batch in order: each change's range refers to the text left by
@@ -43,10 +47,12 @@ impl Document {
     pub fn apply_changes(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>, enc: Encoding) {
         let mut changed = false;
         for change in changes {
-            match change.range {
+            let step = match change.range {
                 None => {
+                    let old = TextRange::new(0, self.line_index.len());
                     self.rope = Rope::from_str(&change.text);
                     self.line_index = LineIndex::new(&change.text);
+                    Changed::new(old, change.text.len() as u32)
                 }
                 Some(range) => {
                     let rope = &self.rope;
@@ -56,8 +62,10 @@ impl Document {
                     self.rope.remove(start..end);
                     self.rope.insert(start, &change.text);
                     self.line_index.splice(r, &change.text);
+                    Changed::new(r, change.text.len() as u32)
                 }
-            }
+            };
+            self.changed = Some(self.changed.map_or(step, |c| c.then(step)));
             changed = true;
         }
         if changed {
@@ -187,15 +195,15 @@ impl State {
 
     pub fn open(&mut self, path: PathBuf, doc: Document) {
         self.corpus.keep_line_memo(&path, true);
-        self.corpus.set_document(&path, &doc.text, &doc.line_index);
+        self.corpus.set_document(&path, &doc.text, &doc.line_index, None);
         self.docs.insert(path, doc);
         self.generation += 1;
     }
 
     /// Re-indexes an open document after its text changed.
     pub fn reindex(&mut self, path: &Path) {
-        if let Some(doc) = self.docs.get(path) {
-            self.corpus.set_document(path, &doc.text, &doc.line_index);
+        if let Some(doc) = self.docs.get_mut(path) {
+            self.corpus.set_document(path, &doc.text, &doc.line_index, doc.changed.take());
             self.generation += 1;
         }
     }
@@ -225,7 +233,8 @@ impl State {
         for (path, doc) in &mut self.docs {
             doc.on_disk = corpus.file_id(path).is_some();
             corpus.keep_line_memo(path, true);
-            corpus.set_document(path, &doc.text, &doc.line_index);
+            doc.changed = None;
+            corpus.set_document(path, &doc.text, &doc.line_index, None);
         }
         self.corpus = corpus;
         self.loaded = true;
@@ -268,5 +277,29 @@ mod tests {
         doc.apply_changes(2, vec![change(0, 9, 0, 9, "!\n«")], Encoding::Utf16);
         assert_eq!(doc.text, "ab!\n«\r\ncd");
         assert_eq!(doc.line_index, LineIndex::new(&doc.text));
+    }
+
+    /// The corpus is told what the batches since it last indexed the text changed, as one
+    /// change: the old text with the changed bytes replaced is the new one.
+    #[test]
+    fn the_changes_of_batches_compose_into_one_until_taken() {
+        let uri: Uri = "file:///tmp/a.txt".parse().unwrap();
+        let old = "ab\ncd\nef\ngh";
+        let mut doc = Document::new(uri, 1, old.into(), false);
+        assert_eq!(doc.changed, None);
+        doc.apply_changes(2, vec![change(2, 1, 3, 0, "X\n"), change(0, 0, 0, 1, "")], Encoding::Utf16);
+        doc.apply_changes(3, vec![change(1, 1, 1, 1, "Y")], Encoding::Utf16);
+        assert_eq!(doc.text, "b\ncYd\neX\ngh");
+        let c = doc.changed.take().unwrap();
+        let (s, o, n) = (c.start as usize, c.old_end as usize, c.new_end as usize);
+        assert_eq!(format!("{}{}{}", &old[..s], &doc.text[s..n], &old[o..]), doc.text);
+        assert_eq!((s, o, n), (0, 9, 9), "from the first byte any change replaced to the last");
+        // A whole new text changes everything.
+        doc.apply_changes(
+            4,
+            vec![TextDocumentContentChangeEvent { range: None, range_length: None, text: "z".into() }],
+            Encoding::Utf16,
+        );
+        assert_eq!(doc.changed, Some(Changed { start: 0, old_end: 11, new_end: 1 }));
     }
 }

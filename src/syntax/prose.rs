@@ -75,8 +75,9 @@ fn comparable(line: &str) -> String {
 
 /// T002: a line repeated verbatim among the first lines of the body (a title scraped twice).
 /// `known` holds lines already stripped, by start offset (the parse has them at hand); the
-/// others are stripped here.
-pub fn repeated_lines(text: &str, body_start: u32, known: &[(u32, String)], diags: &mut Vec<Diagnostic>) {
+/// others are stripped here. Returns where the last line it read starts: an edit to lines
+/// after that one leaves the result as it is.
+pub fn repeated_lines(text: &str, body_start: u32, known: &[(u32, String)], diags: &mut Vec<Diagnostic>) -> u32 {
     // Only the first lines of the body are looked at (plus two for the fix's range).
     let mut annotated: Vec<TextRange> = Vec::new();
     let mut text_lines = lines(text);
@@ -133,6 +134,7 @@ pub fn repeated_lines(text: &str, body_start: u32, known: &[(u32, String)], diag
             seen.push((key, line));
         }
     }
+    annotated.last().map_or(0, |l| l.start)
 }
 
 /// One line with its markup stripped.
