@@ -56,7 +56,7 @@ pub fn references(corpus: &Corpus, file: FileId, offset: u32, include_declaratio
     // would dominate for an id with thousands of uses.
     refs.sort_unstable_by_key(|r| (r.file, r.range.start));
     let mut groups: Vec<&[Reference]> = refs.chunk_by(|a, b| a.file == b.file).collect();
-    groups.sort_by(|a, b| corpus.file(a[0].file).path.cmp(&corpus.file(b[0].file).path));
+    groups.sort_by(|a, b| corpus.path_cmp(a[0].file, b[0].file));
     Some(groups.concat())
 }
 
