@@ -245,7 +245,7 @@ pub struct Usage {
     pub roles: usize,
     /// Distinct files that tag the id or use it in a role.
     pub files: usize,
-    /// The first [`FIRST_ARTICLES`] of those files by [`Corpus::article_key`].
+    /// The first [`FIRST_ARTICLES`] of those files by [`Corpus::article_cmp`].
     pub first_files: Vec<FileId>,
     /// The earliest tagged mention (else role use) by article, then offset.
     pub first: Option<Occurrence>,
@@ -818,10 +818,12 @@ impl Corpus {
 
     /// Orders articles by date (undated last), then path: which article introduced an id, and
     /// which a hover card lists first.
-    pub fn article_key(&self, file: FileId) -> (bool, (u16, u8, u8), &Path) {
-        let data = self.file(file);
-        let date = data.seed().and_then(|s| s.date);
-        (date.is_none(), date.map_or((0, 0, 0), |d| d.sort_key()), data.path.as_path())
+    pub fn article_cmp(&self, a: FileId, b: FileId) -> std::cmp::Ordering {
+        let date = |f: FileId| {
+            let date = self.file(f).seed().and_then(|s| s.date);
+            (date.is_none(), date.map_or((0, 0, 0), |d| d.sort_key()))
+        };
+        date(a).cmp(&date(b)).then_with(|| self.path_cmp(a, b))
     }
 
     /// Counts and firsts of an id's uses, from the cache when no file holding it changed.
@@ -837,7 +839,7 @@ impl Corpus {
         files.dedup();
         let total = files.len();
         let shown = FIRST_ARTICLES.min(files.len());
-        let order = |a: &FileId, b: &FileId| self.article_key(*a).cmp(&self.article_key(*b));
+        let order = |a: &FileId, b: &FileId| self.article_cmp(*a, *b);
         if files.len() > shown {
             files.select_nth_unstable_by(shown, order);
         }
@@ -848,7 +850,7 @@ impl Corpus {
                 .iter()
                 .filter(|o| o.kind == kind)
                 .min_by(|a, b| {
-                    (self.article_key(a.file), a.range.start).cmp(&(self.article_key(b.file), b.range.start))
+                    self.article_cmp(a.file, b.file).then(a.range.start.cmp(&b.range.start))
                 })
                 .copied()
         };
