@@ -3,19 +3,22 @@
 //! `cargo run --release --example scan_bound -- DIR`. A first pass that only indexed ids
 //! could not be faster than this; BENCHMARKS.md compares it with ripgrep. The scan is looser
 //! than the parser (it takes every `:`-id and `=`-value), so it counts a few more occurrences.
+//! Ids are grouped by a hash of their text, without an interner: the floor, not the index.
 use std::time::Instant;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
-use seedls::corpus::{Interner, discover};
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
+use seedls::corpus::discover;
 
 fn main() {
     let roots: Vec<std::path::PathBuf> = std::env::args().skip(1).map(Into::into).collect();
     let start = Instant::now();
     let (paths, _) = discover(&roots);
     let walked = start.elapsed();
-    let interner = Interner::with_hasher(Default::default());
-    let per_file: Vec<Vec<(lasso::Spur, u32, u32)>> = paths
+    let key = |id: &str| FxBuildHasher.hash_one(id);
+    let per_file: Vec<Vec<(u64, u32, u32)>> = paths
         .par_iter()
         .enumerate()
         .map(|(f, (path, _))| {
@@ -33,11 +36,11 @@ fn main() {
                 for (i, word) in tag.split(' ').enumerate() {
                     if i == 0 {
                         if let Some((_, id)) = word.split_once(':') {
-                            out.push((interner.get_or_intern(id), f as u32, line));
+                            out.push((key(id), f as u32, line));
                         }
                     } else if let Some((_, values)) = word.split_once('=') {
                         for v in values.split(',') {
-                            out.push((interner.get_or_intern(v), f as u32, line));
+                            out.push((key(v), f as u32, line));
                         }
                     }
                 }
@@ -46,7 +49,7 @@ fn main() {
         })
         .collect();
     let scanned = start.elapsed();
-    let mut index: FxHashMap<lasso::Spur, Vec<(u32, u32)>> = FxHashMap::default();
+    let mut index: FxHashMap<u64, Vec<(u32, u32)>> = FxHashMap::default();
     for occs in per_file {
         for (s, f, l) in occs {
             index.entry(s).or_default().push((f, l));

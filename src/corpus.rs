@@ -849,9 +849,7 @@ impl Corpus {
             occurrences
                 .iter()
                 .filter(|o| o.kind == kind)
-                .min_by(|a, b| {
-                    self.article_cmp(a.file, b.file).then(a.range.start.cmp(&b.range.start))
-                })
+                .min_by(|a, b| self.article_cmp(a.file, b.file).then(a.range.start.cmp(&b.range.start)))
                 .copied()
         };
         let usage = Arc::new(Usage {
