@@ -1166,6 +1166,15 @@ impl Corpus {
         let note = (!self.line_memos.is_empty()).then_some(&mut changed);
         self.replace_occurrences(id, &old_syms, &parsed.occurrences, runs, note);
         self.note_changed_ids(&changed);
+        // The date orders the articles of every id the file holds (`article_cmp`); a new date
+        // in a header of the same length moves no occurrence, so their usage goes here.
+        let old_date = self.files[id.0 as usize].as_ref().and_then(FileData::seed).and_then(|s| s.date);
+        if old_date != data.seed().and_then(|s| s.date) {
+            let usage = self.usage.get_mut().unwrap_or_else(|e| e.into_inner());
+            for sym in old_syms.iter().chain(parsed.occurrences.iter().map(|(s, _)| s)) {
+                usage.remove(sym);
+            }
+        }
         if let Some(url) = data.seed().and_then(|s| s.url.as_deref()) {
             let files = self.urls.entry(normalize_url(url).into()).or_default();
             let at = files.partition_point(|&f| f < id);
@@ -1702,6 +1711,8 @@ mod tests {
         assert_eq!((corpus.usage(x).mentions, corpus.usage(x).roles, corpus.usage(x).files), (3, 1, 3));
         assert_eq!(first(&corpus).as_deref(), Some(c));
         corpus.remove(c);
+        assert_eq!(first(&corpus).as_deref(), Some(b));
+        // A new date of the same length moves no occurrence, but it reorders the articles.
         corpus.set_text(b, " date 2022-03\n\n[X]{person:kz.x}\n".as_bytes());
         assert_eq!(first(&corpus).as_deref(), Some(a));
         assert_eq!(
