@@ -70,7 +70,7 @@ impl Parked {
 
     /// The body to print for `body`: the parked bytes in place of a placeholder, the result
     /// of a response or the params of a notification.
-    fn unpark(&self, body: Vec<u8>) -> Vec<u8> {
+    pub(super) fn unpark(&self, body: Vec<u8>) -> Vec<u8> {
         if body.len() > PLACEHOLDER_FRAME || memmem::find(&body, ESCAPED_MARK).is_none() {
             return body;
         }

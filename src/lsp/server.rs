@@ -443,6 +443,7 @@ impl LanguageServer for Server {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::Corpus;
     use crate::syntax::header::Date;
 
     #[test]
@@ -458,5 +459,75 @@ mod tests {
         assert_eq!(err.message, "seedls: hover failed: index out of bounds");
         // The lock is usable afterwards: the next request is answered.
         assert_eq!(server.query("hover", |st| Ok(st.generation)), Ok(0));
+    }
+
+    /// The twins that park their answers (see `parked`) print what the plain methods answer.
+    #[tokio::test]
+    async fn parked_answers_are_the_plain_methods_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = "id\ttype\tname\taliases\tdescription\twikidata\tcameo\nkz.x\tperson\tX\t\t\t\t\n";
+        std::fs::write(dir.path().join("entities.tsv"), registry).unwrap();
+        let article = " date 2022-01\n\n« [X]{person:kz.x} » et 😀 [X]{person:kz.x}\n[grève]{protest actor=kz.x}\n";
+        for name in ["a.txt", "b c.txt"] {
+            std::fs::write(dir.path().join(name), article).unwrap();
+        }
+        let today = Date { year: 2024, month: 6, day: Some(15) };
+        let state = Arc::new(RwLock::new(State::new(today)));
+        write_state(&state).install(Corpus::load(vec![dir.path().to_path_buf()], today, None).0);
+        let parked = Arc::new(Parked::default());
+        let (service, _socket) = tower_lsp_server::LspService::new(|client| {
+            Server::new(client, state.clone(), Arc::new(AtomicBool::new(false)), parked.clone())
+        });
+        let server = service.inner();
+        let printed = |placeholder: serde_json::Value| -> serde_json::Value {
+            let body = serde_json::to_vec(&json!({"jsonrpc": "2.0", "result": placeholder, "id": 1})).unwrap();
+            serde_json::from_slice::<serde_json::Value>(&parked.unpark(body)).unwrap()["result"].take()
+        };
+        let uri = |name: &str| convert::path_to_uri(&dir.path().join(name)).unwrap();
+        let at = TextDocumentPositionParams {
+            text_document: TextDocumentIdentifier { uri: uri("entities.tsv") },
+            position: Position { line: 1, character: 1 },
+        };
+
+        let references = ReferenceParams {
+            text_document_position: at.clone(),
+            context: ReferenceContext { include_declaration: true },
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        };
+        let plain = server.references(references.clone()).await.unwrap();
+        assert_eq!(plain.as_ref().map(Vec::len), Some(7), "two articles of three uses, and the row");
+        assert_eq!(printed(server.parked_references(references).await.unwrap()), json!(plain));
+
+        let rename = RenameParams {
+            text_document_position: at,
+            new_name: "kz.y".into(),
+            work_done_progress_params: Default::default(),
+        };
+        let plain = server.rename(rename.clone()).await.unwrap();
+        assert!(plain.is_some());
+        assert_eq!(printed(server.parked_rename(rename).await.unwrap()), json!(plain));
+
+        server
+            .did_open(DidOpenTextDocumentParams {
+                text_document: TextDocumentItem::new(uri("b c.txt"), "seed".into(), 1, article.into()),
+            })
+            .await;
+        let tokens = SemanticTokensParams {
+            text_document: TextDocumentIdentifier { uri: uri("b c.txt") },
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        };
+        let Some(SemanticTokensResult::Tokens(plain)) = server.semantic_tokens_full(tokens.clone()).await.unwrap()
+        else {
+            panic!("no tokens")
+        };
+        assert!(!plain.data.is_empty());
+        let parked = printed(server.parked_semantic_tokens(tokens).await.unwrap());
+        // The same tokens; the result id names an answer in the delta cache, each its own.
+        let mut plain = json!(plain);
+        assert!(parked["resultId"].is_string() && plain["resultId"].is_string());
+        plain["resultId"] = parked["resultId"].clone();
+        assert_eq!(parked, plain);
     }
 }
