@@ -99,9 +99,9 @@ pub async fn push_worker(client: Client, state: Arc<RwLock<State>>, wake: Arc<No
         };
         for p in batch {
             let params = lsp::PublishDiagnosticsParams { uri: p.uri, diagnostics: p.items, version: p.version };
-            match parked.publish(&params) {
-                Some(placeholder) => client.send_notification::<PublishDiagnostics>(placeholder).await,
-                None => client.publish_diagnostics(params.uri, params.diagnostics, params.version).await,
+            match parked.park(&params) {
+                Ok(placeholder) => client.send_notification::<PublishDiagnostics>(placeholder).await,
+                Err(_) => client.publish_diagnostics(params.uri, params.diagnostics, params.version).await,
             }
         }
     }

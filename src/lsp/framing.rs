@@ -48,15 +48,19 @@ where
             },
             Frame::Bad(message) => invalid(Value::Null, ErrorCode::ParseError, &message),
         };
-        let header = format!("Content-Length: {}\r\n\r\n", body.len());
-        if output.write_all(header.as_bytes()).await.is_err() || output.write_all(&body).await.is_err() {
-            return;
-        }
-        if output.flush().await.is_err() {
+        if !write_frame(&mut output, &body).await {
             return;
         }
     }
     let _ = output.shutdown().await;
+}
+
+/// Writes one frame and flushes it; false once `output` is closed.
+pub(super) async fn write_frame(output: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> bool {
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    output.write_all(header.as_bytes()).await.is_ok()
+        && output.write_all(body).await.is_ok()
+        && output.flush().await.is_ok()
 }
 
 /// `Ok` when tower-lsp-server decodes `body`, with the renamed request if it is routed; else

@@ -18,10 +18,9 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
-use tower_lsp_server::ls_types::PublishDiagnosticsParams;
 use tower_lsp_server::ls_types::notification::Notification;
 
-use super::framing::{Frame, Reader};
+use super::framing::{Frame, Reader, write_frame};
 
 pub const REFERENCES: &str = "seedls/parked/references";
 pub const RENAME: &str = "seedls/parked/rename";
@@ -106,13 +105,6 @@ impl Notification for PublishDiagnostics {
     const METHOD: &'static str = "textDocument/publishDiagnostics";
 }
 
-impl Parked {
-    /// The params to send as [`PublishDiagnostics`]; `None` if they cannot be serialised.
-    pub fn publish(&self, params: &PublishDiagnosticsParams) -> Option<Value> {
-        self.park(params).ok()
-    }
-}
-
 /// Copies the server's frames from `input` to `output`, unparking answers, until `input` ends
 /// or `output` is closed.
 pub async fn pump<I, O>(input: I, mut output: O, parked: Arc<Parked>)
@@ -124,12 +116,7 @@ where
     while let Some(frame) = reader.frame().await {
         // The router only prints well-formed frames.
         let Frame::Body(body) = frame else { continue };
-        let body = parked.unpark(body);
-        let header = format!("Content-Length: {}\r\n\r\n", body.len());
-        if output.write_all(header.as_bytes()).await.is_err() || output.write_all(&body).await.is_err() {
-            return;
-        }
-        if output.flush().await.is_err() {
+        if !write_frame(&mut output, &parked.unpark(body)).await {
             return;
         }
     }
