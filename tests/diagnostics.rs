@@ -872,6 +872,9 @@ Ankara suit la situation.La diplomatie turque espère le calme (GPL).Depuis janv
                           ^ T001
                                                                  ^ T001
 M.Dupont, 3.000 manifestants, les U.S.A., https://www.example.org/index.Html et a.b@mail.Fr.
+Le pays entier.Puis la nuit tombée.Enfin.
+              ^ T001
+                                  ^ T001
 Fin de phrase. Début de la suivante ! Et une question ? Oui.
 "#,
     );
@@ -884,6 +887,10 @@ Fin de phrase. Début de la suivante ! Et une question ? Oui.
           fix: Insert a space => "[la situation]{place:kz.x}. Les forces de l’ordre ont été blessées.Une trentaine d’ambulances."
         a.txt:3:66-3:67 T001 hint: glued sentence `blessées.Une`: a space or line break is missing after the full stop
           fix: Insert a space => "[la situation]{place:kz.x}.Les forces de l’ordre ont été blessées. Une trentaine d’ambulances."
+        a.txt:5:15-5:16 T001 hint: glued sentence `entier.Puis`: a space or line break is missing after the full stop
+          fix: Insert a space => "Le pays\u{a0}entier. Puis la nuit\u{202f}tombée.Enfin."
+        a.txt:5:35-5:36 T001 hint: glued sentence `tombée.Enfin.`: a space or line break is missing after the full stop
+          fix: Insert a space => "Le pays\u{a0}entier.Puis la nuit\u{202f}tombée. Enfin."
     "#]].assert_eq(&got);
 }
 

@@ -44,7 +44,9 @@ fn glued_in_plain(plain: &str, unmap: impl Fn(u32) -> u32, body_start: u32, diag
             continue;
         }
         // Skip URLs and e-mail-like words: look at the whole word around the stop.
-        let word_start = plain[..stop].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        // Whitespace may be wider than a byte: French puts U+00A0 and U+202F before `!` or `»`.
+        let word_start =
+            plain[..stop].char_indices().rfind(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
         let word_end = plain[stop..].find(char::is_whitespace).map_or(plain.len(), |i| stop + i);
         let word = &plain[word_start..word_end];
         if word.contains("://") || word.contains("www.") || word.contains('@') {
