@@ -710,8 +710,19 @@ impl Corpus {
         today: Date,
         progress: Option<&(dyn Fn(usize, usize) + Sync)>,
     ) -> (Corpus, Vec<LoadError>) {
+        let (paths, errors) = discover(&roots);
+        Corpus::load_discovered(roots, today, paths, errors, progress)
+    }
+
+    /// [`Corpus::load`] of the files [`discover`] listed under `roots` (`errors` are the walk's).
+    pub fn load_discovered(
+        roots: Vec<PathBuf>,
+        today: Date,
+        paths: Vec<(PathBuf, FileKind)>,
+        mut errors: Vec<LoadError>,
+        progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+    ) -> (Corpus, Vec<LoadError>) {
         let mut corpus = Corpus::new(roots, today);
-        let (paths, mut errors) = discover(&corpus.roots);
         let total = paths.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         corpus.files.reserve(total);
@@ -1410,7 +1421,7 @@ impl Entities {
 /// `Path`'s order (component by component) for the walker's paths, which are normalised: their
 /// bytes with the separator as the smallest byte. `Path::cmp` splits both paths into
 /// components on every comparison, which made sorting 10,000 paths 5 % of a cold load.
-fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+pub(crate) fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -1430,13 +1441,26 @@ fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
 /// The result is sorted by path so every run and every thread count sees the same order.
 /// A file reached from two overlapping roots (`. seeds`) is listed once.
 pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>) {
-    // (path, kind, index of the root it was found under)
+    let (found, errors) = discover_with(roots, &|_, _| ());
+    (found.into_iter().map(|(path, kind, ())| (path, kind)).collect(), errors)
+}
+
+/// [`discover`], calling `visit` on each file from the walker's thread as it is found (a
+/// first pass reads files while the walk goes on); its result comes back with the file.
+pub(crate) fn discover_with<T: Send>(
+    roots: &[PathBuf],
+    visit: &(dyn Fn(&Path, FileKind) -> T + Sync),
+) -> (Vec<(PathBuf, FileKind, T)>, Vec<LoadError>) {
+    // (path, kind, index of the root it was found under, what `visit` made of it)
     let found = std::sync::Mutex::new(Vec::new());
     let errors = std::sync::Mutex::new(Vec::new());
     for (root_index, root) in roots.iter().enumerate() {
         if root.is_file() {
             match FileKind::of(root) {
-                Some(kind) => found.lock().unwrap().push((root.clone(), kind, root_index)),
+                Some(kind) => {
+                    let seen = visit(root, kind);
+                    found.lock().unwrap().push((root.clone(), kind, root_index, seen))
+                }
                 None => errors.lock().unwrap().push(LoadError {
                     path: root.clone(),
                     message: "not a seed (.txt), registry (entities.tsv) or schema (schema.tsv) file".into(),
@@ -1473,7 +1497,8 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>)
                                 .as_ref()
                                 .is_none_or(|f| f.included(entry.path().strip_prefix(root).unwrap_or(entry.path())))
                         {
-                            found.lock().unwrap().push((entry.into_path(), kind, root_index));
+                            let seen = visit(entry.path(), kind);
+                            found.lock().unwrap().push((entry.into_path(), kind, root_index, seen));
                         }
                     }
                     Err(err) => {
@@ -1495,7 +1520,7 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>)
         let canonical: Vec<PathBuf> =
             roots.iter().map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone())).collect();
         let mut seen = rustc_hash::FxHashSet::default();
-        found.retain(|(path, _, i)| {
+        found.retain(|(path, _, i, _)| {
             let key = match path.strip_prefix(&roots[*i]) {
                 Ok(rel) if !rel.as_os_str().is_empty() => canonical[*i].join(rel),
                 _ => canonical[*i].clone(),
@@ -1503,7 +1528,7 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<LoadError>)
             seen.insert(key)
         });
     }
-    let found = found.into_iter().map(|(path, kind, _)| (path, kind)).collect();
+    let found = found.into_iter().map(|(path, kind, _, seen)| (path, kind, seen)).collect();
     (found, errors.into_inner().unwrap())
 }
 
