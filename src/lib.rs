@@ -9,6 +9,7 @@ pub mod cli;
 pub mod corpus;
 pub mod curation;
 pub mod diagnostic;
+pub mod idpass;
 pub mod ide;
 pub mod lsp;
 pub mod syntax;
