@@ -13,7 +13,6 @@
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::corpus::{FileKind, LoadError, OccurrenceKind, discover_with, is_date_shaped, path_order};
@@ -371,9 +370,10 @@ impl IdPass {
     /// path order, then by offset: the order of the full index's references.
     pub fn references(&self, id: &str, include_declaration: bool) -> Vec<(&IdFile, &IdOccurrence)> {
         let hash = hash(id);
+        // Not on rayon's pool: the full load keeps it busy while this answers.
         self.files
-            .par_iter()
-            .flat_map_iter(|file| {
+            .iter()
+            .flat_map(|file| {
                 let found = file.find(id, hash);
                 let occurrences = if found.is_some() { file.occurrences.as_slice() } else { &[] };
                 occurrences

@@ -205,8 +205,7 @@ fn the_id_pass_sees_exactly_the_files_discovery_lists() {
     let (listed, _) = discover(&roots);
     let pass = IdPass::run(&roots);
     assert_eq!(pass.paths(), listed);
-    let names: Vec<String> =
-        listed.iter().map(|(p, _)| p.strip_prefix(&root).unwrap().display().to_string()).collect();
+    let names: Vec<String> = listed.iter().map(|(p, _)| p.strip_prefix(&root).unwrap().display().to_string()).collect();
     assert_eq!(names, ["a.txt", "entities.tsv", "sub/b.txt", "sub/deep/c.txt", "sub/schema.tsv"]);
     let refs: Vec<PathBuf> = pass.references("kz.a", true).into_iter().map(|(f, _)| f.path.clone()).collect();
     assert_eq!(refs.len(), 4);

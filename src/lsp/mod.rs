@@ -9,6 +9,7 @@
 //! - `caps`: what the client offers and what we advertise.
 //! - `framing`: the input re-framed, so a malformed message is answered rather than fatal.
 //! - `parked`: answers that grow with the corpus printed without the router's `Value` tree.
+//! - `early`: references before the index is installed, from the id pass.
 //! - `edit`: workspace edits, rename and code actions; `completion`.
 //! - `view`, `semantic_tokens`: semantic tokens, symbols, links, inlay hints, code lens.
 
@@ -16,6 +17,7 @@ mod caps;
 mod completion;
 mod convert;
 mod diagnostics;
+mod early;
 mod edit;
 mod framing;
 mod parked;
@@ -39,8 +41,8 @@ use tower_lsp_server::LspService;
 use crate::syntax::header::Date;
 
 /// How many messages may be in flight at once. Handlers finish in their first poll, so this
-/// only bounds requests parked on something else (none today); a slot is never held waiting
-/// for the client.
+/// only bounds requests parked on something else (references waiting for a cold start's id
+/// pass); a slot is never held waiting for the client.
 const CONCURRENCY: usize = 16;
 
 /// Runs the language server on stdin/stdout until `exit`. Exit code 0 after a `shutdown`

@@ -23,6 +23,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use crate::corpus::{Corpus, FileId, OccurrenceKind};
 use crate::ide;
 use crate::lsp::diagnostics::{file_report, push_worker, result_id};
+use crate::lsp::early::Answer;
 use crate::lsp::parked::Parked;
 use crate::lsp::state::{Document, State};
 use crate::lsp::{caps, catch, completion, convert, edit, read_state, write_state};
@@ -71,7 +72,10 @@ impl Server {
 
     /// `textDocument/references`, its answer parked.
     pub async fn parked_references(&self, params: ReferenceParams) -> Result<serde_json::Value> {
-        self.query("references", |st| self.parked.park(&references(st, params)?))
+        match super::early::references(&self.state, params).await {
+            Answer::Early(found) => self.parked.park(&found),
+            Answer::Index(params) => self.query("references", |st| self.parked.park(&references(st, params)?)),
+        }
     }
 
     /// `textDocument/rename`, its answer parked.
@@ -119,7 +123,7 @@ pub(super) fn locate(st: &State, uri: &Uri, pos: Position) -> Option<(FileId, u3
     Some((file, offset))
 }
 
-fn range_of(st: &State, file: FileId, range: crate::text::TextRange) -> Range {
+pub(super) fn range_of(st: &State, file: FileId, range: crate::text::TextRange) -> Range {
     convert::range(&st.corpus.file(file).line_index, range, st.session.encoding)
 }
 
@@ -286,7 +290,10 @@ impl LanguageServer for Server {
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        self.query("references", |st| references(st, params))
+        match super::early::references(&self.state, params).await {
+            Answer::Early(found) => Ok(found),
+            Answer::Index(params) => self.query("references", |st| references(st, params)),
+        }
     }
 
     async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {

@@ -21,6 +21,7 @@ use tower_lsp_server::ls_types::{
 use tower_lsp_server::{Bounded, Client, NotCancellable, OngoingProgress};
 
 use crate::corpus::{self, Corpus};
+use crate::idpass::IdPass;
 use crate::lsp::state::{Session, State};
 use crate::lsp::{caps, catch, convert, read_state, write_state};
 
@@ -90,6 +91,20 @@ pub struct Tracking {
     pub settings_changes: u64,
     /// Problems in `initializationOptions`, logged once the client can be told.
     pub startup_warnings: Vec<String>,
+    /// What the first index build has to show before its index is installed.
+    pub early: Option<tokio::sync::watch::Receiver<Early>>,
+}
+
+/// What the first index build publishes before its index is installed: the id pass (SPEC §11
+/// times the first references answer from a cold start), then that the index is in.
+#[derive(Clone, Debug)]
+pub enum Early {
+    Scanning,
+    Ids(Arc<IdPass>),
+    /// The id pass failed: only the index will answer.
+    Failed,
+    /// The index is installed, or the build ended without one.
+    Done,
 }
 
 impl Tracking {
@@ -235,10 +250,17 @@ const PRIME_USES: usize = 1_000;
 /// it, then installs the index and has diagnostics pushed and pulled again. Started at
 /// `initialized`, when a folder is added, and when a root's `.seedls.json` changes.
 pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>) {
-    let (session, today, build) = {
+    let (session, today, build, early) = {
         let mut st = write_state(&state);
         st.tracking.builds += 1;
-        (st.session.clone(), st.corpus.today, st.tracking.builds)
+        // Only a cold start runs the id pass first: later builds answer from the index they
+        // replace meanwhile.
+        let early = (!st.loaded).then(|| {
+            let (tx, rx) = tokio::sync::watch::channel(Early::Scanning);
+            st.tracking.early = Some(rx);
+            tx
+        });
+        (st.session.clone(), st.corpus.today, st.tracking.builds, early)
     };
     let (tx, mut rx) = tokio::sync::watch::channel((0usize, 0usize));
     let roots = session.roots.clone();
@@ -246,10 +268,25 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>)
         let report = move |done: usize, total: usize| {
             tx.send_replace((done, total));
         };
-        let (corpus, errors) = Corpus::load(roots, today, Some(&report));
+        // The id pass walks the folders; the full load reads the files it listed.
+        let (paths, errors) = match &early {
+            Some(early) => match catch(|| IdPass::run(&roots)) {
+                Ok(mut pass) => {
+                    let found = (pass.paths(), std::mem::take(&mut pass.errors));
+                    early.send_replace(Early::Ids(Arc::new(pass)));
+                    found
+                }
+                Err(_) => {
+                    early.send_replace(Early::Failed);
+                    corpus::discover(&roots)
+                }
+            },
+            None => corpus::discover(&roots),
+        };
+        let (corpus, errors) = Corpus::load_discovered(roots, today, paths, errors, Some(&report));
         // What the first requests would otherwise compute while the user waits.
         corpus.warm(PRIME_USES);
-        (corpus, errors)
+        (corpus, errors, early)
     });
     // A token must be created before any `$/progress` for it, and only by clients that said
     // they accept `window/workDoneProgress/create`. Each build has its own: a client may
@@ -289,9 +326,14 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>)
         }
     };
     let summary = match result {
-        Ok((corpus, errors)) => {
+        Ok((corpus, errors, early)) => {
             let files = corpus.files().count();
             let installed = catch(|| install(&mut write_state(&state), build, corpus));
+            // Requests waiting on the id pass now answer from the index (and the id pass's
+            // memory goes).
+            if let Some(early) = early {
+                early.send_replace(Early::Done);
+            }
             match installed {
                 Err(panic) => client.log_message(MessageType::ERROR, format!("seedls: indexing failed: {panic}")).await,
                 Ok(false) => {}
@@ -309,6 +351,7 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>)
             {
                 let mut st = write_state(&state);
                 st.loaded = true;
+                st.tracking.early = None;
                 if st.tracking.builds == build {
                     st.tracking.installed = build;
                 }
@@ -342,6 +385,7 @@ fn install(st: &mut State, build: u64, corpus: Corpus) -> bool {
     }
     st.install(corpus);
     st.tracking.installed = build;
+    st.tracking.early = None;
     // The build read the folders it was started with; some may be gone.
     st.corpus.roots = st.session.roots.clone();
     let outside: Vec<PathBuf> = st
