@@ -128,49 +128,63 @@ fn scan_line(line: &str, base: u32, out: &mut Vec<Found>, stack: &mut Vec<usize>
 /// The occurrences of a tag whose words are all well formed (`type.mode:id role=value,value`);
 /// false for any other.
 fn scan_tag(line: &str, start: usize, end: usize, base: u32, out: &mut Vec<Found>) -> bool {
-    let mut pos = start;
+    let b = line.as_bytes();
+    let range = |r: std::ops::Range<usize>| TextRange::from_usize(base as usize + r.start..base as usize + r.end);
+    // Byte by byte rather than `str::split`: the tags are most of what this pass looks at.
+    let name = |r: std::ops::Range<usize>| is_name(&line[r]);
+    let id = |r: std::ops::Range<usize>| is_id(&line[r]);
     let mut head = true;
-    for word in line[start..end].split([' ', '\t']) {
-        let at = pos;
-        pos += word.len() + 1;
-        if word.is_empty() {
+    let mut i = start;
+    while i < end {
+        if matches!(b[i], b' ' | b'\t') {
+            i += 1;
             continue;
         }
-        let range = |from: usize, len: usize| TextRange::from_usize(base as usize + from..base as usize + from + len);
+        let word = i;
+        while i < end && !matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        let word = word..i;
         if std::mem::take(&mut head) {
-            if word.contains('=') {
+            let (mut colon, mut dot) = (None, None);
+            for j in word.clone() {
+                match b[j] {
+                    b'=' => return false,
+                    b':' if colon.is_none() => colon = Some(j),
+                    b'.' if colon.is_none() && dot.is_none() => dot = Some(j),
+                    _ => {}
+                }
+            }
+            let ty_mode_end = colon.unwrap_or(word.end);
+            let ty = word.start..dot.unwrap_or(ty_mode_end);
+            if !name(ty.clone()) || !dot.is_none_or(|d| name(d + 1..ty_mode_end)) {
                 return false;
             }
-            let (ty_mode, id) = match word.find(':') {
-                Some(c) => (&word[..c], Some((c + 1, &word[c + 1..]))),
-                None => (word, None),
-            };
-            let (ty, mode) = match ty_mode.find('.') {
-                Some(d) => (&ty_mode[..d], Some(&ty_mode[d + 1..])),
-                None => (ty_mode, None),
-            };
-            if !is_name(ty) || !mode.is_none_or(is_name) || !id.is_none_or(|(_, id)| is_id(id)) {
-                return false;
-            }
-            if let Some((from, id)) = id {
-                let ty = Some(range(at, ty.len()));
-                out.push(Found { id: range(at + from, id.len()), kind: OccurrenceKind::Mention, ty });
+            if let Some(c) = colon {
+                if !id(c + 1..word.end) {
+                    return false;
+                }
+                out.push(Found { id: range(c + 1..word.end), kind: OccurrenceKind::Mention, ty: Some(range(ty)) });
             }
             continue;
         }
-        let Some(eq) = word.find('=') else { return false };
-        if !is_name(&word[..eq]) {
+        let Some(eq) = word.clone().find(|&j| b[j] == b'=') else { return false };
+        if !name(word.start..eq) {
             return false;
         }
-        let mut from = at + eq + 1;
-        for v in word[eq + 1..].split(',') {
-            if !is_id(v) {
+        let mut from = eq + 1;
+        loop {
+            let to = (from..word.end).find(|&j| b[j] == b',').unwrap_or(word.end);
+            if !id(from..to) {
                 return false;
             }
-            if !is_date_shaped(v) {
-                out.push(Found { id: range(from, v.len()), kind: OccurrenceKind::RoleValue, ty: None });
+            if !is_date_shaped(&line[from..to]) {
+                out.push(Found { id: range(from..to), kind: OccurrenceKind::RoleValue, ty: None });
             }
-            from += v.len() + 1;
+            if to == word.end {
+                break;
+            }
+            from = to + 1;
         }
     }
     // An empty tag is A003: the parser says what it is.
@@ -249,16 +263,40 @@ impl IdFile {
     /// Builds a file's record from a text's occurrences and their positions.
     fn new(text: &str, found: impl IntoIterator<Item = (Found, LineCol, u32, u32)>) -> IdFile {
         let mut file = IdFile::default();
-        let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+        // A file has a few dozen distinct names: a look along the table beats a map, which is
+        // built (by hash) only for a file with many.
+        let mut by_hash: Option<FxHashMap<u64, u32>> = None;
         for (f, start, col16, col32) in found {
             let mut intern = |r: TextRange| -> u32 {
                 let s = &text[r];
-                *seen.entry(s).or_insert_with(|| {
-                    let at = file.names.len() as u32;
-                    file.names.push_str(s);
-                    file.table.push((hash(s), at, file.names.len() as u32));
-                    (file.table.len() - 1) as u32
-                })
+                let h = hash(s);
+                let known = match &by_hash {
+                    Some(map) => match map.get(&h) {
+                        Some(&i) if file.name(i) == s => Some(i),
+                        // Another name with the same hash: look along the table.
+                        Some(_) => file.find(s, h),
+                        None => None,
+                    },
+                    None => file.find(s, h),
+                };
+                if let Some(i) = known {
+                    return i;
+                }
+                let at = file.names.len() as u32;
+                file.names.push_str(s);
+                file.table.push((h, at, file.names.len() as u32));
+                let i = (file.table.len() - 1) as u32;
+                match &mut by_hash {
+                    Some(map) => {
+                        map.entry(h).or_insert(i);
+                    }
+                    None if file.table.len() > 32 => {
+                        by_hash =
+                            Some(file.table.iter().enumerate().rev().map(|(i, &(h, _, _))| (h, i as u32)).collect());
+                    }
+                    None => {}
+                }
+                i
             };
             let id = intern(f.id);
             let ty = f.ty.map_or(u32::MAX, &mut intern);
@@ -285,10 +323,22 @@ fn hash(s: &str) -> u64 {
 }
 
 /// Continuation bytes and 4-byte leads of `bytes`: what turns a byte count into UTF-16 units
-/// and characters.
+/// and characters. Eight bytes at a time: French text has an accent every few words.
 fn wide_counts(bytes: &[u8]) -> (u32, u32) {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let (mut continuation, mut astral) = (0u32, 0u32);
-    for &b in bytes {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap());
+        if x & HIGH == 0 {
+            continue;
+        }
+        // Per byte, bit 7 of `x << k` is bit 7 - k of the same byte: `10xxxxxx` continues a
+        // character, `11110xxx` starts an astral one.
+        continuation += (x & !(x << 1) & HIGH).count_ones();
+        astral += (x & (x << 1) & (x << 2) & (x << 3) & HIGH).count_ones();
+    }
+    for &b in chunks.remainder() {
         continuation += u32::from((b as i8) < -64);
         astral += u32::from(b >= 0xF0);
     }
@@ -328,13 +378,31 @@ pub fn scan_registry(text: &str) -> IdFile {
 /// Reads and scans one file; an unreadable or invalid UTF-8 (F001) file has no occurrences,
 /// as in the full load.
 fn scan_file(path: &Path, kind: FileKind) -> IdFile {
-    let Ok(bytes) = std::fs::read(path) else { return IdFile::default() };
-    let Ok(text) = syntax::decode(&bytes) else { return IdFile::default() };
-    match kind {
-        FileKind::Seed => scan_seed(text),
-        FileKind::Registry => scan_registry(text),
-        FileKind::Schema => IdFile::default(),
+    if kind == FileKind::Schema {
+        return IdFile::default();
     }
+    thread_local! {
+        // One buffer a walker thread, reused: no allocation (nor `stat` for its size) a file.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|bytes| {
+        bytes.clear();
+        let read = std::fs::File::open(path).and_then(|mut f| std::io::Read::read_to_end(&mut f, bytes));
+        let text = match read {
+            Ok(_) => syntax::decode(bytes).ok(),
+            Err(_) => None,
+        };
+        let file = match text {
+            Some(text) if kind == FileKind::Seed => scan_seed(text),
+            Some(text) => scan_registry(text),
+            None => IdFile::default(),
+        };
+        // A large file's buffer is not kept for the rest of the walk.
+        if bytes.capacity() > 1 << 20 {
+            *bytes = Vec::new();
+        }
+        file
+    })
 }
 
 /// The id pass over a workspace: every file discovery lists, in path order.
@@ -409,6 +477,25 @@ mod tests {
                 ("kz.e", Mention, Some("person")),
             ]
         );
+    }
+
+    /// Past a few dozen names a file's table is searched by hash.
+    #[test]
+    fn a_file_with_many_ids_keeps_each_once() {
+        let text: String =
+            (0..200).map(|i| format!("[a]{{t{}:id-{} r=id-{}}}\n", i % 3, i % 100, (i + 1) % 100)).collect();
+        let file = scan_seed(&text);
+        assert_eq!(file.occurrences.len(), 400);
+        assert_eq!(file.table.len(), 103, "100 ids and 3 types");
+        for i in 0..100 {
+            let id = format!("id-{i}");
+            let k = file.find(&id, hash(&id)).unwrap();
+            assert_eq!(file.name(k), id);
+            assert_eq!(file.occurrences.iter().filter(|o| o.id == k).count(), 4);
+        }
+        let pass = IdPass { files: vec![file], ..IdPass::default() };
+        assert_eq!(pass.references("id-7", true).len(), 4);
+        assert!(pass.references("id-100", true).is_empty());
     }
 
     #[test]
