@@ -236,7 +236,8 @@ pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
     if let Some(change) = pull {
         tokio::spawn(crate::lsp::settings::pull(client.clone(), state.clone(), wake.clone(), change));
     }
-    tokio::spawn(index(client.clone(), state.clone(), wake.clone()));
+    let early = early_channel(&mut write_state(state));
+    tokio::spawn(index(client.clone(), state.clone(), wake.clone(), early));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,18 +250,11 @@ const PRIME_USES: usize = 1_000;
 /// Indexes every workspace folder in parallel, reporting `$/progress` when the client supports
 /// it, then installs the index and has diagnostics pushed and pulled again. Started at
 /// `initialized`, when a folder is added, and when a root's `.seedls.json` changes.
-pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>) {
-    let (session, today, build, early) = {
+pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>, early: Option<EarlySender>) {
+    let (session, today, build) = {
         let mut st = write_state(&state);
         st.tracking.builds += 1;
-        // Only a cold start runs the id pass first: later builds answer from the index they
-        // replace meanwhile.
-        let early = (!st.loaded).then(|| {
-            let (tx, rx) = tokio::sync::watch::channel(Early::Scanning);
-            st.tracking.early = Some(rx);
-            tx
-        });
-        (st.session.clone(), st.corpus.today, st.tracking.builds, early)
+        (st.session.clone(), st.corpus.today, st.tracking.builds)
     };
     let (tx, mut rx) = tokio::sync::watch::channel((0usize, 0usize));
     let roots = session.roots.clone();
@@ -371,6 +365,19 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>)
     if let Some(p) = progress {
         p.finish_with_message(summary).await;
     }
+}
+
+type EarlySender = tokio::sync::watch::Sender<Early>;
+
+/// Before the first index is installed, a build runs the id pass first and publishes it on a
+/// new channel. Made in the handler that starts the build, before its task runs: a request
+/// that follows `initialized` must find the channel to wait on.
+fn early_channel(st: &mut State) -> Option<EarlySender> {
+    (!st.loaded).then(|| {
+        let (tx, rx) = tokio::sync::watch::channel(Early::Scanning);
+        st.tracking.early = Some(rx);
+        tx
+    })
 }
 
 async fn begin(client: &Client, token: NumberOrString) -> OngoingProgress<Bounded, NotCancellable> {
@@ -544,7 +551,8 @@ pub fn follow_up(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>
         refresh(client, &session, Refresh::CORPUS);
     }
     if outcome.rebuild {
-        tokio::spawn(index(client.clone(), state.clone(), wake.clone()));
+        let early = early_channel(&mut write_state(state));
+        tokio::spawn(index(client.clone(), state.clone(), wake.clone(), early));
     }
 }
 
