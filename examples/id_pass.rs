@@ -19,6 +19,7 @@ fn main() {
     let mut times = Vec::new();
     let mut pass = IdPass::default();
     for _ in 0..rounds {
+        drop(std::mem::take(&mut pass));
         let start = Instant::now();
         pass = IdPass::run(&roots);
         times.push(start.elapsed().as_secs_f64() * 1e3);

@@ -243,6 +243,9 @@ pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
 // ---------------------------------------------------------------------------------------------
 // Index builds.
 
+/// How long the full load waits for the answers to requests that waited for the id pass.
+const ANSWERS_FIRST: Duration = Duration::from_millis(100);
+
 /// Ids with at least this many uses have their usage computed with the index
 /// ([`Corpus::warm`]): the first hover on an id with 100,000 uses would take milliseconds.
 const PRIME_USES: usize = 1_000;
@@ -268,6 +271,12 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
                 Ok(mut pass) => {
                     let found = (pass.paths(), std::mem::take(&mut pass.errors));
                     early.send_replace(Early::Ids(Arc::new(pass)));
+                    // Requests that waited for the id pass hold a receiver until answered: let
+                    // them have the cores before the load takes both (for a moment at most).
+                    let waited = std::time::Instant::now();
+                    while early.receiver_count() > 1 && waited.elapsed() < ANSWERS_FIRST {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
                     found
                 }
                 Err(_) => {
