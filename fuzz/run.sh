@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 secs=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(header annotation registry schema server)
+[ ${#targets[@]} -gt 0 ] || targets=(header annotation registry schema idpass server)
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build --sanitizer none
@@ -16,6 +16,8 @@ for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
     dirs=("corpus/$t")
     [ -d "seeds/$t" ] && dirs+=("seeds/$t")
+    # The id pass reads what the annotation parser reads.
+    [ "$t" = idpass ] && dirs+=("seeds/annotation")
     extra=()
     # The server target's input is a recipe of up to 24 messages: let it be long at once.
     [ "$t" = server ] && extra=(-len_control=0)

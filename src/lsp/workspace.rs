@@ -335,7 +335,9 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
             // Requests waiting on the id pass now answer from the index (and the id pass's
             // memory goes).
             if let Some(early) = early {
-                early.send_replace(Early::Done);
+                let ids = early.send_replace(Early::Done);
+                // A file record a corpus file: freed off the runtime's threads.
+                tokio::task::spawn_blocking(move || drop(ids));
             }
             match installed {
                 Err(panic) => client.log_message(MessageType::ERROR, format!("seedls: indexing failed: {panic}")).await,
