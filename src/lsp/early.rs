@@ -50,6 +50,10 @@ pub async fn references(state: &RwLock<State>, params: ReferenceParams) -> Answe
                 if let Ok(Some(found)) = catch(|| from_id_pass(&read_state(state), &pass, &params)) {
                     return Answer::Early(found);
                 }
+                // Folders changed since the id pass ran: only the index can answer.
+                if rx.wait_for(|p| matches!(p, Early::Done)).await.is_err() {
+                    return Answer::Index(params);
+                }
             }
             Early::Failed => {
                 if rx.wait_for(|p| matches!(p, Early::Done)).await.is_err() {
