@@ -10,6 +10,8 @@
 use std::path::Path;
 use std::sync::RwLock;
 
+use tokio::sync::watch::Receiver;
+
 use tower_lsp_server::ls_types::{Location, Position, Range, ReferenceParams};
 
 use crate::corpus::{Corpus, OccurrenceKind, path_order};
@@ -23,8 +25,9 @@ use crate::text::Encoding;
 
 /// How a references request is answered.
 pub enum Answer {
-    /// From the id pass.
-    Early(Option<Vec<Location>>),
+    /// From the id pass; the full load waits (a moment) while the receiver is held, so the
+    /// caller holds it until the answer is printed.
+    Early(Option<Vec<Location>>, Receiver<Early>),
     /// From the index (installed, or the build ended without one): answer as usual.
     Index(ReferenceParams),
 }
@@ -48,7 +51,7 @@ pub async fn references(state: &RwLock<State>, params: ReferenceParams) -> Answe
             Early::Ids(pass) => {
                 // A panic here leaves the answer to the index.
                 if let Ok(Some(found)) = catch(|| from_id_pass(&read_state(state), &pass, &params)) {
-                    return Answer::Early(found);
+                    return Answer::Early(found, rx);
                 }
                 // Folders changed since the id pass ran: only the index can answer.
                 if rx.wait_for(|p| matches!(p, Early::Done)).await.is_err() {

@@ -73,7 +73,7 @@ impl Server {
     /// `textDocument/references`, its answer parked.
     pub async fn parked_references(&self, params: ReferenceParams) -> Result<serde_json::Value> {
         match super::early::references(&self.state, params).await {
-            Answer::Early(found) => self.parked.park(&found),
+            Answer::Early(found, _printing) => self.parked.park(&found),
             Answer::Index(params) => self.query("references", |st| self.parked.park(&references(st, params)?)),
         }
     }
@@ -291,7 +291,7 @@ impl LanguageServer for Server {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         match super::early::references(&self.state, params).await {
-            Answer::Early(found) => Ok(found),
+            Answer::Early(found, _) => Ok(found),
             Answer::Index(params) => self.query("references", |st| references(st, params)),
         }
     }
