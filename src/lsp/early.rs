@@ -138,3 +138,88 @@ fn range(o: &IdOccurrence, enc: Encoding) -> Range {
     let (start, end) = (o.start(enc), o.end(enc));
     Range { start: Position::new(start.line, start.col), end: Position::new(end.line, end.col) }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use tower_lsp_server::ls_types::{ReferenceContext, TextDocumentIdentifier, TextDocumentPositionParams};
+
+    use super::*;
+    use crate::lsp::write_state;
+    use crate::syntax::header::Date;
+
+    fn params() -> ReferenceParams {
+        ReferenceParams {
+            text_document_position: TextDocumentPositionParams {
+                text_document: TextDocumentIdentifier { uri: "file:///corpus/a.txt".parse().unwrap() },
+                position: Position::new(0, 0),
+            },
+            context: ReferenceContext { include_declaration: true },
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        }
+    }
+
+    /// A request waiting on the first build: the state, and the build's end of the channel.
+    fn waiting() -> (Arc<RwLock<State>>, tokio::sync::watch::Sender<Early>) {
+        let state = Arc::new(RwLock::new(State::new(Date { year: 2024, month: 6, day: Some(15) })));
+        let (tx, rx) = tokio::sync::watch::channel(Early::Scanning);
+        write_state(&state).tracking.early = Some(rx);
+        (state, tx)
+    }
+
+    /// Whatever goes wrong with the id pass, the request ends up answered by the index.
+    #[tokio::test]
+    async fn a_failed_or_stale_id_pass_leaves_the_answer_to_the_index() {
+        // The build dropped its channel (it panicked).
+        let (state, tx) = waiting();
+        let request = tokio::spawn({
+            let state = state.clone();
+            async move { matches!(references(&state, params()).await, Answer::Index(_)) }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!request.is_finished(), "waits while the id pass runs");
+        drop(tx);
+        assert!(request.await.unwrap());
+
+        // The id pass failed: the request waits for the index.
+        let (state, tx) = waiting();
+        let request = tokio::spawn({
+            let state = state.clone();
+            async move { matches!(references(&state, params()).await, Answer::Index(_)) }
+        });
+        tx.send_replace(Early::Failed);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!request.is_finished(), "waits for the index after a failed id pass");
+        write_state(&state).loaded = true;
+        tx.send_replace(Early::Done);
+        assert!(request.await.unwrap());
+
+        // An id pass of other folders than the workspace's now: the index answers.
+        let (state, tx) = waiting();
+        write_state(&state).session.roots = vec!["/corpus".into()];
+        let request = tokio::spawn({
+            let state = state.clone();
+            async move { matches!(references(&state, params()).await, Answer::Index(_)) }
+        });
+        tx.send_replace(Early::Ids(Arc::new(IdPass { roots: vec!["/elsewhere".into()], ..IdPass::default() })));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!request.is_finished(), "waits for the index");
+        write_state(&state).loaded = true;
+        tx.send_replace(Early::Done);
+        assert!(request.await.unwrap());
+
+        // The id pass of these folders answers (here: a file it did not list has no references).
+        let (state, tx) = waiting();
+        write_state(&state).session.roots = vec!["/corpus".into()];
+        tx.send_replace(Early::Ids(Arc::new(IdPass { roots: vec!["/corpus".into()], ..IdPass::default() })));
+        assert!(matches!(references(&state, params()).await, Answer::Early(None, _)));
+
+        // Installed: answered at once, without waiting.
+        let (state, _tx) = waiting();
+        write_state(&state).loaded = true;
+        assert!(matches!(references(&state, params()).await, Answer::Index(_)));
+    }
+}
