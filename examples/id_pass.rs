@@ -32,11 +32,22 @@ fn main() {
         times,
         times[times.len() / 2]
     );
+    // `NO_LOAD=1`: the id pass only, and what the process keeps of it once dropped.
     if std::env::var_os("NO_LOAD").is_some() {
+        println!("resident with the id pass: {} kB", rss_kb());
+        drop(pass);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        println!("resident 0.5 s after dropping it: {} kB", rss_kb());
         return;
     }
     let start = Instant::now();
     let (corpus, _) = Corpus::load_discovered(roots, Date::today(), pass.paths(), Vec::new(), None);
     let full: usize = corpus.ids().map(|(_, o)| o.len()).sum();
     println!("full load of the same files: {:.1} ms, {full} occurrences", start.elapsed().as_secs_f64() * 1e3);
+}
+
+fn rss_kb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap_or_default();
+    line.split_whitespace().nth(1).and_then(|kb| kb.parse().ok()).unwrap_or(0)
 }
