@@ -31,6 +31,8 @@ use crate::syntax::registry::{Registry, is_registry_file_name, parse_registry};
 use crate::syntax::schema::{Schema, parse_schema};
 use crate::text::{LineIndex, TextRange};
 
+mod pack;
+
 /// An interned id, type, mode or role name.
 pub type Sym = Spur;
 
@@ -152,8 +154,76 @@ pub struct SeedSummary {
     pub title: Option<Box<str>>,
     /// The line the title comes from (workspace symbols point there).
     pub title_range: Option<TextRange>,
-    pub mentions: Vec<MentionSummary>,
+    pub mentions: Mentions,
 }
+
+/// A seed file's mentions: a list for the documents being edited (a change splices it), packed
+/// bytes for the files of a load, which nobody edits and requests seldom read (a fifth of the
+/// size, see [`pack`]). Read them with [`Mentions::get`], once per use: unpacking allocates.
+#[derive(Clone)]
+pub enum Mentions {
+    List(Vec<MentionSummary>),
+    Packed(pack::Packed),
+}
+
+impl Mentions {
+    pub fn get(&self) -> std::borrow::Cow<'_, [MentionSummary]> {
+        match self {
+            Mentions::List(list) => std::borrow::Cow::Borrowed(list),
+            Mentions::Packed(packed) => std::borrow::Cow::Owned(packed.unpack()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Mentions::List(list) => list.len(),
+            Mentions::Packed(packed) => packed.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The list, unpacked first if need be.
+    pub fn to_mut(&mut self) -> &mut Vec<MentionSummary> {
+        if let Mentions::Packed(packed) = self {
+            *self = Mentions::List(packed.unpack());
+        }
+        match self {
+            Mentions::List(list) => list,
+            Mentions::Packed(_) => unreachable!("unpacked above"),
+        }
+    }
+
+    fn pack(&mut self) {
+        if let Mentions::List(list) = self {
+            *self = Mentions::Packed(pack::Packed::new(list));
+        }
+    }
+}
+
+impl Default for Mentions {
+    fn default() -> Mentions {
+        Mentions::List(Vec::new())
+    }
+}
+
+/// The mentions, packed or not (a summary's dump does not depend on who edits the file).
+impl std::fmt::Debug for Mentions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.get().iter()).finish()
+    }
+}
+
+/// Equal when they hold the same mentions, packed or not.
+impl PartialEq for Mentions {
+    fn eq(&self, other: &Mentions) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for Mentions {}
 
 #[derive(Clone, Debug)]
 pub enum Content {
@@ -276,11 +346,11 @@ struct Parsed {
 }
 
 impl Parsed {
-    /// Without spare capacity: what a cold load keeps of each of thousands of files (the lists
-    /// grew by doubling; about a fifth of their bytes were spare).
+    /// What a cold load keeps of each of thousands of files: mentions packed, lists without
+    /// spare capacity (they grew by doubling; about a fifth of their bytes were spare).
     fn trimmed(mut self) -> Parsed {
         if let Content::Seed(seed) = &mut self.content {
-            seed.mentions.shrink_to_fit();
+            seed.mentions.pack();
         }
         self.diagnostics.shrink_to_fit();
         for d in &mut self.diagnostics {
@@ -581,7 +651,7 @@ fn summarize_seed(
         url_range: header.and_then(|h| h.url),
         title,
         title_range,
-        mentions,
+        mentions: Mentions::List(mentions),
     };
     (summary, diagnostics, occurrences)
 }
@@ -933,7 +1003,11 @@ impl Corpus {
         let mut memo = self.line_memos.remove(path);
         let lines = memo.as_mut().map(|m| &mut m.lines);
         let line_index = document.map(|(_, index)| index.clone());
-        let parsed = parse_file(&self.interner, kind, bytes, self.today, lines, line_index);
+        let mut parsed = parse_file(&self.interner, kind, bytes, self.today, lines, line_index);
+        if memo.is_none() {
+            // A file nobody edits: kept as a load keeps it.
+            parsed = parsed.trimmed();
+        }
         if let Some(memo) = memo.as_mut() {
             memo.last = document
                 .filter(|_| matches!(parsed.content, Content::Seed(_)))
@@ -1001,14 +1075,15 @@ impl Corpus {
         };
         // Mentions of the touched lines are replaced; those after move, and so do their parents'
         // indices (a mention's parent is on its line).
-        let m0 = seed.mentions.partition_point(|m| m.range.start < start);
-        let m1 = m0 + seed.mentions[m0..].partition_point(|m| m.range.start <= old_end);
+        let list = seed.mentions.to_mut();
+        let m0 = list.partition_point(|m| m.range.start < start);
+        let m1 = m0 + list[m0..].partition_point(|m| m.range.start <= old_end);
         let added = mentions.len() as u32;
         let parents = i64::from(added) - (m1 - m0) as i64;
-        for m in &mut seed.mentions[m1..] {
+        for m in &mut list[m1..] {
             m.move_by(delta, parents);
         }
-        seed.mentions.splice(m0..m1, mentions.into_iter().map(|m| m.shift(0, m0 as u32)));
+        list.splice(m0..m1, mentions.into_iter().map(|m| m.shift(0, m0 as u32)));
         // T002 and the title read the first lines of the body: when the change reached them,
         // they are computed again (before anything moves: T002 points at earlier lines).
         let retop = start <= last.top;
@@ -1289,6 +1364,7 @@ impl Corpus {
         let mut syms: Vec<Sym> = match &old.content {
             Content::Seed(s) => s
                 .mentions
+                .get()
                 .iter()
                 .flat_map(|m| m.id.into_iter().chain(m.args.iter().flat_map(|a| a.values.iter().map(|v| v.0))))
                 .collect(),
@@ -1678,6 +1754,34 @@ mod tests {
                 assert_eq!(path_order(Path::new(a), Path::new(b)), Path::new(a).cmp(Path::new(b)), "{a:?} {b:?}");
             }
         }
+    }
+
+    /// Files nobody edits keep their mentions packed; a document being edited has a list (a
+    /// change splices it), packed again once it is closed and read from disk.
+    #[test]
+    fn only_edited_documents_keep_their_mentions_unpacked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        let text = " date 2022-01\n\n[A]{person:kz.a} [[B]{person:kz.b} x]{event:ev1 agent=kz.a}\n";
+        std::fs::write(&path, text).unwrap();
+        let today = Date { year: 2024, month: 6, day: Some(15) };
+        let (mut corpus, _) = Corpus::load(vec![dir.path().to_path_buf()], today, None);
+        let mentions = |c: &Corpus| c.file(c.file_id(&path).unwrap()).seed().unwrap().mentions.clone();
+        let loaded = mentions(&corpus);
+        assert!(matches!(loaded, Mentions::Packed(_)));
+        assert_eq!(loaded.len(), 3);
+
+        corpus.keep_line_memo(&path, true);
+        corpus.set_document(&path, text, &LineIndex::new(text), None);
+        let open = mentions(&corpus);
+        assert!(matches!(open, Mentions::List(_)));
+        assert_eq!(open, loaded, "the same mentions, packed or not");
+        assert_eq!(open.get().iter().map(|m| m.args.len()).sum::<usize>(), 1, "the event's role");
+
+        corpus.keep_line_memo(&path, false);
+        corpus.set_text(&path, text.as_bytes());
+        assert!(matches!(mentions(&corpus), Mentions::Packed(_)));
+        assert_eq!(mentions(&corpus), loaded);
     }
 
     /// The usage cache follows every change to a file holding the id, and only those.
