@@ -18,7 +18,7 @@ use crate::text::{TextRange, fold_with_offsets, lines};
 /// `text`, hints that need the text (A011) are included and fixes can quote it.
 pub fn file_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>) -> Vec<Diagnostic> {
     let data = corpus.file(file);
-    let mut out = data.syntax_diagnostics.clone();
+    let mut out = data.syntax_diagnostics.get().into_owned();
     match data.kind {
         FileKind::Seed if matches!(data.content, Content::Seed(_)) => match (text, corpus.doc_checks(file)) {
             (Some(text), Some(mut checks)) => open_seed_diagnostics(corpus, file, text, &mut checks, &mut out),

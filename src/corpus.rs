@@ -159,71 +159,11 @@ pub struct SeedSummary {
 
 /// A seed file's mentions: a list for the documents being edited (a change splices it), packed
 /// bytes for the files of a load, which nobody edits and requests seldom read (a fifth of the
-/// size, see [`pack`]). Read them with [`Mentions::get`], once per use: unpacking allocates.
-#[derive(Clone)]
-pub enum Mentions {
-    List(Vec<MentionSummary>),
-    Packed(pack::Packed),
-}
+/// size, see [`pack`]). Read them with [`Kept::get`], once per use: unpacking allocates.
+pub type Mentions = pack::Kept<pack::PackedMentions>;
 
-impl Mentions {
-    pub fn get(&self) -> std::borrow::Cow<'_, [MentionSummary]> {
-        match self {
-            Mentions::List(list) => std::borrow::Cow::Borrowed(list),
-            Mentions::Packed(packed) => std::borrow::Cow::Owned(packed.unpack()),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        match self {
-            Mentions::List(list) => list.len(),
-            Mentions::Packed(packed) => packed.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The list, unpacked first if need be.
-    pub fn to_mut(&mut self) -> &mut Vec<MentionSummary> {
-        if let Mentions::Packed(packed) = self {
-            *self = Mentions::List(packed.unpack());
-        }
-        match self {
-            Mentions::List(list) => list,
-            Mentions::Packed(_) => unreachable!("unpacked above"),
-        }
-    }
-
-    fn pack(&mut self) {
-        if let Mentions::List(list) = self {
-            *self = Mentions::Packed(pack::Packed::new(list));
-        }
-    }
-}
-
-impl Default for Mentions {
-    fn default() -> Mentions {
-        Mentions::List(Vec::new())
-    }
-}
-
-/// The mentions, packed or not (a summary's dump does not depend on who edits the file).
-impl std::fmt::Debug for Mentions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.get().iter()).finish()
-    }
-}
-
-/// Equal when they hold the same mentions, packed or not.
-impl PartialEq for Mentions {
-    fn eq(&self, other: &Mentions) -> bool {
-        self.get() == other.get()
-    }
-}
-
-impl Eq for Mentions {}
+/// A file's own diagnostics, kept as its mentions are.
+pub type Diagnostics = pack::Kept<pack::PackedDiagnostics>;
 
 #[derive(Clone, Debug)]
 pub enum Content {
@@ -240,7 +180,7 @@ pub struct FileData {
     pub kind: FileKind,
     pub line_index: LineIndex,
     /// What the file says on its own: syntax, header, prose, registry row and schema problems.
-    pub syntax_diagnostics: Vec<Diagnostic>,
+    pub syntax_diagnostics: Diagnostics,
     pub content: Content,
 }
 
@@ -337,7 +277,7 @@ pub fn is_date_shaped(s: &str) -> bool {
 struct Parsed {
     kind: FileKind,
     line_index: LineIndex,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Diagnostics,
     content: Content,
     /// What the file adds to the index, sorted by (id, offset); `file` is filled in by
     /// [`Corpus::insert`]. Computed by the parsing thread, where the text is at hand, so that
@@ -352,10 +292,7 @@ impl Parsed {
         if let Content::Seed(seed) = &mut self.content {
             seed.mentions.pack();
         }
-        self.diagnostics.shrink_to_fit();
-        for d in &mut self.diagnostics {
-            d.message.shrink_to_fit();
-        }
+        self.diagnostics.pack();
         self
     }
 }
@@ -381,7 +318,7 @@ fn parse_file(
             return Parsed {
                 kind,
                 line_index: LineIndex::new(&lossy),
-                diagnostics: vec![diag],
+                diagnostics: vec![diag].into(),
                 content: Content::Invalid,
                 occurrences: Vec::new(),
             };
@@ -414,7 +351,7 @@ fn parse_file(
     // the same index as a fresh load, and removing one is a binary search, not a scan.
     // No two occurrences start at the same offset: one packed key orders them.
     occurrences.sort_unstable_by_key(occurrence_order);
-    Parsed { kind, line_index, diagnostics, content, occurrences }
+    Parsed { kind, line_index, diagnostics: diagnostics.into(), content, occurrences }
 }
 
 /// One line's share of a seed file's summary, in offsets from the line's start.
@@ -651,7 +588,7 @@ fn summarize_seed(
         url_range: header.and_then(|h| h.url),
         title,
         title_range,
-        mentions: Mentions::List(mentions),
+        mentions: mentions.into(),
     };
     (summary, diagnostics, occurrences)
 }
@@ -1065,10 +1002,8 @@ impl Corpus {
         occurrences.sort_unstable_by_key(occurrence_order);
 
         let mut memo = self.line_memos.remove(path)?;
-        let (
-            Some(last),
-            Some(FileData { content: Content::Seed(seed), syntax_diagnostics: diags, line_index: index, .. }),
-        ) = (memo.last.take(), self.files[id.0 as usize].as_mut())
+        let (Some(last), Some(FileData { content: Content::Seed(seed), syntax_diagnostics, line_index: index, .. })) =
+            (memo.last.take(), self.files[id.0 as usize].as_mut())
         else {
             self.line_memos.insert(path.to_path_buf(), memo);
             return None;
@@ -1087,6 +1022,7 @@ impl Corpus {
         // T002 and the title read the first lines of the body: when the change reached them,
         // they are computed again (before anything moves: T002 points at earlier lines).
         let retop = start <= last.top;
+        let diags = syntax_diagnostics.to_mut();
         if retop {
             diags.retain(|d| d.code != crate::diagnostic::Code::T002);
         }
@@ -1756,13 +1692,13 @@ mod tests {
         }
     }
 
-    /// Files nobody edits keep their mentions packed; a document being edited has a list (a
-    /// change splices it), packed again once it is closed and read from disk.
+    /// Files nobody edits keep their mentions and diagnostics packed; a document being edited
+    /// has lists (a change splices them), packed again once it is closed and read from disk.
     #[test]
-    fn only_edited_documents_keep_their_mentions_unpacked() {
+    fn only_edited_documents_keep_their_mentions_and_diagnostics_unpacked() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.txt");
-        let text = " date 2022-01\n\n[A]{person:kz.a} [[B]{person:kz.b} x]{event:ev1 agent=kz.a}\n";
+        let text = " date 2022-01\n\n[A]{person:kz.a} [[B]{person:kz.b} x]{event:ev1 agent=kz.a} la fin.Puis\n";
         std::fs::write(&path, text).unwrap();
         let today = Date { year: 2024, month: 6, day: Some(15) };
         let (mut corpus, _) = Corpus::load(vec![dir.path().to_path_buf()], today, None);
@@ -1770,18 +1706,25 @@ mod tests {
         let loaded = mentions(&corpus);
         assert!(matches!(loaded, Mentions::Packed(_)));
         assert_eq!(loaded.len(), 3);
+        let diagnostics = |c: &Corpus| c.file(c.file_id(&path).unwrap()).syntax_diagnostics.clone();
+        let glued = diagnostics(&corpus);
+        assert!(matches!(glued, Diagnostics::Packed(_)));
+        assert!(glued.get().iter().any(|d| d.code == crate::diagnostic::Code::T001));
 
         corpus.keep_line_memo(&path, true);
         corpus.set_document(&path, text, &LineIndex::new(text), None);
         let open = mentions(&corpus);
         assert!(matches!(open, Mentions::List(_)));
         assert_eq!(open, loaded, "the same mentions, packed or not");
+        assert!(matches!(diagnostics(&corpus), Diagnostics::List(_)));
+        assert_eq!(diagnostics(&corpus), glued);
         assert_eq!(open.get().iter().map(|m| m.args.len()).sum::<usize>(), 1, "the event's role");
 
         corpus.keep_line_memo(&path, false);
         corpus.set_text(&path, text.as_bytes());
         assert!(matches!(mentions(&corpus), Mentions::Packed(_)));
         assert_eq!(mentions(&corpus), loaded);
+        assert!(matches!(diagnostics(&corpus), Diagnostics::Packed(_)));
     }
 
     /// The usage cache follows every change to a file holding the id, and only those.

@@ -1,25 +1,118 @@
-//! Mention summaries packed into bytes, for the files nobody is editing.
+//! Mention summaries and diagnostics packed into bytes, for the files nobody is editing.
 //!
 //! A cold-loaded file keeps ~30 mentions, each a 56-byte struct plus a boxed list of arguments
 //! and a boxed list of values per argument: about two thirds of the index's memory, for data a
-//! request reads for a handful of files. Packed, a mention is ~12 bytes: every number is a
+//! request reads for a handful of files. Packed, a mention is ~15 bytes: every number is a
 //! LEB128 varint counted from the previous position (ranges are short and close together),
-//! symbols are the interner's numbers. Unpacking one file's mentions takes microseconds.
+//! symbols are the interner's numbers. Unpacking one file's mentions takes microseconds. Its
+//! diagnostics (often one glued-sentence hint: five allocations) go the same way.
+
+use std::borrow::Cow;
 
 use lasso::Key;
 
 use super::{ArgSummary, MentionSummary, Sym};
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix, Related};
 use crate::text::TextRange;
+
+/// A packed form of a list.
+pub trait Pack: Sized {
+    type Item: Clone + PartialEq + std::fmt::Debug;
+    /// `None` when the list cannot be packed (it is then kept as it is).
+    fn pack(items: &[Self::Item]) -> Option<Self>;
+    fn unpack(&self) -> Vec<Self::Item>;
+    fn len(&self) -> usize;
+}
+
+/// A list as a file keeps it: as is while the file is edited (a change splices it), packed
+/// once nobody edits it.
+#[derive(Clone)]
+pub enum Kept<P: Pack> {
+    List(Vec<P::Item>),
+    Packed(P),
+}
+
+impl<P: Pack> Kept<P> {
+    pub fn get(&self) -> Cow<'_, [P::Item]> {
+        match self {
+            Kept::List(list) => Cow::Borrowed(list),
+            Kept::Packed(packed) => Cow::Owned(packed.unpack()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Kept::List(list) => list.len(),
+            Kept::Packed(packed) => packed.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The list, unpacked first if need be.
+    pub fn to_mut(&mut self) -> &mut Vec<P::Item> {
+        if let Kept::Packed(packed) = self {
+            *self = Kept::List(packed.unpack());
+        }
+        match self {
+            Kept::List(list) => list,
+            Kept::Packed(_) => unreachable!("unpacked above"),
+        }
+    }
+
+    /// Packed, unless it is empty (nothing to save) or cannot be.
+    pub fn pack(&mut self) {
+        if let Kept::List(list) = self {
+            if list.is_empty() {
+                *list = Vec::new();
+            } else if let Some(packed) = P::pack(list) {
+                *self = Kept::Packed(packed);
+            }
+        }
+    }
+}
+
+impl<P: Pack> From<Vec<P::Item>> for Kept<P> {
+    fn from(list: Vec<P::Item>) -> Kept<P> {
+        Kept::List(list)
+    }
+}
+
+impl<P: Pack> Default for Kept<P> {
+    fn default() -> Kept<P> {
+        Kept::List(Vec::new())
+    }
+}
+
+/// The items, packed or not (a summary's dump does not depend on who edits the file).
+impl<P: Pack> std::fmt::Debug for Kept<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.get().iter()).finish()
+    }
+}
+
+/// Equal when they hold the same items, packed or not.
+impl<P: Pack> PartialEq for Kept<P> {
+    fn eq(&self, other: &Kept<P>) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl<P: Pack> Eq for Kept<P> {}
 
 /// Packed mentions: the bytes and how many mentions they hold.
 #[derive(Clone, Debug)]
-pub struct Packed {
+pub struct PackedMentions {
     bytes: Box<[u8]>,
     len: u32,
 }
 
-impl Packed {
-    pub fn new(mentions: &[MentionSummary]) -> Packed {
+impl Pack for PackedMentions {
+    type Item = MentionSummary;
+
+    fn pack(mentions: &[MentionSummary]) -> Option<PackedMentions> {
         let mut w = Writer(Vec::with_capacity(mentions.len() * 12));
         let mut at = 0u32;
         for (i, m) in mentions.iter().enumerate() {
@@ -48,18 +141,14 @@ impl Packed {
                 }
             }
         }
-        Packed { bytes: w.0.into_boxed_slice(), len: mentions.len() as u32 }
+        Some(PackedMentions { bytes: w.0.into_boxed_slice(), len: mentions.len() as u32 })
     }
 
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.len as usize
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    pub fn unpack(&self) -> Vec<MentionSummary> {
+    fn unpack(&self) -> Vec<MentionSummary> {
         let mut r = Reader { bytes: &self.bytes, at: 0 };
         let mut out = Vec::with_capacity(self.len as usize);
         let mut at = 0u32;
@@ -96,6 +185,80 @@ impl Packed {
     }
 }
 
+/// Packed diagnostics: the bytes and how many diagnostics they hold.
+#[derive(Clone, Debug)]
+pub struct PackedDiagnostics {
+    bytes: Box<[u8]>,
+    len: u32,
+}
+
+impl Pack for PackedDiagnostics {
+    type Item = Diagnostic;
+
+    /// `None` when a diagnostic points into another file (a file's own diagnostics never do).
+    fn pack(diagnostics: &[Diagnostic]) -> Option<PackedDiagnostics> {
+        let mut w = Writer(Vec::new());
+        let mut at = 0u32;
+        for d in diagnostics {
+            w.unsigned(Code::ALL.iter().position(|&c| c == d.code)? as u64);
+            w.signed(i64::from(d.range.start) - i64::from(at));
+            at = d.range.start;
+            w.unsigned(u64::from(d.range.end - d.range.start));
+            w.str(&d.message);
+            w.unsigned(d.related.len() as u64);
+            for r in &d.related {
+                if r.file.is_some() {
+                    return None;
+                }
+                w.range_from(at, r.range);
+                w.str(&r.message);
+            }
+            w.unsigned(d.fixes.len() as u64);
+            for f in &d.fixes {
+                w.str(&f.title);
+                w.unsigned(f.edits.len() as u64);
+                for e in &f.edits {
+                    if e.file.is_some() {
+                        return None;
+                    }
+                    w.range_from(at, e.range);
+                    w.str(&e.insert);
+                }
+            }
+        }
+        Some(PackedDiagnostics { bytes: w.0.into_boxed_slice(), len: diagnostics.len() as u32 })
+    }
+
+    fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    fn unpack(&self) -> Vec<Diagnostic> {
+        let mut r = Reader { bytes: &self.bytes, at: 0 };
+        let mut at = 0u32;
+        (0..self.len)
+            .map(|_| {
+                let code = Code::ALL[r.unsigned() as usize];
+                at = r.offset(at);
+                let range = TextRange::new(at, at + r.unsigned() as u32);
+                let message = r.string();
+                let related = (0..r.unsigned())
+                    .map(|_| Related { file: None, range: r.range_from(at), message: r.string() })
+                    .collect();
+                let fixes = (0..r.unsigned())
+                    .map(|_| {
+                        let title = r.string();
+                        let edits =
+                            (0..r.unsigned()).map(|_| Edit { file: None, range: r.range_from(at), insert: r.string() });
+                        Fix { title, edits: edits.collect() }
+                    })
+                    .collect();
+                Diagnostic { code, range, message, related, fixes }
+            })
+            .collect()
+    }
+}
+
 /// Small negative steps stay one byte.
 fn zigzag(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
@@ -128,6 +291,11 @@ impl Writer {
 
     fn sym(&mut self, s: Option<Sym>) {
         self.unsigned(s.map_or(0, |s| s.into_usize() as u64 + 1));
+    }
+
+    fn str(&mut self, s: &str) {
+        self.unsigned(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
     }
 }
 
@@ -169,6 +337,14 @@ impl Reader<'_> {
             0 => None,
             s => Sym::try_from_usize(s as usize - 1),
         }
+    }
+
+    /// A string [`Writer::str`] wrote, so valid UTF-8.
+    fn string(&mut self) -> String {
+        let len = self.unsigned() as usize;
+        let bytes = &self.bytes[self.at..self.at + len];
+        self.at += len;
+        String::from_utf8_lossy(bytes).into_owned()
     }
 }
 
@@ -218,10 +394,54 @@ mod tests {
                 proptest::collection::vec(arb_mention(syms), 0..40)
             }
         ) {
-            let packed = Packed::new(&mentions);
+            let packed = PackedMentions::pack(&mentions).unwrap();
             prop_assert_eq!(packed.len(), mentions.len());
             prop_assert_eq!(packed.unpack(), mentions);
         }
+    }
+
+    fn arb_diagnostic() -> impl Strategy<Value = Diagnostic> {
+        let text = "[a-zé’😀 `.]{0,40}";
+        let related = (arb_range(), text).prop_map(|(range, message)| Related { file: None, range, message });
+        let edit = (arb_range(), text).prop_map(|(range, insert)| Edit { file: None, range, insert });
+        let fix = (text, proptest::collection::vec(edit, 0..3)).prop_map(|(title, edits)| Fix { title, edits });
+        (
+            proptest::sample::select(Code::ALL),
+            arb_range(),
+            text,
+            proptest::collection::vec(related, 0..2),
+            proptest::collection::vec(fix, 0..2),
+        )
+            .prop_map(|(code, range, message, related, fixes)| Diagnostic {
+                code,
+                range,
+                message,
+                related,
+                fixes,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn unpacked_diagnostics_are_those_packed(diagnostics in proptest::collection::vec(arb_diagnostic(), 0..6)) {
+            let packed = PackedDiagnostics::pack(&diagnostics).unwrap();
+            prop_assert_eq!(packed.len(), diagnostics.len());
+            prop_assert_eq!(packed.unpack(), diagnostics);
+        }
+    }
+
+    /// A place in another file is not packed: the list stays as it is.
+    #[test]
+    fn diagnostics_pointing_elsewhere_stay_unpacked() {
+        let here = Diagnostic::new(Code::T001, TextRange::new(3, 4), "glued");
+        let elsewhere = here.clone().with_related(Some("/ws/b.txt".into()), TextRange::new(0, 1), "there");
+        let mut kept: Kept<PackedDiagnostics> = vec![here.clone()].into();
+        kept.pack();
+        assert!(matches!(kept, Kept::Packed(_)));
+        let mut kept: Kept<PackedDiagnostics> = vec![here, elsewhere.clone()].into();
+        kept.pack();
+        assert!(matches!(kept, Kept::List(_)));
+        assert_eq!(kept.get()[1], elsewhere);
     }
 
     #[test]
@@ -235,7 +455,7 @@ mod tests {
         let mentions = summary.mentions.get().into_owned();
         assert_eq!(mentions.len(), 4);
         assert!(mentions.iter().any(|m| m.parent.is_some()), "a nested mention");
-        let packed = Packed::new(&mentions);
+        let packed = PackedMentions::pack(&mentions).unwrap();
         assert_eq!(packed.unpack(), mentions);
         let unpacked = std::mem::size_of::<MentionSummary>() * mentions.len();
         assert!(packed.bytes.len() * 3 < unpacked, "{} packed bytes for {unpacked}", packed.bytes.len());
