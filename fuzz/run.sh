@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target (or those named) for SECONDS each, one process at a time, at low
 # priority. Works on a stable toolchain: RUSTC_BOOTSTRAP=1 unlocks the nightly-only flags
-# cargo-fuzz passes (no sanitizer: the crate has no unsafe code; debug assertions stay on).
+# cargo-fuzz passes (no sanitizer: the library has no unsafe code; debug assertions stay on).
 # Usage: fuzz/run.sh SECONDS [TARGET ...]
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -18,7 +18,7 @@ use crate::text::{TextRange, fold_with_offsets, lines};
 /// `text`, hints that need the text (A011) are included and fixes can quote it.
 pub fn file_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>) -> Vec<Diagnostic> {
     let data = corpus.file(file);
-    let mut out = data.syntax_diagnostics.clone();
+    let mut out = data.syntax_diagnostics.get().into_owned();
     match data.kind {
         FileKind::Seed if matches!(data.content, Content::Seed(_)) => match (text, corpus.doc_checks(file)) {
             (Some(text), Some(mut checks)) => open_seed_diagnostics(corpus, file, text, &mut checks, &mut out),
@@ -84,7 +84,7 @@ pub fn registry_entry(corpus: &Corpus, id: Sym) -> Option<(FileId, &Entry)> {
 fn seed_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>, out: &mut Vec<Diagnostic>) {
     let Some(seed) = corpus.file(file).seed() else { return };
     let mut types = Types::default();
-    for m in &seed.mentions {
+    for m in seed.mentions.get().iter() {
         mention_diagnostics(corpus, file, text, m, &mut types, out);
     }
     url_diagnostics(corpus, file, seed, out);
@@ -191,7 +191,8 @@ fn url_diagnostics(corpus: &Corpus, file: FileId, seed: &SeedSummary, out: &mut 
 fn open_seed_diagnostics(corpus: &Corpus, file: FileId, text: &str, checks: &mut DocChecks, out: &mut Vec<Diagnostic>) {
     let Some(seed) = corpus.file(file).seed() else { return };
     let header_end = header_end(corpus, seed, text);
-    let (len, count) = (text.len() as u32, seed.mentions.len() as u32);
+    let list = seed.mentions.get();
+    let (len, count) = (text.len() as u32, list.len() as u32);
     let pending = checks.pending.take();
     // What was kept must be of the text before the pending change.
     let follows = |c: Changed, before: u32, after: u32| {
@@ -204,7 +205,7 @@ fn open_seed_diagnostics(corpus: &Corpus, file: FileId, text: &str, checks: &mut
     let mut types = Types::default();
     let mut buf = Vec::new();
     let mut check = |i: u32, into: &mut Vec<(u32, Diagnostic)>| {
-        mention_diagnostics(corpus, file, Some(text), &seed.mentions[i as usize], &mut types, &mut buf);
+        mention_diagnostics(corpus, file, Some(text), &list[i as usize], &mut types, &mut buf);
         into.extend(buf.drain(..).map(|d| (i, d)));
     };
     if checks.stale || !follows {
@@ -212,7 +213,7 @@ fn open_seed_diagnostics(corpus: &Corpus, file: FileId, text: &str, checks: &mut
         for i in 0..count {
             check(i, &mut checks.mentions);
         }
-        checks.names = untagged_names(corpus, file, seed, text, header_end);
+        checks.names = untagged_names(corpus, file, &list, text, header_end);
     } else {
         // Mentions after the change move; those the change made are checked, and so are those
         // whose roles name an id whose occurrences changed (its type may have).
@@ -226,7 +227,7 @@ fn open_seed_diagnostics(corpus: &Corpus, file: FileId, text: &str, checks: &mut
             made.collect()
         } else {
             let names_dirty = |m: &MentionSummary| m.args.iter().any(|a| a.values.iter().any(|v| dirty.contains(&v.0)));
-            (0..count).filter(|&i| made.contains(&i) || names_dirty(&seed.mentions[i as usize])).collect()
+            (0..count).filter(|&i| made.contains(&i) || names_dirty(&list[i as usize])).collect()
         };
         let (delta, moved) = (bytes.map_or(0, Changed::delta), mentions.delta());
         let mut kept = Vec::with_capacity(checks.mentions.len());
@@ -251,10 +252,10 @@ fn open_seed_diagnostics(corpus: &Corpus, file: FileId, text: &str, checks: &mut
         }
         checks.mentions = merge_by_key(kept, fresh, |(i, _)| *i);
         if header_end != checks.header_end {
-            checks.names = untagged_names(corpus, file, seed, text, header_end);
+            checks.names = untagged_names(corpus, file, &list, text, header_end);
         } else if let Some(bytes) = bytes {
             let names = std::mem::take(&mut checks.names);
-            checks.names = splice_names(corpus, seed, text, header_end, names, bytes);
+            checks.names = splice_names(corpus, &list, text, header_end, names, bytes);
         }
     }
     checks.stale = false;
@@ -491,7 +492,7 @@ fn allowed_list(role: &Role) -> String {
 /// A011: untagged text equal to a registered name or alias, outside entity mentions and markup.
 pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec<Diagnostic>) {
     let Some(seed) = corpus.file(file).seed() else { return };
-    let names = untagged_names(corpus, file, seed, text, header_end(corpus, seed, text));
+    let names = untagged_names(corpus, file, &seed.mentions.get(), text, header_end(corpus, seed, text));
     alias_diagnostics(corpus, text, &names, out);
 }
 
@@ -507,13 +508,13 @@ fn header_end(corpus: &Corpus, seed: &SeedSummary, text: &str) -> u32 {
 
 /// Whether a name found at `range` of the line starting at `line_start` is covered: by the
 /// header, an entity surface or tag markup (where an untagged name is fine).
-fn covered(corpus: &Corpus, seed: &SeedSummary, header_end: u32, line_start: u32, range: TextRange) -> bool {
+fn covered(corpus: &Corpus, mentions: &[MentionSummary], header_end: u32, line_start: u32, range: TextRange) -> bool {
     // Names are rare and mentions sorted by start: only the mentions of a name's line that
     // start before it can cover it.
-    let from = seed.mentions.partition_point(|m| m.range.start < line_start);
-    let to = seed.mentions.partition_point(|m| m.range.start < range.end);
+    let from = mentions.partition_point(|m| m.range.start < line_start);
+    let to = mentions.partition_point(|m| m.range.start < range.end);
     range.start < header_end
-        || seed.mentions[from..to].iter().any(|m| {
+        || mentions[from..to].iter().any(|m| {
             // The markup lies within the mention: most mentions of the line are ruled out
             // before their type is looked up.
             if !m.range.intersects(range) {
@@ -530,7 +531,7 @@ fn covered(corpus: &Corpus, seed: &SeedSummary, header_end: u32, line_start: u32
 /// offset `at` added.
 fn line_names(
     corpus: &Corpus,
-    seed: &SeedSummary,
+    mentions: &[MentionSummary],
     header_end: u32,
     at: u32,
     hits: &[(TextRange, u32)],
@@ -538,7 +539,7 @@ fn line_names(
 ) {
     for &(r, pattern) in hits {
         let range = r.shift(at);
-        if !covered(corpus, seed, header_end, at, range) {
+        if !covered(corpus, mentions, header_end, at, range) {
             found.push((range, pattern));
         }
     }
@@ -548,7 +549,7 @@ fn line_names(
 fn untagged_names(
     corpus: &Corpus,
     file: FileId,
-    seed: &SeedSummary,
+    mentions: &[MentionSummary],
     text: &str,
     header_end: u32,
 ) -> Vec<(TextRange, u32)> {
@@ -575,7 +576,7 @@ fn untagged_names(
                 &fresh
             }
         };
-        line_names(corpus, seed, header_end, line.start, hits, &mut found);
+        line_names(corpus, mentions, header_end, line.start, hits, &mut found);
     }
     if let Some(m) = lines_memo {
         m.finish();
@@ -587,7 +588,7 @@ fn untagged_names(
 /// changed lines are scanned again, the names after them move.
 fn splice_names(
     corpus: &Corpus,
-    seed: &SeedSummary,
+    mentions: &[MentionSummary],
     text: &str,
     header_end: u32,
     names: Vec<(TextRange, u32)>,
@@ -606,7 +607,7 @@ fn splice_names(
         let content = &touched[line];
         if !content.is_empty() {
             let hits = alias_occurrences(matcher, content);
-            line_names(corpus, seed, header_end, changed.start + line.start, &hits, &mut out);
+            line_names(corpus, mentions, header_end, changed.start + line.start, &hits, &mut out);
         }
     }
     out.extend(names.filter(|(r, _)| r.start > changed.old_end).map(|(r, p)| (r.moved(delta), p)));

@@ -31,6 +31,8 @@ use crate::syntax::registry::{Registry, is_registry_file_name, parse_registry};
 use crate::syntax::schema::{Schema, parse_schema};
 use crate::text::{LineIndex, TextRange};
 
+mod pack;
+
 /// An interned id, type, mode or role name.
 pub type Sym = Spur;
 
@@ -152,8 +154,16 @@ pub struct SeedSummary {
     pub title: Option<Box<str>>,
     /// The line the title comes from (workspace symbols point there).
     pub title_range: Option<TextRange>,
-    pub mentions: Vec<MentionSummary>,
+    pub mentions: Mentions,
 }
+
+/// A seed file's mentions: a list for the documents being edited (a change splices it), packed
+/// bytes for the files of a load, which nobody edits and requests seldom read (a fifth of the
+/// size, see [`pack`]). Read them with [`Kept::get`], once per use: unpacking allocates.
+pub type Mentions = pack::Kept<pack::PackedMentions>;
+
+/// A file's own diagnostics, kept as its mentions are.
+pub type Diagnostics = pack::Kept<pack::PackedDiagnostics>;
 
 #[derive(Clone, Debug)]
 pub enum Content {
@@ -170,7 +180,7 @@ pub struct FileData {
     pub kind: FileKind,
     pub line_index: LineIndex,
     /// What the file says on its own: syntax, header, prose, registry row and schema problems.
-    pub syntax_diagnostics: Vec<Diagnostic>,
+    pub syntax_diagnostics: Diagnostics,
     pub content: Content,
 }
 
@@ -267,7 +277,7 @@ pub fn is_date_shaped(s: &str) -> bool {
 struct Parsed {
     kind: FileKind,
     line_index: LineIndex,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Diagnostics,
     content: Content,
     /// What the file adds to the index, sorted by (id, offset); `file` is filled in by
     /// [`Corpus::insert`]. Computed by the parsing thread, where the text is at hand, so that
@@ -276,16 +286,13 @@ struct Parsed {
 }
 
 impl Parsed {
-    /// Without spare capacity: what a cold load keeps of each of thousands of files (the lists
-    /// grew by doubling; about a fifth of their bytes were spare).
+    /// What a cold load keeps of each of thousands of files: mentions packed, lists without
+    /// spare capacity (they grew by doubling; about a fifth of their bytes were spare).
     fn trimmed(mut self) -> Parsed {
         if let Content::Seed(seed) = &mut self.content {
-            seed.mentions.shrink_to_fit();
+            seed.mentions.pack();
         }
-        self.diagnostics.shrink_to_fit();
-        for d in &mut self.diagnostics {
-            d.message.shrink_to_fit();
-        }
+        self.diagnostics.pack();
         self
     }
 }
@@ -311,7 +318,7 @@ fn parse_file(
             return Parsed {
                 kind,
                 line_index: LineIndex::new(&lossy),
-                diagnostics: vec![diag],
+                diagnostics: vec![diag].into(),
                 content: Content::Invalid,
                 occurrences: Vec::new(),
             };
@@ -344,7 +351,7 @@ fn parse_file(
     // the same index as a fresh load, and removing one is a binary search, not a scan.
     // No two occurrences start at the same offset: one packed key orders them.
     occurrences.sort_unstable_by_key(occurrence_order);
-    Parsed { kind, line_index, diagnostics, content, occurrences }
+    Parsed { kind, line_index, diagnostics: diagnostics.into(), content, occurrences }
 }
 
 /// One line's share of a seed file's summary, in offsets from the line's start.
@@ -581,7 +588,7 @@ fn summarize_seed(
         url_range: header.and_then(|h| h.url),
         title,
         title_range,
-        mentions,
+        mentions: mentions.into(),
     };
     (summary, diagnostics, occurrences)
 }
@@ -944,7 +951,11 @@ impl Corpus {
         let mut memo = self.line_memos.remove(path);
         let lines = memo.as_mut().map(|m| &mut m.lines);
         let line_index = document.map(|(_, index)| index.clone());
-        let parsed = parse_file(&self.interner, kind, bytes, self.today, lines, line_index);
+        let mut parsed = parse_file(&self.interner, kind, bytes, self.today, lines, line_index);
+        if memo.is_none() {
+            // A file nobody edits: kept as a load keeps it.
+            parsed = parsed.trimmed();
+        }
         if let Some(memo) = memo.as_mut() {
             memo.last = document
                 .filter(|_| matches!(parsed.content, Content::Seed(_)))
@@ -1002,27 +1013,27 @@ impl Corpus {
         occurrences.sort_unstable_by_key(occurrence_order);
 
         let mut memo = self.line_memos.remove(path)?;
-        let (
-            Some(last),
-            Some(FileData { content: Content::Seed(seed), syntax_diagnostics: diags, line_index: index, .. }),
-        ) = (memo.last.take(), self.files[id.0 as usize].as_mut())
+        let (Some(last), Some(FileData { content: Content::Seed(seed), syntax_diagnostics, line_index: index, .. })) =
+            (memo.last.take(), self.files[id.0 as usize].as_mut())
         else {
             self.line_memos.insert(path.to_path_buf(), memo);
             return None;
         };
         // Mentions of the touched lines are replaced; those after move, and so do their parents'
         // indices (a mention's parent is on its line).
-        let m0 = seed.mentions.partition_point(|m| m.range.start < start);
-        let m1 = m0 + seed.mentions[m0..].partition_point(|m| m.range.start <= old_end);
+        let list = seed.mentions.to_mut();
+        let m0 = list.partition_point(|m| m.range.start < start);
+        let m1 = m0 + list[m0..].partition_point(|m| m.range.start <= old_end);
         let added = mentions.len() as u32;
         let parents = i64::from(added) - (m1 - m0) as i64;
-        for m in &mut seed.mentions[m1..] {
+        for m in &mut list[m1..] {
             m.move_by(delta, parents);
         }
-        seed.mentions.splice(m0..m1, mentions.into_iter().map(|m| m.shift(0, m0 as u32)));
+        list.splice(m0..m1, mentions.into_iter().map(|m| m.shift(0, m0 as u32)));
         // T002 and the title read the first lines of the body: when the change reached them,
         // they are computed again (before anything moves: T002 points at earlier lines).
         let retop = start <= last.top;
+        let diags = syntax_diagnostics.to_mut();
         if retop {
             diags.retain(|d| d.code != crate::diagnostic::Code::T002);
         }
@@ -1300,6 +1311,7 @@ impl Corpus {
         let mut syms: Vec<Sym> = match &old.content {
             Content::Seed(s) => s
                 .mentions
+                .get()
                 .iter()
                 .flat_map(|m| m.id.into_iter().chain(m.args.iter().flat_map(|a| a.values.iter().map(|v| v.0))))
                 .collect(),
@@ -1703,6 +1715,41 @@ mod tests {
                 assert_eq!(path_order(Path::new(a), Path::new(b)), Path::new(a).cmp(Path::new(b)), "{a:?} {b:?}");
             }
         }
+    }
+
+    /// Files nobody edits keep their mentions and diagnostics packed; a document being edited
+    /// has lists (a change splices them), packed again once it is closed and read from disk.
+    #[test]
+    fn only_edited_documents_keep_their_mentions_and_diagnostics_unpacked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        let text = " date 2022-01\n\n[A]{person:kz.a} [[B]{person:kz.b} x]{event:ev1 agent=kz.a} la fin.Puis\n";
+        std::fs::write(&path, text).unwrap();
+        let today = Date { year: 2024, month: 6, day: Some(15) };
+        let (mut corpus, _) = Corpus::load(vec![dir.path().to_path_buf()], today, None);
+        let mentions = |c: &Corpus| c.file(c.file_id(&path).unwrap()).seed().unwrap().mentions.clone();
+        let loaded = mentions(&corpus);
+        assert!(matches!(loaded, Mentions::Packed(_)));
+        assert_eq!(loaded.len(), 3);
+        let diagnostics = |c: &Corpus| c.file(c.file_id(&path).unwrap()).syntax_diagnostics.clone();
+        let glued = diagnostics(&corpus);
+        assert!(matches!(glued, Diagnostics::Packed(_)));
+        assert!(glued.get().iter().any(|d| d.code == crate::diagnostic::Code::T001));
+
+        corpus.keep_line_memo(&path, true);
+        corpus.set_document(&path, text, &LineIndex::new(text), None);
+        let open = mentions(&corpus);
+        assert!(matches!(open, Mentions::List(_)));
+        assert_eq!(open, loaded, "the same mentions, packed or not");
+        assert!(matches!(diagnostics(&corpus), Diagnostics::List(_)));
+        assert_eq!(diagnostics(&corpus), glued);
+        assert_eq!(open.get().iter().map(|m| m.args.len()).sum::<usize>(), 1, "the event's role");
+
+        corpus.keep_line_memo(&path, false);
+        corpus.set_text(&path, text.as_bytes());
+        assert!(matches!(mentions(&corpus), Mentions::Packed(_)));
+        assert_eq!(mentions(&corpus), loaded);
+        assert!(matches!(diagnostics(&corpus), Diagnostics::Packed(_)));
     }
 
     /// The usage cache follows every change to a file holding the id, and only those.

@@ -115,10 +115,10 @@ pub struct LineCol {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
     /// Byte offset of the start of every line; `line_starts[0] == 0`.
-    line_starts: Vec<u32>,
+    line_starts: Offsets,
     /// Sorted byte offsets of non-ASCII characters, the UTF-8 length in the top two bits
-    /// (`len - 1`, so 1..=3). Four bytes a character keeps French text cheap.
-    wide: Vec<u32>,
+    /// (`len - 1`, so 1..=3). A few bytes a character keeps French text cheap.
+    wide: Offsets,
     /// Running totals before every `BLOCK`-th entry of `wide` (and after the last one): extra
     /// UTF-8 bytes (`len - 1`) and astral characters. A conversion is then a binary search and
     /// at most `BLOCK` steps, not a walk over every accent of a long line (a scraped article on
@@ -145,6 +145,82 @@ fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
 const OFFSET_MASK: u32 = (1 << 30) - 1;
 const BLOCK: usize = 64;
 
+/// Texts shorter than this (most articles) keep their offsets in two bytes.
+const SHORT: u32 = 1 << 14;
+
+/// A two-byte entry as a four-byte one.
+fn widen(w: u16) -> u32 {
+    let w = u32::from(w);
+    (w & (SHORT - 1)) | (w >> 14) << 30
+}
+
+/// A sorted list of offsets, as `wide` entries (a plain offset is one without length bits): in
+/// two bytes each (14 bits of offset, the length bits above) when the text is shorter than
+/// [`SHORT`], which halves what the index keeps of every closed file; else in four.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Offsets {
+    Short(Box<[u16]>),
+    Long(Vec<u32>),
+}
+
+impl Offsets {
+    fn at(&self, i: usize) -> u32 {
+        match self {
+            Offsets::Short(v) => widen(v[i]),
+            Offsets::Long(v) => v[i],
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<u32> {
+        (i < self.len()).then(|| self.at(i))
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Offsets::Short(v) => v.len(),
+            Offsets::Long(v) => v.len(),
+        }
+    }
+
+    fn last(&self) -> Option<u32> {
+        self.len().checked_sub(1).map(|i| self.at(i))
+    }
+
+    /// The first index whose entry fails `pred`, which holds for a prefix of the entries.
+    fn partition_point(&self, pred: impl Fn(u32) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(self.at(mid)) { lo = mid + 1 } else { hi = mid }
+        }
+        lo
+    }
+
+    /// The four-byte list, to be changed; [`Offsets::compact`] after.
+    fn long(&mut self) -> &mut Vec<u32> {
+        if let Offsets::Short(v) = self {
+            *self = Offsets::Long(v.iter().map(|&w| widen(w)).collect());
+        }
+        match self {
+            Offsets::Long(v) => v,
+            Offsets::Short(_) => unreachable!("made long above"),
+        }
+    }
+
+    /// Two bytes an entry when the text is `len` bytes long and that is enough; no spare
+    /// capacity either way.
+    fn compact(&mut self, len: u32) {
+        match self {
+            Offsets::Long(v) if len < SHORT => {
+                let short = v.iter().map(|&w| ((w & OFFSET_MASK) | (w >> 30) << 14) as u16).collect();
+                *self = Offsets::Short(short);
+            }
+            Offsets::Long(v) => v.shrink_to_fit(),
+            Offsets::Short(_) => {}
+        }
+    }
+}
+
 impl Default for LineIndex {
     fn default() -> LineIndex {
         LineIndex::new("")
@@ -153,11 +229,9 @@ impl Default for LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut index = LineIndex { line_starts: vec![0], wide: Vec::new(), blocks: Vec::new(), len: 0 };
+        let (line_starts, wide) = (Offsets::Long(vec![0]), Offsets::Long(Vec::new()));
+        let mut index = LineIndex { line_starts, wide, blocks: Vec::new(), len: 0 };
         index.splice(TextRange::empty(0), text);
-        // Kept for every file of the corpus: no spare capacity (shrinking is in place).
-        index.line_starts.shrink_to_fit();
-        index.wide.shrink_to_fit();
         index
     }
 
@@ -170,16 +244,18 @@ impl LineIndex {
         let bytes = inserted.as_bytes();
         // Line starts follow a `\n`: those after a removed one go, those after an inserted one
         // come, the rest move.
-        let from = self.line_starts.partition_point(|&s| s <= start);
-        let to = self.line_starts.partition_point(|&s| s <= end);
+        let line_starts = self.line_starts.long();
+        let from = line_starts.partition_point(|&s| s <= start);
+        let to = line_starts.partition_point(|&s| s <= end);
         let added = memchr::memchr_iter(b'\n', bytes).map(|i| start + i as u32 + 1);
-        let tail = self.line_starts.len() - to;
-        self.line_starts.splice(from..to, added);
-        let at = self.line_starts.len() - tail;
-        self.line_starts[at..].iter_mut().for_each(|s| *s = shift(*s));
+        let tail = line_starts.len() - to;
+        line_starts.splice(from..to, added);
+        let at = line_starts.len() - tail;
+        line_starts[at..].iter_mut().for_each(|s| *s = shift(*s));
         // Non-ASCII characters the same way, scanning only where they are.
-        let from = self.wide.partition_point(|&w| (w & OFFSET_MASK) < start);
-        let to = self.wide.partition_point(|&w| (w & OFFSET_MASK) < end);
+        let wide = self.wide.long();
+        let from = wide.partition_point(|&w| (w & OFFSET_MASK) < start);
+        let to = wide.partition_point(|&w| (w & OFFSET_MASK) < end);
         let mut added = Vec::new();
         let mut i = 0;
         while let Some(skip) = first_non_ascii(&bytes[i..]) {
@@ -188,23 +264,26 @@ impl LineIndex {
             added.push((start + i as u32) | ((len as u32 - 1) << 30));
             i += len;
         }
-        let tail = self.wide.len() - to;
-        self.wide.splice(from..to, added);
-        let at = self.wide.len() - tail;
-        self.wide[at..].iter_mut().for_each(|w| *w = shift(*w & OFFSET_MASK) | (*w & !OFFSET_MASK));
+        let tail = wide.len() - to;
+        wide.splice(from..to, added);
+        let at = wide.len() - tail;
+        wide[at..].iter_mut().for_each(|w| *w = shift(*w & OFFSET_MASK) | (*w & !OFFSET_MASK));
         self.len = shift(self.len);
         self.blocks.clear();
-        self.blocks.reserve(self.wide.len() / BLOCK + 1);
+        self.blocks.reserve_exact(wide.len() / BLOCK + 1);
         let (mut extra, mut astral) = (0, 0);
-        for i in 0..=self.wide.len() {
+        for i in 0..=wide.len() {
             if i % BLOCK == 0 {
                 self.blocks.push((extra, astral));
             }
-            if let Some(&w) = self.wide.get(i) {
+            if let Some(&w) = wide.get(i) {
                 extra += w >> 30;
                 astral += u32::from(w >> 30 == 3);
             }
         }
+        // Kept for every file of the corpus: as small as the text allows.
+        self.line_starts.compact(self.len);
+        self.wide.compact(self.len);
     }
 
     pub fn len(&self) -> u32 {
@@ -217,7 +296,7 @@ impl LineIndex {
 
     /// Whether the text ends with a line break (where an appended line can go directly).
     pub fn ends_with_newline(&self) -> bool {
-        self.len > 0 && self.line_starts.last() == Some(&self.len)
+        self.len > 0 && self.line_starts.last() == Some(self.len)
     }
 
     pub fn line_count(&self) -> u32 {
@@ -226,7 +305,7 @@ impl LineIndex {
 
     /// Byte offset where `line` starts, or `None` past the last line.
     pub fn line_start(&self, line: u32) -> Option<u32> {
-        self.line_starts.get(line as usize).copied()
+        self.line_starts.get(line as usize)
     }
 
     /// Byte range of `line` without its line break (`\n` or `\r\n`).
@@ -240,29 +319,29 @@ impl LineIndex {
 
     /// The line containing `offset` (an offset at a line's end belongs to that line).
     pub fn line_of(&self, offset: u32) -> u32 {
-        (self.line_starts.partition_point(|&s| s <= offset) - 1) as u32
+        (self.line_starts.partition_point(|s| s <= offset) - 1) as u32
     }
 
     /// How many non-ASCII characters start before `offset`.
     fn wide_before(&self, offset: u32) -> usize {
-        self.wide.partition_point(|&w| (w & OFFSET_MASK) < offset)
+        self.wide.partition_point(|w| (w & OFFSET_MASK) < offset)
     }
 
     /// Offset and UTF-8 length of the `i`-th non-ASCII character.
     fn wide_at(&self, i: usize) -> (u32, u32) {
-        let w = self.wide[i];
+        let w = self.wide.at(i);
         (w & OFFSET_MASK, (w >> 30) + 1)
     }
 
     /// (extra UTF-8 bytes, astral characters) of the non-ASCII characters `wide[from..to]`.
     fn totals(&self, from: usize, to: usize) -> (u32, u32) {
-        let sum = |ws: &[u32], (extra, astral): (u32, u32)| {
-            ws.iter().fold((extra, astral), |(e, a), &w| (e + (w >> 30), a + u32::from(w >> 30 == 3)))
+        let sum = |ws: std::ops::Range<usize>, (extra, astral): (u32, u32)| {
+            ws.map(|i| self.wide.at(i) >> 30).fold((extra, astral), |(e, a), w| (e + w, a + u32::from(w == 3)))
         };
         if to - from <= BLOCK {
-            return sum(&self.wide[from..to], (0, 0));
+            return sum(from..to, (0, 0));
         }
-        let prefix = |i: usize| sum(&self.wide[i / BLOCK * BLOCK..i], self.blocks[i / BLOCK]);
+        let prefix = |i: usize| sum(i / BLOCK * BLOCK..i, self.blocks[i / BLOCK]);
         let ((e0, a0), (e1, a1)) = (prefix(from), prefix(to));
         (e1 - e0, a1 - a0)
     }
@@ -283,7 +362,7 @@ impl LineIndex {
     pub fn line_col(&self, offset: u32, enc: Encoding) -> LineCol {
         let mut offset = offset.min(self.len);
         let line = self.line_of(offset);
-        let start = self.line_starts[line as usize];
+        let start = self.line_starts.at(line as usize);
         let first = self.wide_before(start);
         let mut upto = self.wide_before(offset);
         // Snap an offset inside a multi-byte character to that character's start.
@@ -367,7 +446,7 @@ const SCAN: usize = 8;
 
 impl LineIndex {
     pub fn cursor(&self, enc: Encoding) -> Cursor<'_> {
-        let next_line_start = self.line_starts.get(1).copied().unwrap_or(u32::MAX);
+        let next_line_start = self.line_starts.get(1).unwrap_or(u32::MAX);
         Cursor { index: self, enc, last: 0, line: 0, line_start: 0, next_line_start, wide: 0, extra: 0, astral: 0 }
     }
 }
@@ -383,24 +462,26 @@ impl Cursor<'_> {
         self.last = offset;
         if offset >= self.next_line_start {
             // Usually the next line or one soon after: step there, search only for far jumps.
-            let starts = &index.line_starts[self.line as usize + 1..];
-            self.line += match starts.iter().take(SCAN).position(|&s| s > offset) {
-                Some(n) => n as u32,
-                None => starts.partition_point(|&s| s <= offset) as u32,
-            };
-            self.line_start = index.line_starts[self.line as usize];
-            self.next_line_start = index.line_starts.get(self.line as usize + 1).copied().unwrap_or(u32::MAX);
+            let starts = &index.line_starts;
+            let next = self.line as usize + 1;
+            self.line = match (next..starts.len()).take(SCAN).find(|&i| starts.at(i) > offset) {
+                Some(i) => i - 1,
+                None => starts.partition_point(|s| s <= offset) - 1,
+            } as u32;
+            self.line_start = starts.at(self.line as usize);
+            self.next_line_start = starts.get(self.line as usize + 1).unwrap_or(u32::MAX);
             let line_start = self.line_start;
-            let wide = &index.wide[self.wide..];
-            let before = |&w: &u32| (w & OFFSET_MASK) < line_start;
-            self.wide += match wide.iter().take(SCAN).position(|w| !before(w)) {
-                Some(n) => n,
+            let wide = &index.wide;
+            let before = |w: u32| (w & OFFSET_MASK) < line_start;
+            self.wide = match (self.wide..wide.len()).take(SCAN).find(|&i| !before(wide.at(i))) {
+                Some(i) => i,
+                None if self.wide + SCAN >= wide.len() => wide.len(),
                 None => wide.partition_point(before),
             };
             (self.extra, self.astral) = (0, 0);
         }
         let mut at = offset;
-        while let Some(&w) = index.wide.get(self.wide) {
+        while let Some(w) = index.wide.get(self.wide) {
             let (off, len) = (w & OFFSET_MASK, (w >> 30) + 1);
             if off >= offset {
                 break;

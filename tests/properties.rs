@@ -111,6 +111,16 @@ fn wide_text() -> impl Strategy<Value = String> {
     prop::collection::vec(line, 1..4).prop_map(|lines| lines.join("\r\n"))
 }
 
+/// Texts around the length below which the line index keeps two bytes an offset (16 KB): wide
+/// text at both ends of ASCII lines.
+fn threshold_text() -> impl Strategy<Value = String> {
+    (wide_text(), 16_000usize..16_800).prop_map(|(w, n)| {
+        let filler = "ab cd\n".repeat(n / 6 + 1);
+        let fill = n.saturating_sub(2 * w.len()).min(filler.len());
+        format!("{w}{}{w}", &filler[..fill])
+    })
+}
+
 /// Arbitrary text or markup-heavy text.
 fn any_text() -> impl Strategy<Value = String> {
     prop_oneof![any::<String>(), markup_text(), seed_text()]
@@ -640,4 +650,40 @@ fn snapshot(corpus: &Corpus, files: &[(PathBuf, String)]) -> BTreeMap<String, Ve
         }
     }
     out
+}
+
+proptest! {
+    // Texts of 16 KB, converted at many offsets: fewer cases.
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_spliced_line_index_is_the_index_of_the_new_text_across_two_byte_offsets(
+        start in threshold_text(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), prop_oneof![0usize..16, 0usize..2000], prop_oneof![wide_text(), "[a\n]{0,1500}"]), 1..6),
+    ) {
+        // Edits that take the text across 16 KB, either way: the offsets change width.
+        let mut text = start;
+        let mut index = LineIndex::new(&text);
+        for (at, delete, insert) in edits {
+            let replaced = edit(&mut text, at, delete, &insert);
+            index.splice(replaced, &insert);
+            prop_assert_eq!(&index, &LineIndex::new(&text));
+            let mut cursors = [Encoding::Utf8, Encoding::Utf16, Encoding::Char].map(|enc| index.cursor(enc));
+            for (i, _) in text.char_indices().step_by(97).chain([(text.len(), ' ')]) {
+                let offset = i as u32;
+                for (enc, cursor) in [Encoding::Utf8, Encoding::Utf16, Encoding::Char].into_iter().zip(&mut cursors) {
+                    let lc = index.line_col(offset, enc);
+                    prop_assert_eq!(cursor.line_col(offset), lc);
+                    let before = &text[text[..i].rfind('\n').map_or(0, |n| n + 1)..i];
+                    let col = match enc {
+                        Encoding::Utf8 => before.len(),
+                        Encoding::Utf16 => before.encode_utf16().count(),
+                        Encoding::Char => before.chars().count(),
+                    };
+                    prop_assert_eq!(lc, LineCol { line: text[..i].matches('\n').count() as u32, col: col as u32 });
+                    prop_assert_eq!(index.offset(lc, enc, None), Some(offset));
+                }
+            }
+        }
+    }
 }

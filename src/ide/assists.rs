@@ -103,6 +103,7 @@ fn tag_selection(
     }
     let nests = seed
         .mentions
+        .get()
         .iter()
         .all(|m| !m.range.intersects(range) || m.surface.contains_range(range) || range.contains_range(m.range));
     if !nests {
@@ -175,7 +176,7 @@ fn add_id_to_registry(corpus: &Corpus, file: FileId, text: Option<&str>, offset:
     let seed = corpus.file(file).seed()?;
     let (id, ty, surface) = match target_at(corpus, file, offset)? {
         Target::Mention { index, id: Some((id, _)) } => {
-            let m = &seed.mentions[index];
+            let m = &seed.mentions.get()[index];
             (id, m.ty?, Some(m.surface))
         }
         Target::RoleValue { id, .. } => (id, id_type(corpus, id)?, first_surface_here(corpus, file, seed, id)),
@@ -198,7 +199,8 @@ fn add_id_to_registry(corpus: &Corpus, file: FileId, text: Option<&str>, offset:
 /// The surface of the first mention of `id` in this article.
 fn first_surface_here(corpus: &Corpus, file: FileId, seed: &SeedSummary, id: Sym) -> Option<TextRange> {
     let o = corpus.occurrences(id).iter().find(|o| o.file == file && o.kind == OccurrenceKind::Mention)?;
-    let m = seed.mentions.iter().find(|m| m.range.contains_range(o.range) && m.id == Some(id))?;
+    let mentions = seed.mentions.get();
+    let m = mentions.iter().find(|m| m.range.contains_range(o.range) && m.id == Some(id))?;
     Some(m.surface)
 }
 
@@ -212,9 +214,10 @@ fn remove_tag(
     offset: u32,
     out: &mut Vec<Action>,
 ) {
-    let mut at = mention_at(seed, offset);
+    let mentions = seed.mentions.get();
+    let mut at = mention_at(&mentions, offset);
     while let Some(i) = at {
-        let m = &seed.mentions[i];
+        let m = &mentions[i];
         let tag = match text.and_then(|t| t.get(m.surface.end as usize + 1..m.range.end as usize)) {
             Some(tag) => shorten(tag),
             None => {

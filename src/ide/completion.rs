@@ -363,7 +363,7 @@ impl<'a> Cx<'a> {
         let Some((_, open)) = self.surface() else { return groups };
         let surface = self.range(open, self.tag.bracket);
         let line = self.range(0, self.line.len());
-        let mentions = &self.seed.mentions;
+        let mentions = self.seed.mentions.get();
         let first = mentions.partition_point(|m| m.range.start < line.start);
         for (i, m) in mentions[first..].iter().take_while(|m| m.range.start < line.end).enumerate() {
             let Some(id) = m.id else { continue };

@@ -22,7 +22,7 @@ pub fn hover(corpus: &Corpus, file: FileId, offset: u32) -> Option<HoverResult> 
     let mut md = Markup::new();
     let range = match target {
         Target::Mention { index, .. } => {
-            let m = &seed?.mentions[index];
+            let m = &seed?.mentions.get()[index];
             mention_card(corpus, m, &mut md);
             m.range
         }

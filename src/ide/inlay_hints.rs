@@ -23,9 +23,10 @@ pub fn inlay_hints(corpus: &Corpus, file: FileId, text: &str, range: TextRange) 
     let Some(seed) = data.seed() else { return Vec::new() };
     let index = &data.line_index;
     let from = index.line_start(index.line_of(range.start)).unwrap_or(0);
-    let first = seed.mentions.partition_point(|m| m.range.start < from);
+    let mentions = seed.mentions.get();
+    let first = mentions.partition_point(|m| m.range.start < from);
     let mut out = Vec::new();
-    for m in seed.mentions[first..].iter().take_while(|m| m.range.start <= range.end) {
+    for m in mentions[first..].iter().take_while(|m| m.range.start <= range.end) {
         let Some(id) = m.id else { continue };
         let Some((_, entry)) = registry_entry(corpus, id) else { continue };
         let name = entry.name.text.as_str();

@@ -48,7 +48,7 @@ pub fn match_surface(corpus: &Corpus, file: FileId, text: Option<&str>, surface:
     // (match, source rank: 0 this article, 1 registry name, 2 alias)
     let mut found: Vec<(IdMatch, u8)> = Vec::new();
     if let (Some(text), Some(seed)) = (text, corpus.file(file).seed()) {
-        for m in &seed.mentions {
+        for m in seed.mentions.get().iter() {
             let Some(id) = m.id else { continue };
             let Some(other) = text.get(m.surface.to_usize()) else { continue };
             // Cheap length check first: folding never changes a length by a factor of two.

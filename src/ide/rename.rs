@@ -45,7 +45,8 @@ pub fn prepare_rename(corpus: &Corpus, file: FileId, offset: u32) -> Result<Opti
     match target {
         Target::RoleValue { id, range, .. } => Ok(Some(RenameTarget { id, range })),
         Target::Mention { index, id } => {
-            let Some(m) = corpus.file(file).seed().and_then(|s| s.mentions.get(index)) else { return Ok(None) };
+            let mentions = corpus.file(file).seed().map(|s| s.mentions.get()).unwrap_or_default();
+            let Some(m) = mentions.get(index) else { return Ok(None) };
             match id {
                 // The surface stands for the id: renaming from it (or its brackets, or just
                 // after the tag) is what a curator expects, and the id is on the same line,

@@ -213,7 +213,7 @@ fn seed_tokens(corpus: &Corpus, seed: &SeedSummary, window: TextRange, out: &mut
             out.push(url, TokenType::URL);
         }
     }
-    let mentions = &seed.mentions;
+    let mentions = seed.mentions.get();
     let first = mentions.partition_point(|m| m.range.start < window.start);
     let last = first + mentions[first..].partition_point(|m| m.range.start < window.end);
     // Mentions come outer first and nest without overlapping. Each open mention remembers how

@@ -79,11 +79,12 @@ fn seed_symbols(corpus: &Corpus, seed: &SeedSummary, text: Option<&str>) -> Vec<
     }
     // Mentions come outer first, a parent before its children: build bottom-up, so that every
     // mention's nested mentions are complete when it is taken.
-    let n = seed.mentions.len();
+    let mentions = seed.mentions.get();
+    let n = mentions.len();
     let mut nested: Vec<Vec<Symbol>> = vec![Vec::new(); n];
     let mut top = Vec::new();
     for i in (0..n).rev() {
-        let m = &seed.mentions[i];
+        let m = &mentions[i];
         let mut children = std::mem::take(&mut nested[i]);
         children.reverse();
         children.extend(role_symbols(corpus, m));

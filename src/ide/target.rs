@@ -38,8 +38,9 @@ pub fn target_at(corpus: &Corpus, file: FileId, offset: u32) -> Option<Target> {
 }
 
 fn seed_target(corpus: &Corpus, seed: &SeedSummary, offset: u32) -> Option<Target> {
-    if let Some(index) = mention_at(seed, offset) {
-        let m = &seed.mentions[index];
+    let mentions = seed.mentions.get();
+    if let Some(index) = mention_at(&mentions, offset) {
+        let m = &mentions[index];
         for arg in m.args.iter() {
             for &(value, range) in arg.values.iter() {
                 if range.touches(offset) && !is_date_shaped(corpus.resolve(value)) {
@@ -68,8 +69,7 @@ fn registry_target(corpus: &Corpus, registry: &Registry, offset: u32) -> Option<
 
 /// The innermost mention containing `offset`, else one ending exactly there (a keyboard cursor
 /// just after `}`).
-pub fn mention_at(seed: &SeedSummary, offset: u32) -> Option<usize> {
-    let mentions = &seed.mentions;
+pub fn mention_at(mentions: &[MentionSummary], offset: u32) -> Option<usize> {
     // Mentions are sorted by start and nest without overlapping, so every mention containing
     // `offset` is the last one starting at or before it, or one of its ancestors.
     let mut i = mentions.partition_point(|m| m.range.start <= offset).checked_sub(1)?;

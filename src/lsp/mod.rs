@@ -40,6 +40,8 @@ use tower_lsp_server::LspService;
 
 use crate::syntax::header::Date;
 
+pub use workspace::set_return_free_memory;
+
 /// How many messages may be in flight at once. Handlers finish in their first poll, so this
 /// only bounds requests parked on something else (references waiting for a cold start's id
 /// pass); a slot is never held waiting for the client.

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::pin::pin;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -289,6 +289,7 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
         let (corpus, errors) = Corpus::load_discovered(roots, today, paths, errors, Some(&report));
         // What the first requests would otherwise compute while the user waits.
         corpus.warm(PRIME_USES);
+        return_free_memory();
         (corpus, errors, early)
     });
     // A token must be created before any `$/progress` for it, and only by clients that said
@@ -336,8 +337,12 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
             // memory goes).
             if let Some(early) = early {
                 let ids = early.send_replace(Early::Done);
-                // A file record a corpus file: freed off the runtime's threads.
-                tokio::task::spawn_blocking(move || drop(ids));
+                // A file record a corpus file: freed off the runtime's threads, and its pages
+                // handed back (the walker threads that allocated them are gone).
+                tokio::task::spawn_blocking(move || {
+                    drop(ids);
+                    return_free_memory();
+                });
             }
             match installed {
                 Err(panic) => client.log_message(MessageType::ERROR, format!("seedls: indexing failed: {panic}")).await,
@@ -389,6 +394,29 @@ fn early_channel(st: &mut State) -> Option<EarlySender> {
         st.tracking.early = Some(rx);
         tx
     })
+}
+
+/// What the binary's allocator does to return a thread's free pages to the system.
+static RETURN_FREE_MEMORY: OnceLock<fn()> = OnceLock::new();
+
+/// Sets how a thread returns its free pages, called on every parsing thread after a build:
+/// they freed most of what they allocated (texts, parse trees), but an allocator such as
+/// mimalloc hands a thread's free pages back only when that thread allocates again, and after
+/// the build they sit idle.
+pub fn set_return_free_memory(f: fn()) {
+    let _ = RETURN_FREE_MEMORY.set(f);
+}
+
+fn return_free_memory() {
+    if let Some(&f) = RETURN_FREE_MEMORY.get() {
+        on_parsing_threads(f);
+    }
+}
+
+/// Runs `f` on every thread of the parsing pool and on the calling one (which ran the build).
+fn on_parsing_threads(f: fn()) {
+    rayon::broadcast(|_| f());
+    f();
 }
 
 async fn begin(client: &Client, token: NumberOrString) -> OngoingProgress<Bounded, NotCancellable> {
@@ -571,6 +599,17 @@ pub fn follow_up(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>
 mod tests {
     use super::*;
     use tower_lsp_server::ls_types::OneOf;
+
+    /// Every parsing thread, and the thread that ran the build, hands back its free pages.
+    #[test]
+    fn free_memory_is_returned_on_every_parsing_thread() {
+        static THREADS: std::sync::Mutex<Vec<std::thread::ThreadId>> = std::sync::Mutex::new(Vec::new());
+        on_parsing_threads(|| THREADS.lock().unwrap().push(std::thread::current().id()));
+        let mut threads = THREADS.lock().unwrap().clone();
+        threads.sort_by_key(|t| format!("{t:?}"));
+        threads.dedup();
+        assert_eq!(threads.len(), rayon::current_num_threads() + 1);
+    }
 
     #[test]
     fn refreshes_only_what_the_client_supports_and_the_server_advertises() {
