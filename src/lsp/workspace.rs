@@ -338,11 +338,13 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
             if let Some(early) = early {
                 let ids = early.send_replace(Early::Done);
                 // A file record a corpus file: freed off the runtime's threads, and its pages
-                // handed back (the walker threads that allocated them are gone).
-                tokio::task::spawn_blocking(move || {
+                // handed back (the walker threads that allocated them are gone). Before the
+                // end of progress: a client that waits for it to ask finds the cores free.
+                let _ = tokio::task::spawn_blocking(move || {
                     drop(ids);
                     return_free_memory();
-                });
+                })
+                .await;
             }
             match installed {
                 Err(panic) => client.log_message(MessageType::ERROR, format!("seedls: indexing failed: {panic}")).await,
