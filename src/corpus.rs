@@ -263,7 +263,11 @@ pub struct Usage {
 
 /// Whether a role value is a date literal rather than an id (`2022`, `2022-01`, `2022-01-05`).
 pub fn is_date_shaped(s: &str) -> bool {
-    let b = s.as_bytes();
+    date_shaped(s.as_bytes())
+}
+
+/// [`is_date_shaped`] of bytes (a scan that has not checked them for UTF-8).
+pub(crate) fn date_shaped(b: &[u8]) -> bool {
     let d = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
     match b.len() {
         4 => d(0..4),

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxBuildHasher;
 
-use crate::corpus::{FileKind, LoadError, OccurrenceKind, discover_with, is_date_shaped, path_order};
+use crate::corpus::{FileKind, LoadError, OccurrenceKind, date_shaped, discover_with, is_date_shaped, path_order};
 use crate::syntax;
 use crate::text::{Encoding, LineCol, LineIndex, TextRange};
 
@@ -137,17 +137,6 @@ fn scan_line(line: &str, base: u32, out: &mut Vec<Found>, stack: &mut Vec<usize>
         }
     }
     true
-}
-
-/// [`is_date_shaped`] of an id's bytes (ids are ASCII).
-fn date_shaped(b: &[u8]) -> bool {
-    let d = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    match b.len() {
-        4 => d(0..4),
-        7 => d(0..4) && b[4] == b'-' && d(5..7),
-        10 => d(0..4) && b[4] == b'-' && d(5..7) && b[7] == b'-' && d(8..10),
-        _ => false,
-    }
 }
 
 /// `[a-z][a-z0-9_-]*` from `i` (a name, as `syntax::tsv::is_name`): where it ends.
