@@ -10,7 +10,7 @@ fn main() -> std::process::ExitCode {
 }
 
 /// mimalloc returns a thread's free pages when that thread allocates again; the server's
-/// parsing threads sit idle after a build (resident memory at N = 10,000: 59 MB → 54 MB).
+/// parsing threads sit idle after a build (resident memory at N = 10,000: 59 MB → 54–55 MB).
 fn return_free_memory() {
     // SAFETY: `mi_collect` takes no pointers; it frees what the calling thread's own heap no
     // longer uses and may be called at any time.

@@ -1,8 +1,8 @@
 //! Mention summaries and diagnostics packed into bytes, for the files nobody is editing.
 //!
 //! A cold-loaded file keeps ~30 mentions, each a 56-byte struct plus a boxed list of arguments
-//! and a boxed list of values per argument: about two thirds of the index's memory, for data a
-//! request reads for a handful of files. Packed, a mention is ~15 bytes: every number is a
+//! and a boxed list of values per argument: two fifths of the heap of a load, for data a request
+//! reads for a handful of files. Packed, a mention is ~15 bytes: every number is a
 //! LEB128 varint counted from the previous position (ranges are short and close together),
 //! symbols are the interner's numbers. Unpacking one file's mentions takes microseconds. Its
 //! diagnostics (often one glued-sentence hint: five allocations) go the same way.
