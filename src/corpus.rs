@@ -290,9 +290,9 @@ struct Parsed {
 }
 
 impl Parsed {
-    /// What a cold load keeps of each of thousands of files: mentions packed, lists without
-    /// spare capacity (they grew by doubling; about a fifth of their bytes were spare).
-    fn trimmed(mut self) -> Parsed {
+    /// What a cold load keeps of each of thousands of files: its mentions and diagnostics
+    /// packed into bytes of the exact size (see [`pack`]).
+    fn packed(mut self) -> Parsed {
         if let Content::Seed(seed) = &mut self.content {
             seed.mentions.pack();
         }
@@ -750,7 +750,7 @@ impl Corpus {
                 .into_par_iter()
                 .map(|(path, kind)| {
                     let result = std::fs::read(&path)
-                        .map(|bytes| parse_file(interner, kind, &bytes, today, None, None).trimmed())
+                        .map(|bytes| parse_file(interner, kind, &bytes, today, None, None).packed())
                         .map_err(|e| e.to_string());
                     if let Some(p) = progress {
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -958,7 +958,7 @@ impl Corpus {
         let mut parsed = parse_file(&self.interner, kind, bytes, self.today, lines, line_index);
         if memo.is_none() {
             // A file nobody edits: kept as a load keeps it.
-            parsed = parsed.trimmed();
+            parsed = parsed.packed();
         }
         if let Some(memo) = memo.as_mut() {
             memo.last = document
