@@ -26,7 +26,11 @@ pub fn encoding_kind(enc: Encoding) -> PositionEncodingKind {
 }
 
 pub fn position(index: &LineIndex, offset: u32, enc: Encoding) -> Position {
-    let LineCol { line, col } = index.line_col(offset, enc);
+    from_line_col(index.line_col(offset, enc))
+}
+
+/// A line and column already in the negotiated encoding (the id pass keeps them so).
+pub fn from_line_col(LineCol { line, col }: LineCol) -> Position {
     Position { line, character: col }
 }
 

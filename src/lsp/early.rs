@@ -84,23 +84,19 @@ fn from_id_pass(st: &State, pass: &IdPass, params: &ReferenceParams) -> Option<O
     let enc = st.session.encoding;
     // (path, ranges) a file, in the index's order.
     let mut groups: Vec<(&Path, Vec<Range>)> = Vec::new();
+    let mut push = |path, range| match groups.last_mut() {
+        Some((last, ranges)) if *last == path => ranges.push(range),
+        _ => groups.push((path, vec![range])),
+    };
     for (file, o) in pass.references(&id, include) {
-        if st.docs.contains_key(&file.path) {
-            continue;
-        }
-        match groups.last_mut() {
-            Some((path, ranges)) if *path == file.path => ranges.push(range(o, enc)),
-            _ => groups.push((&file.path, vec![range(o, enc)])),
+        if !st.docs.contains_key(&file.path) {
+            push(&file.path, range(o, enc));
         }
     }
     if let Some(sym) = st.corpus.sym(&id) {
         let occurrences = st.corpus.occurrences(sym).iter();
         for o in occurrences.filter(|o| include || o.kind != OccurrenceKind::RegistryRow) {
-            let path = st.corpus.file(o.file).path.as_path();
-            match groups.last_mut() {
-                Some((last, ranges)) if *last == path => ranges.push(range_of(st, o.file, o.range)),
-                _ => groups.push((path, vec![range_of(st, o.file, o.range)])),
-            }
+            push(st.corpus.file(o.file).path.as_path(), range_of(st, o.file, o.range));
         }
     }
     groups.sort_by(|a, b| path_order(a.0, b.0));
@@ -135,8 +131,7 @@ fn id_at(st: &State, pass: &IdPass, uri: &tower_lsp_server::ls_types::Uri, pos: 
 }
 
 fn range(o: &IdOccurrence, enc: Encoding) -> Range {
-    let (start, end) = (o.start(enc), o.end(enc));
-    Range { start: Position::new(start.line, start.col), end: Position::new(end.line, end.col) }
+    Range { start: convert::from_line_col(o.start(enc)), end: convert::from_line_col(o.end(enc)) }
 }
 
 #[cfg(test)]
@@ -170,15 +165,18 @@ mod tests {
         (state, tx)
     }
 
+    /// A references request in a task of its own: whether the index answers it.
+    fn answered_by_index(state: &Arc<RwLock<State>>) -> tokio::task::JoinHandle<bool> {
+        let state = state.clone();
+        tokio::spawn(async move { matches!(references(&state, params()).await, Answer::Index(_)) })
+    }
+
     /// Whatever goes wrong with the id pass, the request ends up answered by the index.
     #[tokio::test]
     async fn a_failed_or_stale_id_pass_leaves_the_answer_to_the_index() {
         // The build dropped its channel (it panicked).
         let (state, tx) = waiting();
-        let request = tokio::spawn({
-            let state = state.clone();
-            async move { matches!(references(&state, params()).await, Answer::Index(_)) }
-        });
+        let request = answered_by_index(&state);
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(!request.is_finished(), "waits while the id pass runs");
         drop(tx);
@@ -186,10 +184,7 @@ mod tests {
 
         // The id pass failed: the request waits for the index.
         let (state, tx) = waiting();
-        let request = tokio::spawn({
-            let state = state.clone();
-            async move { matches!(references(&state, params()).await, Answer::Index(_)) }
-        });
+        let request = answered_by_index(&state);
         tx.send_replace(Early::Failed);
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(!request.is_finished(), "waits for the index after a failed id pass");
@@ -200,10 +195,7 @@ mod tests {
         // An id pass of other folders than the workspace's now: the index answers.
         let (state, tx) = waiting();
         write_state(&state).session.roots = vec!["/corpus".into()];
-        let request = tokio::spawn({
-            let state = state.clone();
-            async move { matches!(references(&state, params()).await, Answer::Index(_)) }
-        });
+        let request = answered_by_index(&state);
         tx.send_replace(Early::Ids(Arc::new(IdPass { roots: vec!["/elsewhere".into()], ..IdPass::default() })));
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(!request.is_finished(), "waits for the index");
