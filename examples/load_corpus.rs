@@ -4,13 +4,17 @@
 
 use std::time::Instant;
 
-use seedls::corpus::Corpus;
+use seedls::corpus::{Corpus, Keep, discover};
 use seedls::syntax::header::Date;
+use seedls::text::Encoding;
 
 fn main() {
     let roots: Vec<std::path::PathBuf> = std::env::args().skip(1).map(Into::into).collect();
     let start = Instant::now();
-    let (corpus, errors) = Corpus::load(roots, Date::today(), None);
+    // Lean, as the server keeps a corpus (`ALL=1`: everything, as the CLI does).
+    let keep = if std::env::var_os("ALL").is_some() { Keep::All } else { Keep::Index(Encoding::Utf16) };
+    let (paths, errors) = discover(&roots);
+    let (corpus, errors) = Corpus::new(roots, Date::today()).keeping(keep).load_discovered(paths, errors, None);
     let elapsed = start.elapsed();
     // What the server does next, before installing the index.
     let warm = Instant::now();

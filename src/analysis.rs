@@ -17,7 +17,7 @@ use crate::text::{TextRange, fold_with_offsets, lines};
 /// Every diagnostic of one file: its syntax diagnostics plus the corpus-level checks. With
 /// `text`, hints that need the text (A011) are included and fixes can quote it.
 pub fn file_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>) -> Vec<Diagnostic> {
-    let data = corpus.file(file);
+    let data = corpus.full(file);
     let mut out = data.syntax_diagnostics.get().into_owned();
     match data.kind {
         FileKind::Seed if matches!(data.content, Content::Seed(_)) => match (text, corpus.doc_checks(file)) {
@@ -73,7 +73,7 @@ pub fn id_type(corpus: &Corpus, id: Sym) -> Option<Sym> {
     if let Some((_, entry)) = registry_entry(corpus, id) {
         return corpus.sym(&entry.ty.text);
     }
-    corpus.occurrences(id).iter().find(|o| o.kind == OccurrenceKind::Mention).and_then(|o| o.ty)
+    corpus.occurrences(id).iter().find(|o| o.kind() == OccurrenceKind::Mention).and_then(|o| o.ty)
 }
 
 pub fn registry_entry(corpus: &Corpus, id: Sym) -> Option<(FileId, &Entry)> {
@@ -82,7 +82,8 @@ pub fn registry_entry(corpus: &Corpus, id: Sym) -> Option<(FileId, &Entry)> {
 }
 
 fn seed_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>, out: &mut Vec<Diagnostic>) {
-    let Some(seed) = corpus.file(file).seed() else { return };
+    let data = corpus.full(file);
+    let Some(seed) = data.seed() else { return };
     let mut types = Types::default();
     for m in seed.mentions.get().iter() {
         mention_diagnostics(corpus, file, text, m, &mut types, out);
@@ -189,7 +190,8 @@ fn url_diagnostics(corpus: &Corpus, file: FileId, seed: &SeedSummary, out: &mut 
 /// kept ([`DocChecks`]): only the mentions and lines changed since are checked again, and the
 /// mentions whose roles name an id whose occurrences changed.
 fn open_seed_diagnostics(corpus: &Corpus, file: FileId, text: &str, checks: &mut DocChecks, out: &mut Vec<Diagnostic>) {
-    let Some(seed) = corpus.file(file).seed() else { return };
+    let data = corpus.full(file);
+    let Some(seed) = data.seed() else { return };
     let header_end = header_end(corpus, seed, text);
     let list = seed.mentions.get();
     let (len, count) = (text.len() as u32, list.len() as u32);
@@ -363,8 +365,8 @@ pub fn add_to_registry(corpus: &Corpus, file: FileId, id: &str, ty: &str, surfac
     let eol = if registry.crlf { "\r\n" } else { "\n" };
     let mut row = cells.join("\t");
     row.push_str(eol);
-    let end = data.line_index.len();
-    if !data.line_index.ends_with_newline() && end > 0 {
+    let end = data.line_index().len();
+    if !data.line_index().ends_with_newline() && end > 0 {
         row.insert_str(0, eol);
     }
     let name_file = data.path.file_name().map_or_else(|| "the registry".into(), |n| n.to_string_lossy().into_owned());
@@ -491,7 +493,8 @@ fn allowed_list(role: &Role) -> String {
 
 /// A011: untagged text equal to a registered name or alias, outside entity mentions and markup.
 pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec<Diagnostic>) {
-    let Some(seed) = corpus.file(file).seed() else { return };
+    let data = corpus.full(file);
+    let Some(seed) = data.seed() else { return };
     let names = untagged_names(corpus, file, &seed.mentions.get(), text, header_end(corpus, seed, text));
     alias_diagnostics(corpus, text, &names, out);
 }
@@ -747,7 +750,7 @@ fn registry_diagnostics(corpus: &Corpus, file: FileId, out: &mut Vec<Diagnostic>
             }
         }
         // R005: registered but never used in any seed file.
-        let used = sym.is_some_and(|s| corpus.occurrences(s).iter().any(|o| o.kind != OccurrenceKind::RegistryRow));
+        let used = sym.is_some_and(|s| corpus.occurrences(s).iter().any(|o| o.kind() != OccurrenceKind::RegistryRow));
         if !used {
             out.push(Diagnostic::new(
                 Code::R005,

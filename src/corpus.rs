@@ -29,7 +29,7 @@ use crate::syntax;
 use crate::syntax::header::Date;
 use crate::syntax::registry::{Registry, is_registry_file_name, parse_registry};
 use crate::syntax::schema::{Schema, parse_schema};
-use crate::text::{LineIndex, TextRange};
+use crate::text::{Encoding, LineCol, LineIndex, TextRange};
 
 mod pack;
 
@@ -178,13 +178,27 @@ pub enum Content {
 pub struct FileData {
     pub path: PathBuf,
     pub kind: FileKind,
-    pub line_index: LineIndex,
+    /// `None` in a lean file (see [`Keep::Index`]).
+    line_index: Option<Box<LineIndex>>,
     /// What the file says on its own: syntax, header, prose, registry row and schema problems.
     pub syntax_diagnostics: Diagnostics,
     pub content: Content,
 }
 
 impl FileData {
+    /// The file's line index.
+    ///
+    /// # Panics
+    /// On a lean file, which keeps none: the caller reads it through [`Corpus::full`].
+    pub fn line_index(&self) -> &LineIndex {
+        self.line_index.as_deref().expect("a lean file's line index is read through Corpus::full")
+    }
+
+    /// Whether the file keeps only what the index needs (see [`Keep::Index`]).
+    pub fn is_lean(&self) -> bool {
+        self.line_index.is_none()
+    }
+
     pub fn seed(&self) -> Option<&SeedSummary> {
         match &self.content {
             Content::Seed(s) => Some(s),
@@ -203,27 +217,110 @@ impl FileData {
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
 pub enum OccurrenceKind {
     /// `[…]{type:id}`
-    Mention,
+    Mention = 0,
     /// `role=id`
-    RoleValue,
+    RoleValue = 1,
     /// The id cell of a registry row.
-    RegistryRow,
+    RegistryRow = 2,
 }
 
 /// One place an id is written. `range` covers the id itself.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Occurrence {
     pub file: FileId,
     pub range: TextRange,
-    pub kind: OccurrenceKind,
     /// The mention's or registry row's type (role values have none).
     pub ty: Option<Sym>,
+    /// The kind in the top two bits; below them, the line of `range.start` in a lean file
+    /// ([`Keep::Index`]), which keeps no line index (else 0). Packed: a large corpus has
+    /// millions of occurrences.
+    line_kind: u32,
+    /// The column of `range.start` in a lean file, in the corpus's encoding (else 0).
+    col: u32,
 }
+
+const KIND_SHIFT: u32 = 30;
+const LINE_MASK: u32 = (1 << KIND_SHIFT) - 1;
+
+impl Occurrence {
+    pub fn new(file: FileId, range: TextRange, kind: OccurrenceKind, ty: Option<Sym>) -> Occurrence {
+        Occurrence { file, range, ty, line_kind: (kind as u32) << KIND_SHIFT, col: 0 }
+    }
+
+    pub fn kind(&self) -> OccurrenceKind {
+        match self.line_kind >> KIND_SHIFT {
+            0 => OccurrenceKind::Mention,
+            1 => OccurrenceKind::RoleValue,
+            _ => OccurrenceKind::RegistryRow,
+        }
+    }
+
+    /// The same occurrence with the line and column of its start (a lean file's).
+    fn placed(self, at: LineCol) -> Occurrence {
+        let kind = self.line_kind & !LINE_MASK;
+        // A line past 2^30 would need a gigabyte of line breaks: files are read whole into
+        // memory and their offsets are `u32`, so it clamps rather than spills into the kind.
+        Occurrence { line_kind: kind | at.line.min(LINE_MASK), col: at.col, ..self }
+    }
+
+    fn start(&self) -> LineCol {
+        LineCol { line: self.line_kind & LINE_MASK, col: self.col }
+    }
+}
+
+impl std::fmt::Debug for Occurrence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Occurrence");
+        d.field("file", &self.file).field("range", &self.range).field("kind", &self.kind()).field("ty", &self.ty);
+        if self.start() != (LineCol { line: 0, col: 0 }) {
+            d.field("at", &self.start());
+        }
+        d.finish()
+    }
+}
+
+/// What a corpus keeps of the files nobody edits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Keep {
+    /// Everything: the CLI reports on every file.
+    #[default]
+    All,
+    /// What the index needs, for a server resident over 100,000 files: seed files are lean,
+    /// keeping no line index, mentions or diagnostics (three fifths of a load's heap, which
+    /// [`Corpus::full`] reads again from disk for the few files a request looks into), and
+    /// their occurrences keep the line and column of their start in this encoding instead
+    /// ([`Corpus::place`]), so that references and rename need no file read.
+    Index(Encoding),
+}
+
+/// A file with everything it holds: kept in the corpus, or read again from disk (lean).
+pub enum Full<'a> {
+    Kept(&'a FileData),
+    Read(Arc<FileData>),
+}
+
+impl std::ops::Deref for Full<'_> {
+    type Target = FileData;
+
+    fn deref(&self) -> &FileData {
+        match self {
+            Full::Kept(data) => data,
+            Full::Read(data) => data,
+        }
+    }
+}
+
+/// How many lean files read again [`Corpus::full`] remembers: a request reads its file a few
+/// times (position, target, conversion back).
+const RECENT: usize = 8;
 
 /// The whole corpus: files, their summaries, the effective schema and the reverse index.
 pub struct Corpus {
     pub roots: Vec<PathBuf>,
     pub today: Date,
+    keep: Keep,
+    /// The lean files [`Corpus::full`] read last, most recent first.
+    recent: std::sync::Mutex<Vec<(FileId, Arc<FileData>)>>,
     pub interner: Interner,
     files: Vec<Option<FileData>>,
     by_path: FxHashMap<PathBuf, FileId>,
@@ -280,7 +377,8 @@ pub(crate) fn date_shaped(b: &[u8]) -> bool {
 /// The result of parsing one file, before it joins the corpus.
 struct Parsed {
     kind: FileKind,
-    line_index: LineIndex,
+    /// `None` once lean.
+    line_index: Option<Box<LineIndex>>,
     diagnostics: Diagnostics,
     content: Content,
     /// What the file adds to the index, sorted by (id, offset); `file` is filled in by
@@ -297,6 +395,36 @@ impl Parsed {
             seed.mentions.pack();
         }
         self.diagnostics.pack();
+        self
+    }
+
+    /// What a corpus keeps of a file nobody edits.
+    fn kept(self, keep: Keep) -> Parsed {
+        match (keep, &self.content) {
+            (Keep::Index(enc), Content::Seed(_)) => self.lean(enc),
+            _ => self.packed(),
+        }
+    }
+
+    /// A lean seed file: its occurrences placed by the line index, which goes with its
+    /// mentions and diagnostics (kept: the ids it holds).
+    fn lean(mut self, enc: Encoding) -> Parsed {
+        let Some(index) = self.line_index.take() else { return self };
+        // Placed in text order, one pass over the line index: a file of 100 MB has a million.
+        let mut order: Vec<u32> = (0..self.occurrences.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| self.occurrences[i as usize].1.range.start);
+        let mut cursor = index.cursor(enc);
+        for i in order {
+            let o = &mut self.occurrences[i as usize].1;
+            *o = o.placed(cursor.line_col(o.range.start));
+        }
+        // Sorted by id: each id once.
+        let mut ids: Vec<Sym> = self.occurrences.iter().map(|&(sym, _)| sym).collect();
+        ids.dedup();
+        if let Content::Seed(seed) = &mut self.content {
+            seed.mentions = pack::Kept::Dropped(ids.into());
+        }
+        self.diagnostics = pack::Kept::Dropped(Box::default());
         self
     }
 }
@@ -321,7 +449,7 @@ fn parse_file(
             let lossy = String::from_utf8_lossy(bytes);
             return Parsed {
                 kind,
-                line_index: LineIndex::new(&lossy),
+                line_index: Some(Box::new(LineIndex::new(&lossy))),
                 diagnostics: vec![diag].into(),
                 content: Content::Invalid,
                 occurrences: Vec::new(),
@@ -342,7 +470,7 @@ fn parse_file(
                 let id = interner.get_or_intern(&e.id.text);
                 let ty = Some(interner.get_or_intern(&e.ty.text));
                 let kind = OccurrenceKind::RegistryRow;
-                occurrences.push((id, Occurrence { file: NO_FILE, range: e.id.range, kind, ty }));
+                occurrences.push((id, Occurrence::new(NO_FILE, e.id.range, kind, ty)));
             }
             (diags, Content::Registry(registry))
         }
@@ -355,7 +483,7 @@ fn parse_file(
     // the same index as a fresh load, and removing one is a binary search, not a scan.
     // No two occurrences start at the same offset: one packed key orders them.
     occurrences.sort_unstable_by_key(occurrence_order);
-    Parsed { kind, line_index, diagnostics: diagnostics.into(), content, occurrences }
+    Parsed { kind, line_index: Some(Box::new(line_index)), diagnostics: diagnostics.into(), content, occurrences }
 }
 
 /// One line's share of a seed file's summary, in offsets from the line's start.
@@ -680,12 +808,12 @@ fn summarize_line_into(
         // The occurrences are taken from the parse's ranges here, where the text is at hand.
         if let (Some(id), Some(range)) = (summary.id, m.head.and_then(|h| h.id)) {
             let kind = OccurrenceKind::Mention;
-            occurrences.push((id, Occurrence { file: NO_FILE, range: range.shift(at), kind, ty: summary.ty }));
+            occurrences.push((id, Occurrence::new(NO_FILE, range.shift(at), kind, summary.ty)));
         }
         for &(v, range) in summary.args.iter().flat_map(|a| a.values.iter()) {
             if !is_date_shaped(&line[range]) {
                 let kind = OccurrenceKind::RoleValue;
-                occurrences.push((v, Occurrence { file: NO_FILE, range: range.shift(at), kind, ty: None }));
+                occurrences.push((v, Occurrence::new(NO_FILE, range.shift(at), kind, None)));
             }
         }
         mentions.push(summary.shift(at, base));
@@ -699,6 +827,8 @@ impl Corpus {
         Corpus {
             roots,
             today,
+            keep: Keep::All,
+            recent: Default::default(),
             interner: Interner::with_hasher(rustc_hash::FxBuildHasher),
             files: Vec::new(),
             by_path: FxHashMap::default(),
@@ -722,18 +852,25 @@ impl Corpus {
         progress: Option<&(dyn Fn(usize, usize) + Sync)>,
     ) -> (Corpus, Vec<LoadError>) {
         let (paths, errors) = discover(&roots);
-        Corpus::load_discovered(roots, today, paths, errors, progress)
+        Corpus::new(roots, today).load_discovered(paths, errors, progress)
     }
 
-    /// [`Corpus::load`] of the files [`discover`] listed under `roots` (`errors` are the walk's).
+    /// The same corpus keeping `keep` of the files nobody edits (from the next file added).
+    pub fn keeping(mut self, keep: Keep) -> Corpus {
+        self.keep = keep;
+        self
+    }
+
+    /// Reads and indexes the files [`discover`] listed (`errors` are the walk's) into this
+    /// empty corpus, in parallel.
     pub fn load_discovered(
-        roots: Vec<PathBuf>,
-        today: Date,
+        self,
         paths: Vec<(PathBuf, FileKind)>,
         mut errors: Vec<LoadError>,
         progress: Option<&(dyn Fn(usize, usize) + Sync)>,
     ) -> (Corpus, Vec<LoadError>) {
-        let mut corpus = Corpus::new(roots, today);
+        let mut corpus = self;
+        let today = corpus.today;
         let total = paths.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         corpus.files.reserve(total);
@@ -745,12 +882,12 @@ impl Corpus {
             if chunk.is_empty() {
                 break;
             }
-            let interner = &corpus.interner;
+            let (interner, keep) = (&corpus.interner, corpus.keep);
             let parsed: Vec<(PathBuf, Result<Parsed, String>)> = chunk
                 .into_par_iter()
                 .map(|(path, kind)| {
                     let result = std::fs::read(&path)
-                        .map(|bytes| parse_file(interner, kind, &bytes, today, None, None).packed())
+                        .map(|bytes| parse_file(interner, kind, &bytes, today, None, None).kept(keep))
                         .map_err(|e| e.to_string());
                     if let Some(p) = progress {
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -800,6 +937,55 @@ impl Corpus {
 
     pub fn file(&self, id: FileId) -> &FileData {
         self.files[id.0 as usize].as_ref().expect("file id of a removed file")
+    }
+
+    /// A file with everything it holds: as kept, or, for a lean file, read again from disk
+    /// and parsed (the last [`RECENT`] remembered). A lean file that cannot be read any more
+    /// (deleted before the watcher says so) reads as empty.
+    pub fn full(&self, id: FileId) -> Full<'_> {
+        let data = self.file(id);
+        if !data.is_lean() {
+            return Full::Kept(data);
+        }
+        if let Some((_, hit)) = self.recent.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(f, _)| *f == id) {
+            return Full::Read(hit.clone());
+        }
+        let bytes = std::fs::read(&data.path).unwrap_or_default();
+        let parsed = parse_file(&self.interner, data.kind, &bytes, self.today, None, None);
+        let full = Arc::new(FileData {
+            path: data.path.clone(),
+            kind: data.kind,
+            line_index: parsed.line_index,
+            syntax_diagnostics: parsed.diagnostics,
+            content: parsed.content,
+        });
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.retain(|(f, _)| *f != id);
+        recent.insert(0, (id, full.clone()));
+        recent.truncate(RECENT);
+        Full::Read(full)
+    }
+
+    fn forget_recent(&mut self, id: FileId) {
+        self.recent.get_mut().unwrap_or_else(|e| e.into_inner()).retain(|(f, _)| *f != id);
+    }
+
+    /// Where an occurrence of `id` is in a lean file: the line and column of its start and
+    /// end, in the encoding of [`Keep::Index`] (an id is on one line). `None` in a file that
+    /// keeps its line index, which converts the range.
+    pub fn place(&self, id: Sym, o: &Occurrence) -> Option<(LineCol, LineCol)> {
+        let Keep::Index(enc) = self.keep else { return None };
+        if !self.file(o.file).is_lean() {
+            return None;
+        }
+        let start = o.start();
+        let text = self.resolve(id);
+        let units = match enc {
+            Encoding::Utf8 => text.len(),
+            Encoding::Utf16 => text.encode_utf16().count(),
+            Encoding::Char => text.chars().count(),
+        };
+        Some((start, LineCol { line: start.line, col: start.col + units as u32 }))
     }
 
     pub fn file_id(&self, path: &Path) -> Option<FileId> {
@@ -854,10 +1040,10 @@ impl Corpus {
             return hit.clone();
         }
         let occurrences = self.occurrences(id);
-        let count = |kind| occurrences.iter().filter(|o| o.kind == kind).count();
+        let count = |kind| occurrences.iter().filter(|o| o.kind() == kind).count();
         // Occurrences are sorted by file: distinct files are consecutive.
         let mut files: Vec<FileId> =
-            occurrences.iter().filter(|o| o.kind != OccurrenceKind::RegistryRow).map(|o| o.file).collect();
+            occurrences.iter().filter(|o| o.kind() != OccurrenceKind::RegistryRow).map(|o| o.file).collect();
         files.dedup();
         let total = files.len();
         let shown = FIRST_ARTICLES.min(files.len());
@@ -870,7 +1056,7 @@ impl Corpus {
         let earliest = |kind: OccurrenceKind| {
             occurrences
                 .iter()
-                .filter(|o| o.kind == kind)
+                .filter(|o| o.kind() == kind)
                 .min_by(|a, b| self.article_cmp(a.file, b.file).then(a.range.start.cmp(&b.range.start)))
                 .copied()
         };
@@ -958,7 +1144,7 @@ impl Corpus {
         let mut parsed = parse_file(&self.interner, kind, bytes, self.today, lines, line_index);
         if memo.is_none() {
             // A file nobody edits: kept as a load keeps it.
-            parsed = parsed.packed();
+            parsed = parsed.kept(self.keep);
         }
         if let Some(memo) = memo.as_mut() {
             memo.last = document
@@ -1056,7 +1242,7 @@ impl Corpus {
             diags.sort_by_key(diagnostic_order);
             (seed.title, seed.title_range) = title(text);
         }
-        *index = line_index.clone();
+        *index = Some(Box::new(line_index.clone()));
 
         // The document's occurrences: the touched lines' replaced, those after moved. Only ids
         // with an occurrence from the touched lines on have their runs in the index rewritten;
@@ -1080,7 +1266,7 @@ impl Corpus {
         for &n in &occurrences {
             list.insert(list.partition_point(|o| occurrence_order(o) < occurrence_order(&n)), n);
         }
-        let kind_of = |&(sym, o): &(Sym, Occurrence)| (sym, o.kind, o.ty);
+        let kind_of = |&(sym, o): &(Sym, Occurrence)| (sym, o.kind(), o.ty);
         let mut ids: Vec<Sym> = Vec::new();
         if !removed.iter().map(kind_of).eq(occurrences.iter().map(kind_of)) {
             ids.extend(removed.iter().chain(&occurrences).map(|o| o.0));
@@ -1163,6 +1349,7 @@ impl Corpus {
             memo.checks.get_mut().unwrap_or_else(|e| e.into_inner()).invalidate();
         }
         self.unindex(id);
+        self.forget_recent(id);
         let old = self.files[id.0 as usize].take();
         self.registry_files.retain(|&f| f != id);
         if old.is_some_and(|f| f.kind == FileKind::Schema) {
@@ -1181,6 +1368,7 @@ impl Corpus {
                 (id, Vec::new())
             }
         };
+        self.forget_recent(id);
         let data = FileData {
             path,
             kind: parsed.kind,
@@ -1313,6 +1501,7 @@ impl Corpus {
         }
         // A superset is fine (date-shaped role values are not indexed): their runs are empty.
         let mut syms: Vec<Sym> = match &old.content {
+            Content::Seed(s) if let pack::Kept::Dropped(ids) = &s.mentions => ids.to_vec(),
             Content::Seed(s) => s
                 .mentions
                 .get()

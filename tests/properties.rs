@@ -628,7 +628,7 @@ fn snapshot(corpus: &Corpus, files: &[(PathBuf, String)]) -> BTreeMap<String, Ve
         let occs: Vec<String> = corpus
             .occurrences(sym)
             .iter()
-            .map(|o| format!("{} {:?} {:?} {:?}", path(o.file), o.range, o.kind, o.ty.map(|t| corpus.resolve(t))))
+            .map(|o| format!("{} {:?} {:?} {:?}", path(o.file), o.range, o.kind(), o.ty.map(|t| corpus.resolve(t))))
             .collect();
         if !occs.is_empty() {
             out.insert(format!("id {name}"), occs);
@@ -642,7 +642,7 @@ fn snapshot(corpus: &Corpus, files: &[(PathBuf, String)]) -> BTreeMap<String, Ve
             vec![
                 format!("{:?}", data.syntax_diagnostics),
                 resolved(corpus, format!("{:?}", data.content)),
-                format!("{:?}", data.line_index),
+                format!("{:?}", data.line_index()),
             ],
         );
         if let Some(url) = data.seed().and_then(|s| s.url.as_deref()) {

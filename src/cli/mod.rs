@@ -259,7 +259,7 @@ fn collect(corpus: &Corpus, hints: bool, show_source: bool) -> Vec<FileReport> {
             }
             let line_index = match &text {
                 Some(text) => crate::text::LineIndex::new(text),
-                None => data.line_index.clone(),
+                None => data.line_index().clone(),
             };
             let display = display_path(&data.path, cwd.as_deref());
             Some(FileReport { path: data.path.clone(), display, text, line_index, diagnostics })

@@ -57,7 +57,7 @@ fn elsewhere(corpus: &Corpus, rel: &Related) -> (String, Option<(LineCol, LineCo
     let path = rel.file.as_deref().expect("a related location in another file");
     let display = super::display_path(path, std::env::current_dir().ok().as_deref());
     let position = corpus.file_id(path).map(|id| {
-        let index = &corpus.file(id).line_index;
+        let index = corpus.file(id).line_index();
         let one_based = |lc: LineCol| LineCol { line: lc.line + 1, col: lc.col + 1 };
         (
             one_based(index.line_col(rel.range.start, Encoding::Char)),

@@ -25,18 +25,25 @@ pub trait Pack: Sized {
 }
 
 /// A list as a file keeps it: as is while the file is edited (a change splices it), packed
-/// once nobody edits it.
+/// once nobody edits it, or not at all in a lean corpus (`Dropped`, with the ids the file
+/// holds, which its removal from the index needs).
 #[derive(Clone)]
 pub enum Kept<P: Pack> {
     List(Vec<P::Item>),
     Packed(P),
+    Dropped(Box<[Sym]>),
 }
+
+/// Reading what a lean file dropped is a bug of the caller, which should have asked
+/// `Corpus::full` for the file.
+const DROPPED: &str = "a lean file's mentions and diagnostics are read through Corpus::full";
 
 impl<P: Pack> Kept<P> {
     pub fn get(&self) -> Cow<'_, [P::Item]> {
         match self {
             Kept::List(list) => Cow::Borrowed(list),
             Kept::Packed(packed) => Cow::Owned(packed.unpack()),
+            Kept::Dropped(_) => panic!("{DROPPED}"),
         }
     }
 
@@ -44,7 +51,12 @@ impl<P: Pack> Kept<P> {
         match self {
             Kept::List(list) => list.len(),
             Kept::Packed(packed) => packed.len(),
+            Kept::Dropped(_) => panic!("{DROPPED}"),
         }
+    }
+
+    pub fn is_dropped(&self) -> bool {
+        matches!(self, Kept::Dropped(_))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -59,6 +71,7 @@ impl<P: Pack> Kept<P> {
         match self {
             Kept::List(list) => list,
             Kept::Packed(_) => unreachable!("unpacked above"),
+            Kept::Dropped(_) => panic!("{DROPPED}"),
         }
     }
 
@@ -89,14 +102,21 @@ impl<P: Pack> Default for Kept<P> {
 /// The items, packed or not (a summary's dump does not depend on who edits the file).
 impl<P: Pack> std::fmt::Debug for Kept<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.get().iter()).finish()
+        match self {
+            Kept::Dropped(ids) => f.debug_tuple("Dropped").field(&ids.len()).finish(),
+            _ => f.debug_list().entries(self.get().iter()).finish(),
+        }
     }
 }
 
 /// Equal when they hold the same items, packed or not.
 impl<P: Pack> PartialEq for Kept<P> {
     fn eq(&self, other: &Kept<P>) -> bool {
-        self.get() == other.get()
+        match (self, other) {
+            (Kept::Dropped(a), Kept::Dropped(b)) => a == b,
+            (Kept::Dropped(_), _) | (_, Kept::Dropped(_)) => false,
+            _ => self.get() == other.get(),
+        }
     }
 }
 

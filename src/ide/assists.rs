@@ -59,7 +59,8 @@ pub fn code_actions(
             });
         }
     }
-    let seed = corpus.file(file).seed();
+    let data = corpus.full(file);
+    let seed = data.seed();
     let mut more = Vec::new();
     if wanted(ActionKind::RefactorRewrite)
         && let (Some(seed), Some(text)) = (seed, text)
@@ -173,7 +174,8 @@ fn trim(text: &str, range: TextRange) -> Option<TextRange> {
 /// "Add `id` to entities.tsv" on a mention or role value whose id has no registry row, with
 /// the row prefilled from the mention (the first of this article, for a role value).
 fn add_id_to_registry(corpus: &Corpus, file: FileId, text: Option<&str>, offset: u32) -> Option<Action> {
-    let seed = corpus.file(file).seed()?;
+    let data = corpus.full(file);
+    let seed = data.seed()?;
     let (id, ty, surface) = match target_at(corpus, file, offset)? {
         Target::Mention { index, id: Some((id, _)) } => {
             let m = &seed.mentions.get()[index];
@@ -198,7 +200,7 @@ fn add_id_to_registry(corpus: &Corpus, file: FileId, text: Option<&str>, offset:
 
 /// The surface of the first mention of `id` in this article.
 fn first_surface_here(corpus: &Corpus, file: FileId, seed: &SeedSummary, id: Sym) -> Option<TextRange> {
-    let o = corpus.occurrences(id).iter().find(|o| o.file == file && o.kind == OccurrenceKind::Mention)?;
+    let o = corpus.occurrences(id).iter().find(|o| o.file == file && o.kind() == OccurrenceKind::Mention)?;
     let mentions = seed.mentions.get();
     let m = mentions.iter().find(|m| m.range.contains_range(o.range) && m.id == Some(id))?;
     Some(m.surface)

@@ -3,18 +3,20 @@
 
 use crate::corpus::{Corpus, FileId};
 use crate::diagnostic::Fix;
-use crate::text::TextRange;
+use crate::text::{LineCol, TextRange};
 
 /// Replace `range` with `insert`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TextEdit {
     pub range: TextRange,
     pub insert: String,
+    /// Where `range` is, when its file is lean ([`crate::corpus::Corpus::place`]).
+    pub place: Option<(LineCol, LineCol)>,
 }
 
 impl TextEdit {
     pub fn new(range: TextRange, insert: impl Into<String>) -> TextEdit {
-        TextEdit { range, insert: insert.into() }
+        TextEdit { range, insert: insert.into(), place: None }
     }
 }
 

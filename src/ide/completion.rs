@@ -66,7 +66,8 @@ pub struct Completions {
 /// Completions at `offset` of `file`, whose current text is `text`. `snippets`: the client
 /// accepts snippet syntax.
 pub fn completions(corpus: &Corpus, file: FileId, text: &str, offset: u32, snippets: bool) -> Option<Completions> {
-    let seed = corpus.file(file).seed()?;
+    let data = corpus.full(file);
+    let seed = data.seed()?;
     let mut offset = (offset as usize).min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -408,9 +409,9 @@ impl<'a> Cx<'a> {
                 // search to the registry's run, not a scan of an id's thousands of uses.
                 Some(&(reg, _)) => {
                     let from = occs.partition_point(|o| o.file < reg);
-                    occs[from..].iter().take_while(|o| o.file == reg).find(|o| o.kind == OccurrenceKind::RegistryRow)
+                    occs[from..].iter().take_while(|o| o.file == reg).find(|o| o.kind() == OccurrenceKind::RegistryRow)
                 }
-                None => occs.iter().find(|o| o.kind == OccurrenceKind::Mention),
+                None => occs.iter().find(|o| o.kind() == OccurrenceKind::Mention),
             }
             .and_then(|o| o.ty);
             let Some(ty) = ty.filter(|&t| allowed(t)) else { continue };

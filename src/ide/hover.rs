@@ -18,7 +18,8 @@ pub struct HoverResult {
 
 pub fn hover(corpus: &Corpus, file: FileId, offset: u32) -> Option<HoverResult> {
     let target = target_at(corpus, file, offset)?;
-    let seed = corpus.file(file).seed();
+    let data = corpus.full(file);
+    let seed = data.seed();
     let mut md = Markup::new();
     let range = match target {
         Target::Mention { index, .. } => {

@@ -19,9 +19,9 @@ pub struct InlayHint {
 /// text (the summary has no surfaces); mentions lie on one line, so a binary search over the
 /// mentions finds those of the range.
 pub fn inlay_hints(corpus: &Corpus, file: FileId, text: &str, range: TextRange) -> Vec<InlayHint> {
-    let data = corpus.file(file);
+    let data = corpus.full(file);
     let Some(seed) = data.seed() else { return Vec::new() };
-    let index = &data.line_index;
+    let index = data.line_index();
     let from = index.line_start(index.line_of(range.start)).unwrap_or(0);
     let mentions = seed.mentions.get();
     let first = mentions.partition_point(|m| m.range.start < from);

@@ -56,7 +56,7 @@ fn usage_of(corpus: &Corpus, sym: Sym) -> Usage {
     let mut u = Usage::default();
     let mut last_file = None;
     for o in corpus.occurrences(sym) {
-        match o.kind {
+        match o.kind() {
             OccurrenceKind::Mention => u.mentions += 1,
             OccurrenceKind::RoleValue => u.roles += 1,
             OccurrenceKind::RegistryRow => continue,

@@ -47,7 +47,8 @@ pub fn match_surface(corpus: &Corpus, file: FileId, text: Option<&str>, surface:
     let loose_needle = loosen(&needle);
     // (match, source rank: 0 this article, 1 registry name, 2 alias)
     let mut found: Vec<(IdMatch, u8)> = Vec::new();
-    if let (Some(text), Some(seed)) = (text, corpus.file(file).seed()) {
+    let data = corpus.full(file);
+    if let (Some(text), Some(seed)) = (text, data.seed()) {
         for m in seed.mentions.get().iter() {
             let Some(id) = m.id else { continue };
             let Some(other) = text.get(m.surface.to_usize()) else { continue };

@@ -2,7 +2,7 @@
 
 use crate::corpus::{Corpus, FileId, Occurrence, OccurrenceKind, Sym};
 use crate::ide::target::target_at;
-use crate::text::TextRange;
+use crate::text::{LineCol, TextRange};
 
 /// A place to jump to: `full_range` is the whole construct (a registry row), `focus_range` the
 /// part to select (the id).
@@ -25,6 +25,8 @@ pub struct Reference {
     pub file: FileId,
     pub range: TextRange,
     pub kind: OccurrenceKind,
+    /// Where `range` is, when its file is lean ([`Corpus::place`]).
+    pub place: Option<(LineCol, LineCol)>,
 }
 
 /// Registry rows of the id under the cursor; for an id without a row, its first mention in the
@@ -49,8 +51,8 @@ pub fn references(corpus: &Corpus, file: FileId, offset: u32, include_declaratio
     let mut refs: Vec<Reference> = corpus
         .occurrences(id)
         .iter()
-        .filter(|o| include_declaration || o.kind != OccurrenceKind::RegistryRow)
-        .map(|o| Reference { file: o.file, range: o.range, kind: o.kind })
+        .filter(|o| include_declaration || o.kind() != OccurrenceKind::RegistryRow)
+        .map(|o| Reference { file: o.file, range: o.range, kind: o.kind(), place: corpus.place(id, o) })
         .collect();
     // Sort on integers, then order the per-file groups by path: a path comparison per pair
     // would dominate for an id with thousands of uses.
@@ -68,7 +70,7 @@ pub fn highlights(corpus: &Corpus, file: FileId, offset: u32) -> Option<Vec<Refe
         .occurrences(id)
         .iter()
         .filter(|o| o.file == file)
-        .map(|o| Reference { file, range: o.range, kind: o.kind })
+        .map(|o| Reference { file, range: o.range, kind: o.kind(), place: corpus.place(id, o) })
         .collect();
     refs.sort_by_key(|r| r.range.start);
     Some(refs)

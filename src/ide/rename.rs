@@ -45,7 +45,8 @@ pub fn prepare_rename(corpus: &Corpus, file: FileId, offset: u32) -> Result<Opti
     match target {
         Target::RoleValue { id, range, .. } => Ok(Some(RenameTarget { id, range })),
         Target::Mention { index, id } => {
-            let mentions = corpus.file(file).seed().map(|s| s.mentions.get()).unwrap_or_default();
+            let data = corpus.full(file);
+            let mentions = data.seed().map(|s| s.mentions.get()).unwrap_or_default();
             let Some(m) = mentions.get(index) else { return Ok(None) };
             match id {
                 // The surface stands for the id: renaming from it (or its brackets, or just
@@ -89,7 +90,13 @@ pub fn rename(corpus: &Corpus, file: FileId, offset: u32, new_id: &str) -> Resul
     // order, with no sorting or path comparison for ids used thousands of times.
     let files = occurrences
         .chunk_by(|a, b| a.file == b.file)
-        .map(|run| FileEdits { file: run[0].file, edits: run.iter().map(|o| TextEdit::new(o.range, new)).collect() })
+        .map(|run| FileEdits {
+            file: run[0].file,
+            edits: run
+                .iter()
+                .map(|o| TextEdit { place: corpus.place(target.id, o), ..TextEdit::new(o.range, new) })
+                .collect(),
+        })
         .collect();
     Ok(SourceChange { files })
 }
@@ -138,7 +145,7 @@ fn check_new_id(corpus: &Corpus, old: &str, new: &str) -> Result<(), RenameError
         )));
     }
     let uses = corpus.occurrences(sym);
-    if let Some(first) = uses.iter().find(|o| o.kind != OccurrenceKind::RegistryRow) {
+    if let Some(first) = uses.iter().find(|o| o.kind() != OccurrenceKind::RegistryRow) {
         return Err(RenameError::Taken(format!(
             "`{new}` is already used in the corpus ({}, first in {}): renaming `{old}` to it would merge two \
              entities. Pick another id",

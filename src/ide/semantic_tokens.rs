@@ -122,10 +122,10 @@ pub struct Highlight {
 /// The highlights of `file`, sorted, disjoint, each on one line. With `range`, only those of
 /// the lines it touches (a client asking for the visible part of a long file).
 pub fn semantic_tokens(corpus: &Corpus, file: FileId, range: Option<TextRange>) -> Vec<Highlight> {
-    let data = corpus.file(file);
+    let data = corpus.full(file);
     // Mentions and registry rows lie on one line: whole lines are the unit of work.
     let window = range.map_or(TextRange::new(0, u32::MAX), |r| {
-        let index = &data.line_index;
+        let index = data.line_index();
         let start = index.line_start(index.line_of(r.start)).unwrap_or(0);
         let end = index.line_start(index.line_of(r.end) + 1).unwrap_or(index.len());
         TextRange::new(start, end)

@@ -46,7 +46,7 @@ const NAME_CHARS: usize = 80;
 /// The outline of `file`. `text` is its current text when known (open documents): mention
 /// symbols are named after their surface then, and after their tag otherwise.
 pub fn document_symbols(corpus: &Corpus, file: FileId, text: Option<&str>) -> Vec<Symbol> {
-    match &corpus.file(file).content {
+    match &corpus.full(file).content {
         Content::Seed(seed) => seed_symbols(corpus, seed, text),
         Content::Registry(registry) => registry_symbols(corpus, registry),
         _ => Vec::new(),

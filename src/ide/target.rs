@@ -30,7 +30,7 @@ impl Target {
 /// The target at `offset` in `file`. Index-backed: a binary search over the file's mentions or
 /// registry rows, never a scan of the corpus.
 pub fn target_at(corpus: &Corpus, file: FileId, offset: u32) -> Option<Target> {
-    match &corpus.file(file).content {
+    match &corpus.full(file).content {
         Content::Seed(seed) => seed_target(corpus, seed, offset),
         Content::Registry(registry) => registry_target(corpus, registry, offset),
         _ => None,

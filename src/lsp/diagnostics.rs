@@ -21,13 +21,15 @@ use crate::lsp::{convert, settings};
 
 pub fn to_lsp(st: &State, file: FileId, d: &Diagnostic) -> lsp::Diagnostic {
     let enc = st.session.encoding;
-    let data = st.corpus.file(file);
+    let data = st.corpus.full(file);
     let related = d
         .related
         .iter()
         .filter_map(|r| {
             let path = r.file.as_deref().unwrap_or(&data.path);
-            let index = &st.corpus.file(st.corpus.file_id(path)?).line_index;
+            let other = st.corpus.file_id(path)?;
+            let other = if other == file { None } else { Some(st.corpus.full(other)) };
+            let index = other.as_ref().map_or(data.line_index(), |o| o.line_index());
             Some(DiagnosticRelatedInformation {
                 location: Location { uri: st.uri(path)?, range: convert::range(index, r.range, enc) },
                 message: r.message.clone(),
@@ -35,7 +37,7 @@ pub fn to_lsp(st: &State, file: FileId, d: &Diagnostic) -> lsp::Diagnostic {
         })
         .collect::<Vec<_>>();
     lsp::Diagnostic {
-        range: convert::range(&data.line_index, d.range, enc),
+        range: convert::range(data.line_index(), d.range, enc),
         severity: Some(match d.severity() {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,

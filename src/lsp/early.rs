@@ -95,7 +95,7 @@ fn from_id_pass(st: &State, pass: &IdPass, params: &ReferenceParams) -> Option<O
     }
     if let Some(sym) = st.corpus.sym(&id) {
         let occurrences = st.corpus.occurrences(sym).iter();
-        for o in occurrences.filter(|o| include || o.kind != OccurrenceKind::RegistryRow) {
+        for o in occurrences.filter(|o| include || o.kind() != OccurrenceKind::RegistryRow) {
             push(st.corpus.file(o.file).path.as_path(), range_of(st, o.file, o.range));
         }
     }
@@ -125,7 +125,7 @@ fn id_at(st: &State, pass: &IdPass, uri: &tower_lsp_server::ls_types::Uri, pos: 
     let bytes = std::fs::read(&path).ok()?;
     let mut one = Corpus::new(st.session.roots.clone(), st.corpus.today);
     let file = one.set_text(&path, &bytes)?;
-    let offset = convert::offset(&one.file(file).line_index, None, pos, st.session.encoding);
+    let offset = convert::offset(one.file(file).line_index(), None, pos, st.session.encoding);
     let (sym, _) = ide::target_at(&one, file, offset)?.id()?;
     Some(one.resolve(sym).to_string())
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse, DocumentChanges, OneOf,
-    OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, RenameParams, TextDocumentEdit,
+    OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, Range, RenameParams, TextDocumentEdit,
     TextDocumentPositionParams, TextEdit, WorkspaceEdit,
 };
 
@@ -28,11 +28,21 @@ pub fn workspace_edit(st: &State, change: &SourceChange) -> Option<WorkspaceEdit
     let mut files: Vec<_> = change.files.iter().map(|f| (&st.corpus.file(f.file).path, f)).collect();
     files.sort_by(|a, b| a.0.cmp(b.0));
     let converted = files.into_iter().map(|(path, f)| {
-        let index = &st.corpus.file(f.file).line_index;
+        // A lean file's edits carry their places (rename); others are converted with the
+        // file's line index, read at most once.
+        let full = std::cell::OnceCell::new();
         let edits: Vec<TextEdit> = f
             .edits
             .iter()
-            .map(|e| TextEdit { range: convert::range(index, e.range, enc), new_text: e.insert.clone() })
+            .map(|e| {
+                let range = match e.place {
+                    Some((start, end)) => {
+                        Range { start: convert::from_line_col(start), end: convert::from_line_col(end) }
+                    }
+                    None => convert::range(full.get_or_init(|| st.corpus.full(f.file)).line_index(), e.range, enc),
+                };
+                TextEdit { range, new_text: e.insert.clone() }
+            })
             .collect();
         Some((path, st.uri(path)?, edits))
     });
@@ -78,9 +88,8 @@ pub fn prepare_rename(st: &State, params: &TextDocumentPositionParams) -> Result
     let Some(target) = ide::prepare_rename(&st.corpus, file, offset).map_err(rename_error)? else {
         return Ok(None);
     };
-    let index = &st.corpus.file(file).line_index;
     Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
-        range: convert::range(index, target.range, st.session.encoding),
+        range: convert::range(st.corpus.full(file).line_index(), target.range, st.session.encoding),
         placeholder: st.corpus.resolve(target.id).to_string(),
     }))
 }
@@ -116,9 +125,11 @@ pub fn admits(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
 
 pub fn code_actions(st: &State, params: &CodeActionParams) -> Result<Option<CodeActionResponse>> {
     let Some((file, doc)) = st.file(&params.text_document.uri) else { return Ok(None) };
-    let index = doc.map_or(&st.corpus.file(file).line_index, |d| &d.line_index);
     let text = doc.map(|d| d.text.as_str());
-    let range = convert::text_range(index, text, params.range, st.session.encoding);
+    let range = match doc {
+        Some(d) => convert::text_range(&d.line_index, text, params.range, st.session.encoding),
+        None => convert::text_range(st.corpus.full(file).line_index(), text, params.range, st.session.encoding),
+    };
     let only = params.context.only.as_deref();
     let wanted = |kind: ActionKind| admits(only, &action_kind(kind));
     let actions: Vec<CodeActionOrCommand> = ide::code_actions(&st.corpus, file, text, range, &wanted)

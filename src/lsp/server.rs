@@ -27,6 +27,7 @@ use crate::lsp::early::Answer;
 use crate::lsp::parked::Parked;
 use crate::lsp::state::{Document, State};
 use crate::lsp::{caps, catch, completion, convert, edit, read_state, write_state};
+use crate::text::LineCol;
 
 pub struct Server {
     client: Client,
@@ -96,7 +97,7 @@ fn references(st: &State, params: ReferenceParams) -> Result<Option<Vec<Location
     let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
     let include = params.context.include_declaration;
     let Some(refs) = ide::references(&st.corpus, file, offset, include) else { return Ok(None) };
-    Ok(Some(locations(st, refs.iter().map(|r| (r.file, r.range)))))
+    Ok(Some(locations(st, &refs)))
 }
 
 fn internal_error(method: &str, panic: &str) -> Error {
@@ -118,13 +119,26 @@ pub(super) fn locate(st: &State, uri: &Uri, pos: Position) -> Option<(FileId, u3
     let (file, doc) = st.file(uri)?;
     let offset = match doc {
         Some(doc) => convert::offset(&doc.line_index, Some(&doc.text), pos, st.session.encoding),
-        None => convert::offset(&st.corpus.file(file).line_index, None, pos, st.session.encoding),
+        None => convert::offset(st.corpus.full(file).line_index(), None, pos, st.session.encoding),
     };
     Some((file, offset))
 }
 
 pub(super) fn range_of(st: &State, file: FileId, range: crate::text::TextRange) -> Range {
-    convert::range(&st.corpus.file(file).line_index, range, st.session.encoding)
+    convert::range(st.corpus.full(file).line_index(), range, st.session.encoding)
+}
+
+/// [`range_of`], or the place the corpus keeps for a lean file's occurrence (no file read).
+pub(super) fn placed_range(
+    st: &State,
+    file: FileId,
+    range: crate::text::TextRange,
+    place: Option<(LineCol, LineCol)>,
+) -> Range {
+    match place {
+        Some((start, end)) => Range { start: convert::from_line_col(start), end: convert::from_line_col(end) },
+        None => range_of(st, file, range),
+    }
 }
 
 fn location(st: &State, file: FileId, range: crate::text::TextRange) -> Option<Location> {
@@ -133,15 +147,15 @@ fn location(st: &State, file: FileId, range: crate::text::TextRange) -> Option<L
 
 /// Locations of many ranges grouped by file (as the index keeps them): each file's URI is
 /// built once, not once a range (an id can have 10,000 uses).
-fn locations(st: &State, refs: impl IntoIterator<Item = (FileId, crate::text::TextRange)>) -> Vec<Location> {
+pub(super) fn locations(st: &State, refs: &[ide::Reference]) -> Vec<Location> {
     let mut last: Option<(FileId, Option<Uri>)> = None;
     let mut out = Vec::new();
-    for (file, range) in refs {
-        if last.as_ref().is_none_or(|(f, _)| *f != file) {
-            last = Some((file, st.uri(&st.corpus.file(file).path)));
+    for r in refs {
+        if last.as_ref().is_none_or(|(f, _)| *f != r.file) {
+            last = Some((r.file, st.uri(&st.corpus.file(r.file).path)));
         }
         if let Some((_, Some(uri))) = &last {
-            out.push(Location { uri: uri.clone(), range: range_of(st, file, range) });
+            out.push(Location { uri: uri.clone(), range: placed_range(st, r.file, r.range, r.place) });
         }
     }
     out
@@ -181,7 +195,7 @@ impl LanguageServer for Server {
         let capabilities = caps::server_capabilities(&session);
         let (settings, warnings) = super::settings::initial(params.initialization_options.as_ref());
         self.update("initialize", |st| {
-            st.corpus = Corpus::new(session.roots.clone(), st.corpus.today);
+            st.corpus = Corpus::new(session.roots.clone(), st.corpus.today).keeping(super::workspace::lean(&session));
             st.session = session;
             st.settings = settings;
             st.tracking.startup_warnings = warnings;

@@ -61,16 +61,16 @@ fn file_text<'a>(st: &'a State, uri: &Uri) -> Option<(FileId, Option<&'a str>)> 
 }
 
 fn range(st: &State, file: FileId, r: TextRange) -> Range {
-    convert::range(&st.corpus.file(file).line_index, r, st.session.encoding)
+    convert::range(st.corpus.full(file).line_index(), r, st.session.encoding)
 }
 
 fn text_range(st: &State, file: FileId, text: Option<&str>, r: Range) -> TextRange {
-    convert::text_range(&st.corpus.file(file).line_index, text, r, st.session.encoding)
+    convert::text_range(st.corpus.full(file).line_index(), text, r, st.session.encoding)
 }
 
 fn encoded(st: &State, file: FileId, window: Option<TextRange>) -> Vec<SemanticToken> {
     let highlights = highlight::semantic_tokens(&st.corpus, file, window);
-    tokens::encode(&st.corpus.file(file).line_index, &highlights, st.session.encoding)
+    tokens::encode(st.corpus.full(file).line_index(), &highlights, st.session.encoding)
 }
 
 fn is_open(st: &State) -> impl Fn(&Path) -> bool + '_ {
@@ -251,7 +251,8 @@ pub fn inlay_hints(st: &State, params: InlayHintParams) -> Result<Option<Vec<Inl
     // Surfaces are compared with names: that needs the text, which only open documents have.
     let Some((file, Some(text))) = file_text(st, &params.text_document.uri) else { return Ok(None) };
     let window = text_range(st, file, Some(text), params.range);
-    let index = &st.corpus.file(file).line_index;
+    let doc = st.corpus.full(file);
+    let index = doc.line_index();
     let found = hints::inlay_hints(&st.corpus, file, text, window)
         .into_iter()
         .map(|h| InlayHint {
@@ -303,10 +304,10 @@ pub fn code_lens_resolve(st: &State, mut lens: CodeLens) -> Result<CodeLens> {
             .iter()
             .filter_map(|r| {
                 let uri = st.uri(&st.corpus.file(r.file).path)?;
-                Some(Location { uri, range: range(st, r.file, r.range) })
+                Some(Location { uri, range: crate::lsp::server::placed_range(st, r.file, r.range, r.place) })
             })
             .collect();
-        let position = convert::position(&st.corpus.file(file).line_index, at, st.session.encoding);
+        let position = convert::position(st.corpus.full(file).line_index(), at, st.session.encoding);
         command.command = SHOW_REFERENCES.to_string();
         command.arguments = Some(vec![json!(uri), json!(position), json!(locations)]);
     }

@@ -20,7 +20,7 @@ use tower_lsp_server::ls_types::{
 };
 use tower_lsp_server::{Bounded, Client, NotCancellable, OngoingProgress};
 
-use crate::corpus::{self, Corpus};
+use crate::corpus::{self, Corpus, Keep};
 use crate::idpass::IdPass;
 use crate::lsp::state::{Session, State};
 use crate::lsp::{caps, catch, convert, read_state, write_state};
@@ -243,6 +243,12 @@ pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
 // ---------------------------------------------------------------------------------------------
 // Index builds.
 
+/// What the server keeps of the files nobody edits: only what the index needs, positions in
+/// the session's encoding (see [`Keep::Index`]).
+pub fn lean(session: &Session) -> Keep {
+    Keep::Index(session.encoding)
+}
+
 /// How long the full load waits for the answers to requests that waited for the id pass.
 const ANSWERS_FIRST: Duration = Duration::from_millis(100);
 
@@ -260,7 +266,7 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
         (st.session.clone(), st.corpus.today, st.tracking.builds)
     };
     let (tx, mut rx) = tokio::sync::watch::channel((0usize, 0usize));
-    let roots = session.roots.clone();
+    let (roots, keep) = (session.roots.clone(), lean(&session));
     let mut load = tokio::task::spawn_blocking(move || {
         let report = move |done: usize, total: usize| {
             tx.send_replace((done, total));
@@ -286,7 +292,7 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
             },
             None => corpus::discover(&roots),
         };
-        let (corpus, errors) = Corpus::load_discovered(roots, today, paths, errors, Some(&report));
+        let (corpus, errors) = Corpus::new(roots, today).keeping(keep).load_discovered(paths, errors, Some(&report));
         // What the first requests would otherwise compute while the user waits.
         corpus.warm(PRIME_USES);
         return_free_memory();
