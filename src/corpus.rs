@@ -224,18 +224,18 @@ pub enum OccurrenceKind {
     RegistryRow = 2,
 }
 
-/// One place an id is written. `range` covers the id itself.
+/// One place an id is written: where the id itself starts (it ends the id's length on, see
+/// [`Occurrence::range`]: a large corpus has millions of occurrences).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Occurrence {
     pub file: FileId,
-    pub range: TextRange,
+    pub start: u32,
     /// The mention's or registry row's type (role values have none).
     pub ty: Option<Sym>,
-    /// The kind in the top two bits; below them, the line of `range.start` in a lean file
-    /// ([`Keep::Index`]), which keeps no line index (else 0). Packed: a large corpus has
-    /// millions of occurrences.
+    /// The kind in the top two bits; below them, the line of `start` in a lean file
+    /// ([`Keep::Index`]), which keeps no line index (else 0).
     line_kind: u32,
-    /// The column of `range.start` in a lean file, in the corpus's encoding (else 0).
+    /// The column of `start` in a lean file, in the corpus's encoding (else 0).
     col: u32,
 }
 
@@ -243,8 +243,14 @@ const KIND_SHIFT: u32 = 30;
 const LINE_MASK: u32 = (1 << KIND_SHIFT) - 1;
 
 impl Occurrence {
+    /// `range` covers the id (its length is the id's).
     pub fn new(file: FileId, range: TextRange, kind: OccurrenceKind, ty: Option<Sym>) -> Occurrence {
-        Occurrence { file, range, ty, line_kind: (kind as u32) << KIND_SHIFT, col: 0 }
+        Occurrence { file, start: range.start, ty, line_kind: (kind as u32) << KIND_SHIFT, col: 0 }
+    }
+
+    /// The range of the id, `len` its length in bytes ([`Corpus::id_len`]).
+    pub fn range(&self, len: u32) -> TextRange {
+        TextRange::at(self.start, len)
     }
 
     pub fn kind(&self) -> OccurrenceKind {
@@ -271,7 +277,7 @@ impl Occurrence {
 impl std::fmt::Debug for Occurrence {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("Occurrence");
-        d.field("file", &self.file).field("range", &self.range).field("kind", &self.kind()).field("ty", &self.ty);
+        d.field("file", &self.file).field("start", &self.start).field("kind", &self.kind()).field("ty", &self.ty);
         if self.start() != (LineCol { line: 0, col: 0 }) {
             d.field("at", &self.start());
         }
@@ -412,11 +418,11 @@ impl Parsed {
         let Some(index) = self.line_index.take() else { return self };
         // Placed in text order, one pass over the line index: a file of 100 MB has a million.
         let mut order: Vec<u32> = (0..self.occurrences.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| self.occurrences[i as usize].1.range.start);
+        order.sort_unstable_by_key(|&i| self.occurrences[i as usize].1.start);
         let mut cursor = index.cursor(enc);
         for i in order {
             let o = &mut self.occurrences[i as usize].1;
-            *o = o.placed(cursor.line_col(o.range.start));
+            *o = o.placed(cursor.line_col(o.start));
         }
         // Sorted by id: each id once.
         let mut ids: Vec<Sym> = self.occurrences.iter().map(|&(sym, _)| sym).collect();
@@ -732,7 +738,7 @@ fn diagnostic_order(d: &Diagnostic) -> (u32, u32, crate::diagnostic::Code) {
 
 /// The order of a file's occurrences: by id, then offset (no two start at the same offset).
 fn occurrence_order((sym, o): &(Sym, Occurrence)) -> u64 {
-    (lasso::Key::into_usize(*sym) as u64) << 32 | u64::from(o.range.start)
+    (lasso::Key::into_usize(*sym) as u64) << 32 | u64::from(o.start)
 }
 
 /// The first non-empty line of the body, markup stripped, and where it is.
@@ -758,7 +764,7 @@ fn append_line(
     let base = mentions.len() as u32;
     mentions.extend(m.into_iter().map(|m| m.shift(at, base)));
     diagnostics.extend(d.into_iter().map(|d| d.shift(at)));
-    occurrences.extend(o.into_iter().map(|(s, o)| (s, Occurrence { range: o.range.shift(at), ..o })));
+    occurrences.extend(o.into_iter().map(|(s, o)| (s, Occurrence { start: o.start + at, ..o })));
 }
 
 /// A line's summary, and the line with its markup stripped when it has any.
@@ -1052,12 +1058,14 @@ impl Corpus {
             files.select_nth_unstable_by(shown, order);
         }
         files.truncate(shown);
+        // Kept for every warmed id: not with the capacity of all its files.
+        files.shrink_to_fit();
         files.sort_by(order);
         let earliest = |kind: OccurrenceKind| {
             occurrences
                 .iter()
                 .filter(|o| o.kind() == kind)
-                .min_by(|a, b| self.article_cmp(a.file, b.file).then(a.range.start.cmp(&b.range.start)))
+                .min_by(|a, b| self.article_cmp(a.file, b.file).then(a.start.cmp(&b.start)))
                 .copied()
         };
         let usage = Arc::new(Usage {
@@ -1105,6 +1113,16 @@ impl Corpus {
 
     pub fn resolve(&self, sym: Sym) -> &str {
         self.interner.resolve(&sym)
+    }
+
+    /// The length in bytes of an id: its occurrences' ranges' ([`Occurrence::range`]).
+    pub fn id_len(&self, id: Sym) -> u32 {
+        self.resolve(id).len() as u32
+    }
+
+    /// The range of an occurrence of `id`.
+    pub fn range(&self, id: Sym, o: &Occurrence) -> TextRange {
+        o.range(self.id_len(id))
     }
 
     pub fn sym(&self, s: &str) -> Option<Sym> {
@@ -1250,17 +1268,17 @@ impl Corpus {
         let mut list = last.occurrences;
         let (mut affected, mut removed) = (Vec::new(), Vec::new());
         list.retain_mut(|(sym, o)| {
-            if o.range.start < start {
+            if o.start < start {
                 return true;
             }
             if affected.last() != Some(sym) {
                 affected.push(*sym);
             }
-            if o.range.start <= old_end {
+            if o.start <= old_end {
                 removed.push((*sym, *o));
                 return false;
             }
-            o.range = o.range.moved(delta);
+            o.start = (i64::from(o.start) + delta) as u32;
             true
         });
         for &n in &occurrences {

@@ -26,7 +26,7 @@ fn full_occurrences(text: &[u8]) -> Vec<Row> {
         .flat_map(|(id, occs)| occs.iter().filter(move |o| o.file == file).map(move |o| (id, o)))
         .map(|(id, o)| {
             let ty = o.ty.map(|t| corpus.resolve(t).to_string());
-            (corpus.resolve(id).to_string(), o.kind(), o.range.start, o.range.end, ty)
+            (corpus.resolve(id).to_string(), o.kind(), o.start, corpus.range(id, o).end, ty)
         })
         .collect();
     out.sort_by_key(|r| r.2);
@@ -134,8 +134,8 @@ fn full_refs(corpus: &Corpus, id: &str, include_declaration: bool) -> Refs {
         .filter(|o| include_declaration || o.kind() != OccurrenceKind::RegistryRow)
         .collect();
     // Files of a cold load are numbered in path order: this is the references' order.
-    occs.sort_by_key(|o| (o.file, o.range.start));
-    occs.iter().map(|o| (corpus.file(o.file).path.clone(), o.range.start, o.range.end, o.kind())).collect()
+    occs.sort_by_key(|o| (o.file, o.start));
+    occs.iter().map(|o| (corpus.file(o.file).path.clone(), o.start, corpus.range(sym, o).end, o.kind())).collect()
 }
 
 fn pass_refs(pass: &IdPass, id: &str, include_declaration: bool) -> Refs {

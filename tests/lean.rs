@@ -99,10 +99,11 @@ fn assert_same(lean: &Corpus, all: &Corpus, enc: Encoding) -> usize {
         for (l, a) in lo.iter().zip(ao) {
             let path = &all.file(a.file).path;
             assert_eq!(&lean.file(l.file).path, path);
-            assert_eq!((l.range, l.kind()), (a.range, a.kind()), "{id} in {}", path.display());
+            let range = all.range(as_, a);
+            assert_eq!((lean.range(ls, l), l.kind()), (range, a.kind()), "{id} in {}", path.display());
             assert_eq!(l.ty.map(|t| lean.resolve(t)), a.ty.map(|t| all.resolve(t)));
             let index = all.file(a.file).line_index();
-            let expected = (index.line_col(a.range.start, enc), index.line_col(a.range.end, enc));
+            let expected = (index.line_col(range.start, enc), index.line_col(range.end, enc));
             match lean.place(ls, l) {
                 Some(place) => {
                     assert_eq!(place, expected, "{id} in {}", path.display());

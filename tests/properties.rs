@@ -376,7 +376,7 @@ proptest! {
             let id = corpus.file_id(path).unwrap();
             for (sym, occs) in corpus.interner.iter().map(|(s, _)| (s, corpus.occurrences(s))) {
                 for o in occs.iter().filter(|o| o.file == id) {
-                    prop_assert_eq!(&text[o.range.to_usize()], corpus.resolve(sym), "{:?} in {:?}", o, text);
+                    prop_assert_eq!(&text[corpus.range(sym, o).to_usize()], corpus.resolve(sym), "{:?} in {:?}", o, text);
                 }
             }
         }
@@ -628,7 +628,15 @@ fn snapshot(corpus: &Corpus, files: &[(PathBuf, String)]) -> BTreeMap<String, Ve
         let occs: Vec<String> = corpus
             .occurrences(sym)
             .iter()
-            .map(|o| format!("{} {:?} {:?} {:?}", path(o.file), o.range, o.kind(), o.ty.map(|t| corpus.resolve(t))))
+            .map(|o| {
+                format!(
+                    "{} {:?} {:?} {:?}",
+                    path(o.file),
+                    corpus.range(sym, o),
+                    o.kind(),
+                    o.ty.map(|t| corpus.resolve(t))
+                )
+            })
             .collect();
         if !occs.is_empty() {
             out.insert(format!("id {name}"), occs);

@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         .flat_map(|(id, occs)| occs.iter().filter(move |o| o.file == file).map(move |o| (id, o)))
         .map(|(id, o)| {
             let ty = o.ty.map(|t| corpus.resolve(t).to_string());
-            (corpus.resolve(id).to_string(), o.kind(), o.range.start, o.range.end, ty)
+            (corpus.resolve(id).to_string(), o.kind(), o.start, corpus.range(id, o).end, ty)
         })
         .collect();
     full.sort_by_key(|r| r.2);

@@ -202,7 +202,7 @@ fn add_id_to_registry(corpus: &Corpus, file: FileId, text: Option<&str>, offset:
 fn first_surface_here(corpus: &Corpus, file: FileId, seed: &SeedSummary, id: Sym) -> Option<TextRange> {
     let o = corpus.occurrences(id).iter().find(|o| o.file == file && o.kind() == OccurrenceKind::Mention)?;
     let mentions = seed.mentions.get();
-    let m = mentions.iter().find(|m| m.range.contains_range(o.range) && m.id == Some(id))?;
+    let m = mentions.iter().find(|m| m.range.contains_range(corpus.range(id, o)) && m.id == Some(id))?;
     Some(m.surface)
 }
 

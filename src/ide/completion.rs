@@ -417,7 +417,7 @@ impl<'a> Cx<'a> {
             let Some(ty) = ty.filter(|&t| allowed(t)) else { continue };
             let name = corpus.resolve(id);
             // The id being typed is indexed too (the tag may be closed): it is not a choice.
-            let here = occs.iter().all(|o| o.file == self.file && o.range.start == range.start);
+            let here = occs.iter().all(|o| o.file == self.file && o.start == range.start);
             if here || taken.contains(&name) {
                 continue;
             }

@@ -34,25 +34,30 @@ pub struct Reference {
 pub fn definition(corpus: &Corpus, file: FileId, offset: u32) -> Option<RangeInfo<Vec<NavTarget>>> {
     let (id, range) = target_at(corpus, file, offset)?.id()?;
     let rows = registry_rows(corpus, id);
-    let info = if rows.is_empty() { first_mention(corpus, id).map(nav).into_iter().collect() } else { rows };
+    let info = if rows.is_empty() {
+        first_mention(corpus, id).map(|o| nav(corpus, id, o)).into_iter().collect()
+    } else {
+        rows
+    };
     Some(RangeInfo { range, info })
 }
 
 /// The first mention of the id under the cursor, whether or not it has a registry row.
 pub fn declaration(corpus: &Corpus, file: FileId, offset: u32) -> Option<RangeInfo<Vec<NavTarget>>> {
     let (id, range) = target_at(corpus, file, offset)?.id()?;
-    Some(RangeInfo { range, info: first_mention(corpus, id).map(nav).into_iter().collect() })
+    Some(RangeInfo { range, info: first_mention(corpus, id).map(|o| nav(corpus, id, o)).into_iter().collect() })
 }
 
 /// Every mention and role use of the id under the cursor in every file, open or closed, and
 /// its registry rows with `include_declaration`. Sorted by path, then offset.
 pub fn references(corpus: &Corpus, file: FileId, offset: u32, include_declaration: bool) -> Option<Vec<Reference>> {
     let (id, _) = target_at(corpus, file, offset)?.id()?;
+    let len = corpus.id_len(id);
     let mut refs: Vec<Reference> = corpus
         .occurrences(id)
         .iter()
         .filter(|o| include_declaration || o.kind() != OccurrenceKind::RegistryRow)
-        .map(|o| Reference { file: o.file, range: o.range, kind: o.kind(), place: corpus.place(id, o) })
+        .map(|o| Reference { file: o.file, range: o.range(len), kind: o.kind(), place: corpus.place(id, o) })
         .collect();
     // Sort on integers, then order the per-file groups by path: a path comparison per pair
     // would dominate for an id with thousands of uses.
@@ -66,11 +71,12 @@ pub fn references(corpus: &Corpus, file: FileId, offset: u32, include_declaratio
 pub fn highlights(corpus: &Corpus, file: FileId, offset: u32) -> Option<Vec<Reference>> {
     let target = target_at(corpus, file, offset)?;
     let (id, _) = target.id()?;
+    let len = corpus.id_len(id);
     let mut refs: Vec<Reference> = corpus
         .occurrences(id)
         .iter()
         .filter(|o| o.file == file)
-        .map(|o| Reference { file, range: o.range, kind: o.kind(), place: corpus.place(id, o) })
+        .map(|o| Reference { file, range: o.range(len), kind: o.kind(), place: corpus.place(id, o) })
         .collect();
     refs.sort_by_key(|r| r.range.start);
     Some(refs)
@@ -94,6 +100,7 @@ pub fn first_mention(corpus: &Corpus, id: Sym) -> Option<Occurrence> {
     corpus.usage(id).first
 }
 
-fn nav(o: Occurrence) -> NavTarget {
-    NavTarget { file: o.file, full_range: o.range, focus_range: o.range }
+fn nav(corpus: &Corpus, id: Sym, o: Occurrence) -> NavTarget {
+    let range = corpus.range(id, &o);
+    NavTarget { file: o.file, full_range: range, focus_range: range }
 }

@@ -85,7 +85,7 @@ pub fn rename(corpus: &Corpus, file: FileId, offset: u32, new_id: &str) -> Resul
         return Ok(SourceChange::default());
     }
     check_new_id(corpus, old, new)?;
-    let occurrences = corpus.occurrences(target.id);
+    let (occurrences, len) = (corpus.occurrences(target.id), corpus.id_len(target.id));
     // The index keeps occurrences sorted by (file, offset): each run is one file's edits, in
     // order, with no sorting or path comparison for ids used thousands of times.
     let files = occurrences
@@ -94,7 +94,7 @@ pub fn rename(corpus: &Corpus, file: FileId, offset: u32, new_id: &str) -> Resul
             file: run[0].file,
             edits: run
                 .iter()
-                .map(|o| TextEdit { place: corpus.place(target.id, o), ..TextEdit::new(o.range, new) })
+                .map(|o| TextEdit { place: corpus.place(target.id, o), ..TextEdit::new(o.range(len), new) })
                 .collect(),
         })
         .collect();

@@ -301,7 +301,7 @@ fn to_symbol(corpus: &Corpus, name: &str, candidate: Candidate) -> Option<Worksp
                 name: name.to_string(),
                 kind: ty.map_or(SymbolKind::Entity(None), |t| kind_of_type(corpus, t)),
                 file: first.file,
-                range: first.range,
+                range: corpus.range(id, &first),
                 container: ty.map(str::to_string),
             }
         }

@@ -96,7 +96,7 @@ fn from_id_pass(st: &State, pass: &IdPass, params: &ReferenceParams) -> Option<O
     if let Some(sym) = st.corpus.sym(&id) {
         let occurrences = st.corpus.occurrences(sym).iter();
         for o in occurrences.filter(|o| include || o.kind() != OccurrenceKind::RegistryRow) {
-            push(st.corpus.file(o.file).path.as_path(), range_of(st, o.file, o.range));
+            push(st.corpus.file(o.file).path.as_path(), range_of(st, o.file, st.corpus.range(sym, o)));
         }
     }
     groups.sort_by(|a, b| path_order(a.0, b.0));
