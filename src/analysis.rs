@@ -169,7 +169,8 @@ fn mention_diagnostics<'c>(
 /// H007: other seed files with the same source URL.
 fn url_diagnostics(corpus: &Corpus, file: FileId, seed: &SeedSummary, out: &mut Vec<Diagnostic>) {
     if let (Some(url), Some(url_range)) = (&seed.url, seed.url_range) {
-        let others: Vec<FileId> = corpus.files_with_url(url).iter().copied().filter(|&f| f != file).collect();
+        let mut others = corpus.files_with_url(url);
+        others.retain(|&f| f != file);
         if !others.is_empty() {
             let first = shown_path(corpus, &corpus.file(others[0]).path);
             let msg = match others.len() {

@@ -15,13 +15,15 @@
 //! document's corpus checks the same way ([`DocChecks`]): the corpus notes which lines changed,
 //! which ids' occurrences changed, and when a registry or the schema did.
 
+use std::hash::BuildHasher;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use hashbrown::HashTable;
 use ignore::WalkState;
 use lasso::Spur;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
@@ -329,10 +331,15 @@ pub struct Corpus {
     recent: std::sync::Mutex<Vec<(FileId, Arc<FileData>)>>,
     pub interner: Interner,
     files: Vec<Option<FileData>>,
-    by_path: FxHashMap<PathBuf, FileId>,
+    /// Every live file by path. Only ids: an entry is hashed and compared through its file's
+    /// own `path` ([`path_hash`]), which saves a copy of every path.
+    by_path: HashTable<FileId>,
     index: FxHashMap<Sym, Vec<Occurrence>>,
-    /// Normalised source URL → the seed files it heads (H007).
-    urls: FxHashMap<Box<str>, Vec<FileId>>,
+    /// Seed files by normalised source URL (H007), hashed and compared through the URL of their
+    /// header ([`url_key`]); a URL several files share is as many entries with one hash.
+    /// Nearly every URL heads one file: a key and a list per URL cost more than the ids. (The
+    /// two tables as maps with keys were 2.5 MB of a load's 24 MB at 10,000 files; 0.16 MB now.)
+    urls: HashTable<FileId>,
     schema: Arc<Schema>,
     schema_file: Option<FileId>,
     /// Per-id answers computed from all of an id's occurrences (hover, declaration), kept
@@ -837,9 +844,9 @@ impl Corpus {
             recent: Default::default(),
             interner: Interner::with_hasher(rustc_hash::FxBuildHasher),
             files: Vec::new(),
-            by_path: FxHashMap::default(),
+            by_path: HashTable::new(),
             index: FxHashMap::default(),
-            urls: FxHashMap::default(),
+            urls: HashTable::new(),
             schema: Arc::new(Schema::builtin()),
             schema_file: None,
             usage: Default::default(),
@@ -880,6 +887,8 @@ impl Corpus {
         let total = paths.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         corpus.files.reserve(total);
+        let files = &corpus.files;
+        corpus.by_path.reserve(total, |&f| path_hash(&live(files, f).path));
         // Parsed in chunks, each merged before the next is parsed: a chunk's parse results
         // (occurrence lists, the `Parsed` values) are the only transient memory.
         let mut paths = paths.into_iter();
@@ -942,7 +951,7 @@ impl Corpus {
     }
 
     pub fn file(&self, id: FileId) -> &FileData {
-        self.files[id.0 as usize].as_ref().expect("file id of a removed file")
+        live(&self.files, id)
     }
 
     /// A file with everything it holds: as kept, or, for a lean file, read again from disk
@@ -995,7 +1004,8 @@ impl Corpus {
     }
 
     pub fn file_id(&self, path: &Path) -> Option<FileId> {
-        self.by_path.get(path).copied()
+        let files = &self.files;
+        self.by_path.find(path_hash(path), |&id| live(files, id).path == path).copied()
     }
 
     /// Every live file, in load order.
@@ -1101,9 +1111,22 @@ impl Corpus {
         self.usage.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&id)
     }
 
-    /// Seed files whose header has this URL (compared without scheme and trailing slash).
-    pub fn files_with_url(&self, url: &str) -> &[FileId] {
-        self.urls.get(normalize_url(url)).map_or(&[], Vec::as_slice)
+    /// Seed files whose header has this URL (compared without scheme, `www.` and trailing
+    /// slash), sorted by id.
+    pub fn files_with_url(&self, url: &str) -> Vec<FileId> {
+        let key = normalize_url(url);
+        let mut found = Vec::new();
+        // `find` calls `eq` for every entry with the hash until one is accepted (so hashbrown
+        // documents it): accepting none visits every file with the URL.
+        self.urls.find(url_hash(key), |&id| {
+            if url_key(self.file(id)) == Some(key) {
+                found.push(id);
+            }
+            false
+        });
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     /// Registry rows and aliases of the whole corpus.
@@ -1349,7 +1372,7 @@ impl Corpus {
         } else {
             self.line_memos.remove(path);
             if let Some(entities) = self.entities.get() {
-                entities.forget_lines(self.by_path.get(path).copied());
+                entities.forget_lines(self.file_id(path));
             }
         }
     }
@@ -1361,7 +1384,8 @@ impl Corpus {
 
     /// Takes a file out of the corpus (deleted on disk, or excluded).
     pub fn remove(&mut self, path: &Path) -> Option<FileId> {
-        let id = self.by_path.remove(path)?;
+        let files = &self.files;
+        let (id, _) = self.by_path.find_entry(path_hash(path), |&f| live(files, f).path == path).ok()?.remove();
         if let Some(memo) = self.line_memos.get_mut(path) {
             memo.last = None;
             memo.checks.get_mut().unwrap_or_else(|e| e.into_inner()).invalidate();
@@ -1377,12 +1401,12 @@ impl Corpus {
     }
 
     fn insert(&mut self, path: PathBuf, parsed: Parsed, runs: Option<&mut FxHashMap<Sym, u32>>) -> FileId {
-        let (id, old_syms) = match self.by_path.get(&path) {
-            Some(&id) => (id, self.unindex_but_occurrences(id)),
+        let known = self.file_id(&path);
+        let (id, old_syms) = match known {
+            Some(id) => (id, self.unindex_but_occurrences(id)),
             None => {
                 let id = FileId(self.files.len() as u32);
                 self.files.push(None);
-                self.by_path.insert(path.clone(), id);
                 (id, Vec::new())
             }
         };
@@ -1407,11 +1431,6 @@ impl Corpus {
                 usage.remove(sym);
             }
         }
-        if let Some(url) = data.seed().and_then(|s| s.url.as_deref()) {
-            let files = self.urls.entry(normalize_url(url).into()).or_default();
-            let at = files.partition_point(|&f| f < id);
-            files.insert(at, id);
-        }
         if data.kind == FileKind::Registry {
             self.registry_changed();
             // Only a registry that parsed counts: an undecodable one must not turn every id
@@ -1425,6 +1444,15 @@ impl Corpus {
             }
         }
         self.files[id.0 as usize] = Some(data);
+        // The tables hash their entries through the files: a file joins them once in place.
+        let files = &self.files;
+        let data = live(files, id);
+        if known.is_none() {
+            self.by_path.insert_unique(path_hash(&data.path), id, |&f| path_hash(&live(files, f).path));
+        }
+        if let Some(key) = url_key(data) {
+            self.urls.insert_unique(url_hash(key), id, |&f| url_hash(url_key(live(files, f)).unwrap_or_default()));
+        }
         id
     }
 
@@ -1508,14 +1536,11 @@ impl Corpus {
             self.registry_changed();
         }
         let Some(old) = self.files[id.0 as usize].as_ref() else { return Vec::new() };
-        if let Some(url) = old.seed().and_then(|s| s.url.as_deref()) {
-            let key = normalize_url(url);
-            if let Some(v) = self.urls.get_mut(key) {
-                v.retain(|&f| f != id);
-                if v.is_empty() {
-                    self.urls.remove(key);
-                }
-            }
+        // Hashed through the old summary, before it is replaced or taken.
+        if let Some(key) = url_key(old)
+            && let Ok(entry) = self.urls.find_entry(url_hash(key), |&f| f == id)
+        {
+            entry.remove();
         }
         // A superset is fine (date-shaped role values are not indexed): their runs are empty.
         let mut syms: Vec<Sym> = match &old.content {
@@ -1561,6 +1586,26 @@ impl Corpus {
 fn normalize_url(url: &str) -> &str {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or(url);
     rest.strip_prefix("www.").unwrap_or(rest).trim_end_matches('/')
+}
+
+/// A live file of `files` (the tables hold only those).
+fn live(files: &[Option<FileData>], id: FileId) -> &FileData {
+    files[id.0 as usize].as_ref().expect("file id of a removed file")
+}
+
+/// The hash of a path in [`Corpus`]'s `by_path`.
+fn path_hash(path: &Path) -> u64 {
+    FxBuildHasher.hash_one(path)
+}
+
+/// What [`Corpus`]'s `urls` knows a seed file by: its header's URL, normalised.
+fn url_key(file: &FileData) -> Option<&str> {
+    file.seed()?.url.as_deref().map(normalize_url)
+}
+
+/// The hash of a normalised URL in [`Corpus`]'s `urls`.
+fn url_hash(key: &str) -> u64 {
+    FxBuildHasher.hash_one(key)
 }
 
 /// Registered names in one line: (range in the line, pattern index).
@@ -2002,6 +2047,50 @@ mod tests {
             corpus.usage(x).first_files.iter().map(|&f| corpus.file(f).path.as_path()).collect::<Vec<_>>(),
             [a, b]
         );
+    }
+
+    #[test]
+    fn files_are_found_by_path_and_url_after_changes_and_removals() {
+        let today = Date { year: 2024, month: 6, day: Some(15) };
+        let mut corpus = Corpus::new(Vec::new(), today);
+        let seed = |url: &str| format!(" date 2022-01 {url}\n\nTexte.\n").into_bytes();
+        let (u, v) = ("https://example.org/same", "https://example.org/other");
+        // Enough files for both tables to grow (they hash their entries through the files);
+        // the URL spelled the ways it is compared without.
+        let spellings = [u, "http://www.example.org/same/", "https://www.example.org/same"];
+        let paths: Vec<PathBuf> = (0..40).map(|i| PathBuf::from(format!("/ws/{i:02}.txt"))).collect();
+        let ids: Vec<FileId> =
+            paths.iter().enumerate().map(|(i, p)| corpus.set_text(p, &seed(spellings[i % 3])).unwrap()).collect();
+        let (a, b) = (paths[3].as_path(), paths[7].as_path());
+        assert_eq!(corpus.files_with_url(u), ids, "every file, sorted by id");
+        assert_eq!(corpus.files_with_url("https://www.example.org/same/"), ids);
+        assert!(corpus.files_with_url(v).is_empty());
+
+        // A new URL in b's header: listed under it, no longer under the old one.
+        assert_eq!(corpus.set_text(b, &seed(v)), Some(ids[7]));
+        assert_eq!(corpus.files_with_url(v), [ids[7]]);
+        assert!(!corpus.files_with_url(u).contains(&ids[7]));
+        assert_eq!(corpus.files_with_url(u).len(), 39);
+        // No URL at all, then the old one back.
+        corpus.set_text(b, b" date 2022-01\n\nTexte.\n");
+        assert!(corpus.files_with_url(v).is_empty());
+        corpus.set_text(b, &seed(u));
+        assert_eq!(corpus.files_with_url(u), ids);
+
+        // A removed file is found neither by path nor by URL; added again, it is a new file.
+        assert_eq!(corpus.remove(a), Some(ids[3]));
+        assert_eq!(corpus.file_id(a), None);
+        assert_eq!(corpus.remove(a), None);
+        assert!(!corpus.files_with_url(u).contains(&ids[3]));
+        let again = corpus.set_text(a, &seed(v)).unwrap();
+        assert_ne!(again, ids[3]);
+        assert_eq!(corpus.file_id(a), Some(again));
+        assert_eq!(corpus.files_with_url(v), [again]);
+        assert_eq!(corpus.files_with_url(u).len(), 39);
+        for (p, &id) in paths.iter().zip(&ids).filter(|(p, _)| p.as_path() != a) {
+            assert_eq!(corpus.file_id(p), Some(id));
+        }
+        assert_eq!(corpus.file_id(Path::new("/ws/none.txt")), None);
     }
 
     /// Replaces the first `find` of `text` that follows `after` with `with`, as an editor's

@@ -654,7 +654,7 @@ fn snapshot(corpus: &Corpus, files: &[(PathBuf, String)]) -> BTreeMap<String, Ve
             ],
         );
         if let Some(url) = data.seed().and_then(|s| s.url.as_deref()) {
-            out.insert(format!("url {url}"), corpus.files_with_url(url).iter().map(|&f| path(f)).collect());
+            out.insert(format!("url {url}"), corpus.files_with_url(url).into_iter().map(path).collect());
         }
     }
     out

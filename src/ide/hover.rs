@@ -242,7 +242,8 @@ fn header_card(corpus: &Corpus, file: FileId, md: &mut Markup) {
             } else {
                 md.text(url);
             }
-            let others: Vec<FileId> = corpus.files_with_url(url).iter().copied().filter(|&f| f != file).collect();
+            let mut others = corpus.files_with_url(url);
+            others.retain(|&f| f != file);
             if !others.is_empty() {
                 md.paragraph().text("The same URL heads:").paragraph();
                 for &f in others.iter().take(FIRST_ARTICLES) {
