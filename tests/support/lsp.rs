@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
+/// How long the first index may take: a 100 MB file parses in about 20 s unoptimised.
+pub const INDEX_TIMEOUT: Duration = Duration::from_secs(90);
 
 // ---------------------------------------------------------------------------------------------
 // A minimal LSP client.
@@ -189,7 +191,7 @@ impl Client {
         client.capabilities = result["capabilities"].clone();
         client.notify("initialized", json!({}));
         if progress {
-            client.wait_notification("indexing end", |n| {
+            client.wait_notification_within("indexing end", INDEX_TIMEOUT, |n| {
                 n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end"
             });
         }
@@ -254,7 +256,12 @@ impl Client {
 
     /// The first notification (or server request) matching `pred`, consuming those before it.
     pub fn wait_notification(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
+        self.wait_notification_within(what, TIMEOUT, pred)
+    }
+
+    /// [`Client::wait_notification`] waiting at most `timeout`.
+    pub fn wait_notification_within(&mut self, what: &str, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + timeout;
         loop {
             while let Some(n) = self.notifications.pop_front() {
                 if pred(&n) {
