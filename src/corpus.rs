@@ -906,7 +906,7 @@ impl Corpus {
                         .map_err(|e| e.to_string());
                     if let Some(p) = progress {
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        if n % 256 == 0 || n == total {
+                        if n.is_multiple_of(256) || n == total {
                             p(n, total);
                         }
                     }

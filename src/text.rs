@@ -273,7 +273,7 @@ impl LineIndex {
         self.blocks.reserve_exact(wide.len() / BLOCK + 1);
         let (mut extra, mut astral) = (0, 0);
         for i in 0..=wide.len() {
-            if i % BLOCK == 0 {
+            if i.is_multiple_of(BLOCK) {
                 self.blocks.push((extra, astral));
             }
             if let Some(&w) = wide.get(i) {

@@ -60,7 +60,7 @@ impl Parked {
         })?;
         let token = self.next.fetch_add(1, Ordering::Relaxed);
         let mut answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
-        if token % STALE == 0 {
+        if token.is_multiple_of(STALE) {
             answers.retain(|&t, _| t + STALE > token);
         }
         answers.insert(token, bytes);
