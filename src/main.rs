@@ -4,16 +4,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e` of `mimalloc.h`; the crate
-/// has no constant for it).
-const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 fn main() -> std::process::ExitCode {
-    // Freed pages go back to the system at once rather than 10 ms later, and only if the thread
-    // allocates again: after a build the parsing threads sit idle holding them (resident
-    // memory at N = 100,000: 147–154 MB → see BENCHMARKS.md).
-    // SAFETY: takes no pointers; options may be set at any time, here before any thread starts.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };
     seedls::lsp::set_return_free_memory(return_free_memory);
     seedls::cli::main()
 }
