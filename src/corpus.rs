@@ -276,6 +276,11 @@ impl Occurrence {
         (Occurrence { place: kind | place, ..self }, fits)
     }
 
+    /// The same use of an id, wherever the file keeps its place.
+    fn same_use(&self, other: &Occurrence) -> bool {
+        (self.file, self.start, self.ty, self.kind()) == (other.file, other.start, other.ty, other.kind())
+    }
+
     /// Where it starts, unless that is kept in [`Corpus::far`] (or the file is not lean: 0, 0).
     fn near(&self) -> Option<LineCol> {
         let place = self.place & FAR;
@@ -1535,7 +1540,9 @@ impl Corpus {
             if to - from == group.len() {
                 let mut changed = false;
                 for (slot, o) in list[from..to].iter_mut().zip(occs) {
-                    changed |= *slot != o;
+                    // A place is not a use: opening a lean file (whose occurrences have places)
+                    // must not throw away the usage of every id it holds (10,000 uses each).
+                    changed |= !slot.same_use(&o);
                     *slot = o;
                 }
                 if !changed {
@@ -2060,6 +2067,31 @@ mod tests {
         corpus.warm(20);
         assert!(corpus.has_usage(a) && !corpus.has_usage(b));
         assert_eq!(corpus.usage(a).mentions, 20);
+    }
+
+    #[test]
+    fn opening_a_lean_file_keeps_the_usage_of_its_ids_until_it_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        let text = " date 2022-01\n\nÉté [A]{person:kz.a}, [B]{person:kz.b}.\n";
+        std::fs::write(&path, text).unwrap();
+        std::fs::write(dir.path().join("b.txt"), " date 2022-02\n\n[A]{person:kz.a}\n").unwrap();
+        let today = Date { year: 2024, month: 6, day: Some(15) };
+        let roots = vec![dir.path().to_path_buf()];
+        let (paths, errors) = discover(&roots);
+        let keep = Keep::Index(Encoding::Utf16);
+        let mut corpus = Corpus::new(roots, today).keeping(keep).load_discovered(paths, errors, None).0;
+        let (a, b) = (corpus.sym("kz.a").unwrap(), corpus.sym("kz.b").unwrap());
+        corpus.warm(1);
+        assert!(corpus.file(corpus.file_id(&path).unwrap()).is_lean());
+        // Opened: the same uses, now without places (the document keeps its line index).
+        corpus.keep_line_memo(&path, true);
+        let file = corpus.set_document(&path, text, &LineIndex::new(text), None).unwrap();
+        assert!(!corpus.file(file).is_lean());
+        assert!(corpus.has_usage(a) && corpus.has_usage(b), "a place is not a use");
+        let edited = text.replace("[B]{person:kz.b}", "B");
+        corpus.set_document(&path, &edited, &LineIndex::new(&edited), None);
+        assert!(corpus.has_usage(a) && !corpus.has_usage(b));
     }
 
     #[test]
