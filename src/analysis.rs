@@ -20,10 +20,10 @@ pub fn file_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>) -> Ve
     let data = corpus.full(file);
     let mut out = data.syntax_diagnostics.get().into_owned();
     match data.kind {
-        FileKind::Seed if matches!(data.content, Content::Seed(_)) => match (text, corpus.doc_checks(file)) {
-            (Some(text), Some(mut checks)) => open_seed_diagnostics(corpus, file, text, &mut checks, &mut out),
+        FileKind::Seed if let Content::Seed(seed) = &data.content => match (text, corpus.doc_checks(file)) {
+            (Some(text), Some(mut checks)) => open_seed_diagnostics(corpus, file, seed, text, &mut checks, &mut out),
             _ => {
-                seed_diagnostics(corpus, file, text, &mut out);
+                seed_diagnostics(corpus, file, seed, text, &mut out);
                 if let Some(text) = text {
                     untagged_aliases(corpus, file, text, &mut out);
                 }
@@ -81,9 +81,7 @@ pub fn registry_entry(corpus: &Corpus, id: Sym) -> Option<(FileId, &Entry)> {
     Some((file, &corpus.file(file).registry()?.entries[i as usize]))
 }
 
-fn seed_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>, out: &mut Vec<Diagnostic>) {
-    let data = corpus.full(file);
-    let Some(seed) = data.seed() else { return };
+fn seed_diagnostics(corpus: &Corpus, file: FileId, seed: &SeedSummary, text: Option<&str>, out: &mut Vec<Diagnostic>) {
     let mut types = Types::default();
     for m in seed.mentions.get().iter() {
         mention_diagnostics(corpus, file, text, m, &mut types, out);
@@ -190,9 +188,14 @@ fn url_diagnostics(corpus: &Corpus, file: FileId, seed: &SeedSummary, out: &mut 
 /// [`seed_diagnostics`] and [`untagged_aliases`] of an open document, from what the last run
 /// kept ([`DocChecks`]): only the mentions and lines changed since are checked again, and the
 /// mentions whose roles name an id whose occurrences changed.
-fn open_seed_diagnostics(corpus: &Corpus, file: FileId, text: &str, checks: &mut DocChecks, out: &mut Vec<Diagnostic>) {
-    let data = corpus.full(file);
-    let Some(seed) = data.seed() else { return };
+fn open_seed_diagnostics(
+    corpus: &Corpus,
+    file: FileId,
+    seed: &SeedSummary,
+    text: &str,
+    checks: &mut DocChecks,
+    out: &mut Vec<Diagnostic>,
+) {
     let header_end = header_end(corpus, seed, text);
     let list = seed.mentions.get();
     let (len, count) = (text.len() as u32, list.len() as u32);

@@ -1027,13 +1027,7 @@ impl Corpus {
                 far[far.binary_search_by_key(&o.start, |&(at, _)| at).ok()?].1
             }
         };
-        let text = self.resolve(id);
-        let units = match enc {
-            Encoding::Utf8 => text.len(),
-            Encoding::Utf16 => text.encode_utf16().count(),
-            Encoding::Char => text.chars().count(),
-        };
-        Some((start, LineCol { line: start.line, col: start.col + units as u32 }))
+        Some((start, LineCol { line: start.line, col: start.col + enc.width(self.resolve(id)) }))
     }
 
     pub fn file_id(&self, path: &Path) -> Option<FileId> {

@@ -104,6 +104,17 @@ pub enum Encoding {
     Char,
 }
 
+impl Encoding {
+    /// How many units `s` counts for.
+    pub fn width(self, s: &str) -> u32 {
+        (match self {
+            Encoding::Utf8 => s.len(),
+            Encoding::Utf16 => s.encode_utf16().count(),
+            Encoding::Char => s.chars().count(),
+        }) as u32
+    }
+}
+
 /// Zero-based line and column; the column unit depends on the [`Encoding`] asked for.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default, Hash)]
 pub struct LineCol {

@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::analysis::file_diagnostics;
-use crate::corpus::FileId;
+use crate::corpus::{FileData, FileId};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::lsp::parked::{Parked, PublishDiagnostics};
 use crate::lsp::state::State;
@@ -20,8 +20,12 @@ use crate::lsp::{catch, read_state, write_state};
 use crate::lsp::{convert, settings};
 
 pub fn to_lsp(st: &State, file: FileId, d: &Diagnostic) -> lsp::Diagnostic {
+    converted(st, file, &st.corpus.full(file), d)
+}
+
+/// [`to_lsp`] with the file's data at hand (a lean file's is read from disk).
+fn converted(st: &State, file: FileId, data: &FileData, d: &Diagnostic) -> lsp::Diagnostic {
     let enc = st.session.encoding;
-    let data = st.corpus.full(file);
     let related = d
         .related
         .iter()
@@ -56,15 +60,16 @@ pub fn to_lsp(st: &State, file: FileId, d: &Diagnostic) -> lsp::Diagnostic {
 }
 
 /// Every diagnostic of a file, from the open document's text when it is open. Closed files are
-/// analysed from their summaries alone: the text-only hints (untagged aliases) would need every
-/// closed file read again on every pull. The settings filter the result, so that the text still
-/// makes the other diagnostics' fixes complete.
+/// analysed without their text (a lean one is read again, `Corpus::full`): the text-only hints
+/// (untagged aliases) are left to open documents and the CLI. The settings filter the result,
+/// so that the text still makes the other diagnostics' fixes complete.
 pub fn file_report(st: &State, file: FileId) -> Vec<lsp::Diagnostic> {
-    let text = st.docs.get(&st.corpus.file(file).path).map(|d| d.text.as_str());
+    let data = st.corpus.full(file);
+    let text = st.docs.get(&data.path).map(|d| d.text.as_str());
     file_diagnostics(&st.corpus, file, text)
         .iter()
         .filter(|d| settings::shows(&st.settings, d.code))
-        .map(|d| to_lsp(st, file, d))
+        .map(|d| converted(st, file, &data, d))
         .collect()
 }
 

@@ -6,14 +6,14 @@ use std::collections::HashMap;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse, DocumentChanges, OneOf,
-    OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, Range, RenameParams, TextDocumentEdit,
+    OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, RenameParams, TextDocumentEdit,
     TextDocumentPositionParams, TextEdit, WorkspaceEdit,
 };
 
 use crate::ide::{self, ActionKind, RenameError, SourceChange};
 use crate::lsp::convert;
 use crate::lsp::diagnostics::to_lsp;
-use crate::lsp::server::locate;
+use crate::lsp::server::{locate, placed_range};
 use crate::lsp::state::State;
 
 /// LSP's `RequestFailed`: the request was valid but cannot be done; the message says why.
@@ -24,25 +24,14 @@ const REQUEST_FAILED: i64 = -32803;
 /// `documentChanges`, open documents are pinned to their version, so a client applying the
 /// edit to newer text refuses instead of corrupting it; closed files get a null version.
 pub fn workspace_edit(st: &State, change: &SourceChange) -> Option<WorkspaceEdit> {
-    let enc = st.session.encoding;
     let mut files: Vec<_> = change.files.iter().map(|f| (&st.corpus.file(f.file).path, f)).collect();
     files.sort_by(|a, b| a.0.cmp(b.0));
     let converted = files.into_iter().map(|(path, f)| {
-        // A lean file's edits carry their places (rename); others are converted with the
-        // file's line index, read at most once.
-        let full = std::cell::OnceCell::new();
+        // A lean file's edits carry their places (rename).
         let edits: Vec<TextEdit> = f
             .edits
             .iter()
-            .map(|e| {
-                let range = match e.place {
-                    Some((start, end)) => {
-                        Range { start: convert::from_line_col(start), end: convert::from_line_col(end) }
-                    }
-                    None => convert::range(full.get_or_init(|| st.corpus.full(f.file)).line_index(), e.range, enc),
-                };
-                TextEdit { range, new_text: e.insert.clone() }
-            })
+            .map(|e| TextEdit { range: placed_range(st, f.file, e.range, e.place), new_text: e.insert.clone() })
             .collect();
         Some((path, st.uri(path)?, edits))
     });
