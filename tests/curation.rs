@@ -92,6 +92,12 @@ fn brat_spans_slice_the_exported_text() {
         assert_eq!(txt.as_bytes(), std::fs::read(repo().join(format!("tests/fixtures/originals/{name}.txt"))).unwrap());
         let ann = std::fs::read_to_string(out.path().join(format!("{name}.ann"))).unwrap();
         let ts: Vec<&str> = ann.lines().filter(|l| l.starts_with('T')).map(|l| l.split('\t').next().unwrap()).collect();
+        // brat lets nothing but an event point at a trigger (TriggerReferenceError).
+        let triggers: Vec<&str> = ann
+            .lines()
+            .filter(|l| l.starts_with('E'))
+            .map(|l| l.split('\t').nth(1).unwrap().split([':', ' ']).nth(1).unwrap())
+            .collect();
         for line in ann.lines() {
             let cols: Vec<&str> = line.split('\t').collect();
             match &line[..1] {
@@ -107,7 +113,11 @@ fn brat_spans_slice_the_exported_text() {
                         assert!(ts.contains(&target), "{line}: {target}");
                     }
                 }
-                "N" => assert!(cols[1].starts_with("Reference T") && cols.len() == 3, "{line}"),
+                "N" => {
+                    let target = cols[1].split(' ').nth(1).unwrap();
+                    assert!(cols[1].starts_with("Reference ") && cols.len() == 3, "{line}");
+                    assert!(!triggers.contains(&target), "{line}: an event is normalized on its E");
+                }
                 "A" => assert!(cols[1].starts_with("Mode E"), "{line}"),
                 "#" => assert!(cols[1].starts_with("AnnotatorNotes E"), "{line}"),
                 _ => panic!("unexpected line {line}"),
@@ -121,6 +131,7 @@ fn brat_spans_slice_the_exported_text() {
     }
     assert!(conf.contains("\ncoerce\tactor*:person|group|org|gov, recipient*:person|group|org|gov, where*:place\n"));
     assert!(conf.contains("Mode\tArg:<EVENT>, Value:visit|third-party|multilateral|phone|"), "{conf}");
+    assert!(conf.ends_with("|unconventional\n"), "{conf}");
 }
 
 #[test]
@@ -146,6 +157,97 @@ fn brat_ann_of_a_small_article() {
     .assert_eq(&ann);
     assert!(dir.path().join("out/a/001_0000000000000001.txt").exists());
     assert!(dir.path().join("out/annotation.conf").exists());
+}
+
+/// What brat's reader needs beyond the small article: an event's id normalized on its `E`
+/// (brat refuses a normalization on a trigger), offsets in the `.txt` as brat reads it (CRLF
+/// read as one line end, a non-BMP character one character), a role repeated in two words
+/// numbered on, a role value naming an event mention pointing at its `E`, a surface broken by a
+/// lone CR shown as its two pieces, and a role name ending in a digit (brat would read the
+/// digit as a number) given a `_`.
+#[test]
+fn brat_ann_as_brat_reads_it() {
+    let schema = "type\tclass\troles\tmodes\ttoken\tdescription\n\
+        group\tentity\t\t\tclass\tA group\n\
+        place\tentity\t\t\tstring\tA place\n\
+        protest\tevent\tactor:group* where:place* when:date?\tdemo\tfunction\tProtest\n\
+        support\tevent\tactor2:group*\t\tfunction\tSupport\n";
+    let article = " date 2022-01-05 https://example.org/a\r\n\r\n\
+        😀 [Almaty]{place:kz.almaty}\r\n\
+        [[Les 😀 manifestants]{group:kz.protesters} à [Almaty]{place:kz.almaty} et [Aktau]{place:kz.aktau}]\
+        {protest.demo:kz.protests actor=kz.protesters where=kz.almaty where=kz.aktau when=2022-01-05}\r\n\
+        [Soutien]{support actor2=kz.protests} ; [Pa\rris]{place:fr.paris} ; []{place}\r\n";
+    let dir = corpus(&[("schema.tsv", schema), ("entities.tsv", REGISTRY), ("001_0000000000000001.txt", article)]);
+    let r = run(dir.path(), &["export", "--format", "brat", ".", "-o", "out"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ann = std::fs::read_to_string(dir.path().join("out/001_0000000000000001.ann")).unwrap();
+    expect![[r#"
+        T1	place 42 48	Almaty
+        T2	protest 49 85	Les 😀 manifestants à Almaty et Aktau
+        T3	group 49 67	Les 😀 manifestants
+        T4	place 70 76	Almaty
+        T5	place 80 85	Aktau
+        T6	support 86 93	Soutien
+        T7	place 96 98;99 102	Pa ris
+        N1	Reference T1 seedls:kz.almaty	Almaty
+        N2	Reference T1 Wikidata:Q35493	Almaty
+        E1	protest:T2 actor:T3 where:T4 where2:T5
+        A1	Mode E1 demo
+        #1	AnnotatorNotes E1	when=2022-01-05
+        N3	Reference E1 seedls:kz.protests	kz.protests
+        N4	Reference T3 seedls:kz.protesters	manifestants
+        N5	Reference T4 seedls:kz.almaty	Almaty
+        N6	Reference T4 Wikidata:Q35493	Almaty
+        N7	Reference T5 seedls:kz.aktau	kz.aktau
+        E2	support:T6 actor2_:E1
+        N8	Reference T7 seedls:fr.paris	fr.paris
+    "#]]
+    .assert_eq(&ann);
+    let txt = std::fs::read_to_string(dir.path().join("out/001_0000000000000001.txt")).unwrap();
+    let stripped = run(dir.path(), &["export", "--format", "text", ".", "-o", "text"]);
+    assert_eq!(stripped.code, 0);
+    let original = std::fs::read_to_string(dir.path().join("text/001_0000000000000001.txt")).unwrap();
+    assert_eq!(txt, original.replace("\r\n", "\n").replace('\r', "\n"), "line ends as brat reads them");
+    for line in ann.lines().filter(|l| l.starts_with('T')) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let places = cols[1].split_once(' ').unwrap().1;
+        let pieces: Vec<String> = places
+            .split(';')
+            .map(|p| {
+                let (s, e) = p.split_once(' ').unwrap();
+                chars(&txt, s.parse().unwrap(), e.parse().unwrap())
+            })
+            .collect();
+        assert_eq!(pieces.join(" "), cols[2], "{line}");
+    }
+    let conf = std::fs::read_to_string(dir.path().join("out/annotation.conf")).unwrap();
+    assert!(conf.contains("\nsupport\tactor2_*:group\n"), "{conf}");
+}
+
+/// doccano refuses a label that does not end after its start; Python's `str.split()`, which
+/// CoNLL readers use, splits a line at U+001F.
+#[test]
+fn jsonl_and_conll_leave_out_what_their_readers_refuse() {
+    let text =
+        format!("{HEADER}[]{{place:kz.almaty}} [Almaty]{{place:kz.almaty}}\u{1f}[Tokaïev]{{person:kz.tokayev}}\n");
+    let dir = corpus(&[("entities.tsv", REGISTRY), ("001_0000000000000001.txt", &text)]);
+    for format in ["jsonl", "conll"] {
+        let r = run(dir.path(), &["export", "--format", format, ".", "-o", "out"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let rec: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/corpus.jsonl")).unwrap()).unwrap();
+    assert_eq!(rec["label"], serde_json::json!([[1, 7, "place"], [8, 15, "person"]]));
+    assert_eq!(rec["ids"], serde_json::json!(["kz.almaty", "kz.tokayev"]));
+    let conll = std::fs::read_to_string(dir.path().join("out/corpus.conll")).unwrap();
+    expect![[r#"
+        -DOCSTART- O
+
+        Almaty B-place
+        Tokaïev B-person
+
+    "#]]
+    .assert_eq(&conll);
 }
 
 #[test]

@@ -352,7 +352,7 @@ pub fn export(paths: &[PathBuf], format: ExportFormat, out_dir: &Path, force: bo
                     None
                 }
                 ExportFormat::Brat => {
-                    write_atomic(&with_ext(rel, "txt"), article.text.as_bytes(), force)?;
+                    write_atomic(&with_ext(rel, "txt"), export::brat_text(&article.text).as_bytes(), force)?;
                     let ann = export::brat_ann(&article, &input.registry);
                     write_atomic(&with_ext(rel, "ann"), ann.as_bytes(), force)?;
                     None

@@ -2,8 +2,10 @@
 //! PLOVER event records. (The `text` export is [`super::Article::text`] itself.)
 //!
 //! Offsets are in Unicode scalar values, end exclusive: into the whole exported text (header
-//! line included) for brat and PLOVER, into the article body for JSONL.
+//! line included) for PLOVER, into it with line ends as brat reads them for brat, into the
+//! article body for JSONL.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
@@ -13,91 +15,170 @@ use crate::corpus::is_date_shaped;
 use crate::syntax::schema::{Allowed, Card, Class, Schema};
 
 /// The span a role value `id` of event `event` points at: a mention with that id inside the
-/// event, else the first mention with that id in the article.
+/// event, else the first other mention with that id in the article.
 fn mention_of(article: &Article, event: usize, id: &str) -> Option<usize> {
     let e = &article.spans[event];
-    let with_id = |s: &Span| s.id.as_deref() == Some(id) && s.end > s.start;
-    let inside = article
-        .spans
-        .iter()
-        .enumerate()
-        .position(|(i, s)| i != event && with_id(s) && e.bytes.contains_range(s.bytes) && s.bytes != e.bytes);
-    inside.or_else(|| article.spans.iter().position(with_id))
+    let with_id = |(i, s): &(usize, &Span)| *i != event && s.id.as_deref() == Some(id) && s.end > s.start;
+    let mut others = article.spans.iter().enumerate().filter(with_id);
+    let inside = others.clone().find(|(_, s)| e.bytes.contains_range(s.bytes) && s.bytes != e.bytes);
+    inside.or_else(|| others.next()).map(|(i, _)| i)
 }
 
-/// A brat `.ann` file for `article`, whose `.txt` is `article.text`.
+/// The text of a brat `.txt`: the article with its line ends as brat reads them. brat opens
+/// text with universal newlines (`\r\n` and a lone `\r` each read as `\n`), as Python readers
+/// do by default; writing the text that way gives every reader, Python or not, the same
+/// offsets.
+pub fn brat_text(text: &str) -> Cow<'_, str> {
+    if text.contains('\r') { Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")) } else { Cow::Borrowed(text) }
+}
+
+/// A role name as brat can read it: brat takes trailing digits for the number of a repeated
+/// role (`where2`), so a role whose name ends in a digit gets a `_`.
+pub fn brat_role(role: &str) -> Cow<'_, str> {
+    if role.ends_with(|c: char| c.is_ascii_digit()) { Cow::Owned(format!("{role}_")) } else { Cow::Borrowed(role) }
+}
+
+/// The pieces of `text[range]` between line breaks (`\r`, `\n`), as byte ranges: what brat
+/// can show of a span, since brat reads a line break inside a span as the end of its `.ann`
+/// line. A span without a line break is one piece.
+fn fragments(text: &str, range: std::ops::Range<usize>) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = range.start;
+    for (i, c) in text[range.clone()].char_indices() {
+        if matches!(c, '\r' | '\n') {
+            if range.start + i > from {
+                out.push((from, range.start + i));
+            }
+            from = range.start + i + 1;
+        }
+    }
+    if range.end > from {
+        out.push((from, range.end));
+    }
+    out
+}
+
+/// Offsets in [`brat_text`] of the sorted byte offsets `at` of `text`, in one pass. No offset
+/// lies between the two characters of a `\r\n` (a fragment never starts or ends there).
+fn brat_offsets(text: &str, at: &[usize]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(at.len());
+    let (mut byte, mut n) = (0usize, 0u32);
+    for &b in at {
+        let piece = &text[byte..b];
+        n += (piece.chars().count() - piece.matches("\r\n").count()) as u32;
+        byte = b;
+        out.push(n);
+    }
+    out
+}
+
+/// A brat `.ann` file for `article`, whose `.txt` is [`brat_text`] of `article.text`. What
+/// brat's own reader (`annotation.py`) and checker (`verify_annotations.py`) accept:
 ///
-/// - `T` for every mention with a non-empty surface (empty ones cannot be shown), typed by
-///   its type; events get theirs as the trigger.
+/// - `T` for every mention brat can show (empty ones cannot), typed by its type; events get
+///   theirs as the trigger. Offsets are in characters of the `.txt`; a surface with a line
+///   break is a discontinuous span of its pieces (`T1\tgov 0 5;6 9\tpiece piece`).
 /// - `E` for every event mention, with a `role:T` argument for each role value that names an
 ///   id tagged in the same article (the mention inside the event if there is one, else the
-///   first); a role repeated is numbered (`where`, `where2`), as brat does.
-/// - `A` with the `Mode` attribute for an event's mode.
+///   first; an event mention is named by its `E`); a role repeated is numbered (`where`,
+///   `where2`), as brat does.
+/// - `A` with the `Mode` attribute on an event's `E` for its mode.
 /// - `N` normalizations: `seedls:<id>` for every id, and `Wikidata:<QID>` when the registry
-///   has one; the text is the registry name (else the id).
-/// - `#` AnnotatorNotes on an event for what brat cannot link: date values (`when=2022-01-05`)
-///   and ids with no mention in the article.
+///   has one; the text is the registry name (else the id). An event's go on its `E`: brat
+///   refuses any annotation but an event that points at a trigger.
+/// - `#` AnnotatorNotes on an event's `E` for what brat cannot link: date values
+///   (`when=2022-01-05`) and ids with no mention in the article.
 pub fn brat_ann(article: &Article, registry: &Registry) -> String {
+    let text = &article.text;
+    let pieces: Vec<Vec<(usize, usize)>> =
+        article.spans.iter().map(|s| fragments(text, s.bytes.start as usize..s.bytes.end as usize)).collect();
+    let mut bounds: Vec<usize> = pieces.iter().flatten().flat_map(|&(s, e)| [s, e]).collect();
+    bounds.sort_unstable();
+    bounds.dedup();
+    let offsets = brat_offsets(text, &bounds);
+    let offset = |b: usize| offsets[bounds.binary_search(&b).expect("bound was collected")];
+
     let mut out = String::new();
+    // The `T` and, for events, the `E` of each span (none for one brat cannot show).
     let mut t_of: Vec<Option<usize>> = vec![None; article.spans.len()];
-    let mut t = 0;
+    let mut e_of: Vec<Option<usize>> = vec![None; article.spans.len()];
+    let (mut t, mut e) = (0, 0);
     for (i, s) in article.spans.iter().enumerate() {
-        if s.end <= s.start {
+        if pieces[i].is_empty() {
             continue;
         }
         t += 1;
         t_of[i] = Some(t);
-        let _ = writeln!(out, "T{t}\t{} {} {}\t{}", s.ty, s.start, s.end, &article.text[s.bytes.to_usize()]);
+        if s.is_event() {
+            e += 1;
+            e_of[i] = Some(e);
+        }
+        let places: Vec<String> = pieces[i].iter().map(|&(a, b)| format!("{} {}", offset(a), offset(b))).collect();
+        let surface: Vec<&str> = pieces[i].iter().map(|&(a, b)| &text[a..b]).collect();
+        let _ = writeln!(out, "T{t}\t{} {}\t{}", s.ty, places.join(";"), surface.join(" "));
     }
-    let (mut e, mut a, mut n, mut note) = (0, 0, 0, 0);
+    let name_of = |m: usize| match (e_of[m], t_of[m]) {
+        (Some(e), _) => Some(format!("E{e}")),
+        (None, Some(t)) => Some(format!("T{t}")),
+        (None, None) => None,
+    };
+    let (mut a, mut n, mut note) = (0, 0, 0);
     for (i, s) in article.spans.iter().enumerate() {
-        let Some(ti) = t_of[i] else { continue };
+        let Some(me) = name_of(i) else { continue };
+        if let Some(ei) = e_of[i] {
+            let mut line = format!("E{ei}\t{}:T{}", s.ty, t_of[i].expect("an event with an E has a T"));
+            let mut unlinked = Vec::new();
+            // Numbered per role name over the whole tag, as brat numbers them.
+            let mut seen: Vec<(&str, usize)> = Vec::new();
+            for (role, values) in &s.args {
+                for v in values {
+                    let target = (!is_date_shaped(v)).then(|| mention_of(article, i, v)).flatten().and_then(name_of);
+                    let Some(target) = target else {
+                        unlinked.push(format!("{role}={v}"));
+                        continue;
+                    };
+                    let k = match seen.iter_mut().find(|(r, _)| r == role) {
+                        Some((_, k)) => {
+                            *k += 1;
+                            *k
+                        }
+                        None => {
+                            seen.push((role, 1));
+                            1
+                        }
+                    };
+                    let suffix = if k == 1 { String::new() } else { k.to_string() };
+                    let _ = write!(line, " {}{suffix}:{target}", brat_role(role));
+                }
+            }
+            let _ = writeln!(out, "{line}");
+            if let Some(mode) = &s.mode {
+                a += 1;
+                let _ = writeln!(out, "A{a}\tMode E{ei} {mode}");
+            }
+            if !unlinked.is_empty() {
+                note += 1;
+                let _ = writeln!(out, "#{note}\tAnnotatorNotes E{ei}\t{}", unlinked.join(" "));
+            }
+        }
         if let Some(id) = &s.id {
             let row = registry.get(id);
             let name = row.map_or(id.as_str(), |r| r.name.as_str());
             n += 1;
-            let _ = writeln!(out, "N{n}\tReference T{ti} seedls:{id}\t{name}");
+            let _ = writeln!(out, "N{n}\tReference {me} seedls:{id}\t{name}");
             if let Some(q) = row.and_then(|r| r.wikidata.as_deref()) {
                 n += 1;
-                let _ = writeln!(out, "N{n}\tReference T{ti} Wikidata:{q}\t{name}");
+                let _ = writeln!(out, "N{n}\tReference {me} Wikidata:{q}\t{name}");
             }
-        }
-        if !s.is_event() {
-            continue;
-        }
-        e += 1;
-        let mut line = format!("E{e}\t{}:T{ti}", s.ty);
-        let mut unlinked = Vec::new();
-        for (role, values) in &s.args {
-            let mut k = 0;
-            for v in values {
-                match (!is_date_shaped(v)).then(|| mention_of(article, i, v)).flatten().and_then(|m| t_of[m]) {
-                    Some(target) => {
-                        k += 1;
-                        let suffix = if k == 1 { String::new() } else { k.to_string() };
-                        let _ = write!(line, " {role}{suffix}:T{target}");
-                    }
-                    None => unlinked.push(format!("{role}={v}")),
-                }
-            }
-        }
-        let _ = writeln!(out, "{line}");
-        if let Some(mode) = &s.mode {
-            a += 1;
-            let _ = writeln!(out, "A{a}\tMode E{e} {mode}");
-        }
-        if !unlinked.is_empty() {
-            note += 1;
-            let _ = writeln!(out, "#{note}\tAnnotatorNotes E{e}\t{}", unlinked.join(" "));
         }
     }
     out
 }
 
 /// brat's `annotation.conf` for a schema: entity types, event types with their roles
-/// (`role{card}:type|type`; `*` roles take any entity; date-only roles are left out, as dates
-/// go to notes), `<OVERLAP>` so nested mentions are allowed, and a `Mode` attribute on events
-/// with every mode of the schema.
+/// (`role{card}:type|type`, named by [`brat_role`]; `*` roles take any entity; date-only roles
+/// are left out, as dates go to notes), `<OVERLAP>` so nested mentions are allowed, and a
+/// `Mode` attribute on events with every mode of the schema.
 pub fn annotation_conf(schema: &Schema) -> String {
     let mut out = String::from("# brat configuration generated by seedls from the schema in effect.\n\n[entities]\n");
     for t in schema.entity_types() {
@@ -125,7 +206,7 @@ pub fn annotation_conf(schema: &Schema) -> String {
                     Card::Many => "*",
                     Card::OneOrMore => "+",
                 };
-                (!allowed.is_empty()).then(|| format!("{}{card}:{}", r.name, allowed.join("|")))
+                (!allowed.is_empty()).then(|| format!("{}{card}:{}", brat_role(&r.name), allowed.join("|")))
             })
             .collect();
         if roles.is_empty() {
@@ -149,10 +230,12 @@ pub fn annotation_conf(schema: &Schema) -> String {
 /// One doccano-style JSONL record: `text` is the article body (the header line is in `date`,
 /// `url` and `header`), `label` is `[[start, end, type], …]` in characters of `text`, and
 /// `ids` gives, in the same order, each label's registry id or `null`: doccano imports `label`
-/// as is and keeps the other keys as metadata.
+/// as is and keeps the other keys as metadata. Empty mentions are left out.
 pub fn jsonl(article: &Article, key: &str) -> Value {
     let base = article.body_start_char();
-    let spans: Vec<&Span> = article.spans.iter().filter(|s| s.bytes.start >= article.body_start).collect();
+    // doccano refuses a label that does not end after its start.
+    let spans: Vec<&Span> =
+        article.spans.iter().filter(|s| s.bytes.start >= article.body_start && s.end > s.start).collect();
     let label: Vec<Value> = spans.iter().map(|s| json!([s.start - base, s.end - base, s.ty])).collect();
     let ids: Vec<Value> = spans.iter().map(|s| json!(s.id)).collect();
     let header = article.text[..article.body_start as usize].trim_end_matches(['\r', '\n']);
@@ -171,7 +254,8 @@ pub fn jsonl(article: &Article, key: &str) -> Value {
 /// Words are runs of letters and digits, joined by inner hyphens and by a dot or comma between
 /// digits (`3.000`); an elided article or pronoun keeps its apostrophe (`l’`, `qu’`); any other
 /// character is a token of its own. Sentences end at line breaks and after `.`, `!`, `?` or
-/// `…` followed by an upper-case word.
+/// `…` followed by an upper-case word. Whitespace, and U+001C–U+001F (Python splits at
+/// them), only separates tokens.
 pub fn tokens(text: &str, from: usize) -> Vec<(usize, usize, bool)> {
     let chars: Vec<(usize, char)> = text[from..].char_indices().map(|(i, c)| (i + from, c)).collect();
     let at = |k: usize| chars.get(k).map(|&(_, c)| c);
@@ -190,7 +274,8 @@ pub fn tokens(text: &str, from: usize) -> Vec<(usize, usize, bool)> {
             k += 1;
             continue;
         }
-        if c.is_whitespace() {
+        // U+001C–U+001F too: Python's `str.split()`, which CoNLL readers use, splits at them.
+        if c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c) {
             k += 1;
             continue;
         }
