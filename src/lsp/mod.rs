@@ -13,6 +13,7 @@
 //!   answered from the id pass.
 //! - `edit`: workspace edits, rename and code actions; `completion`.
 //! - `view`, `semantic_tokens`: semantic tokens, symbols, links, inlay hints, code lens.
+//! - `watch`: the workspace folders watched by the server when the client cannot watch files.
 
 mod caps;
 mod completion;
@@ -28,6 +29,7 @@ mod server;
 mod settings;
 mod state;
 mod view;
+mod watch;
 mod workspace;
 
 use std::any::Any;

@@ -272,6 +272,9 @@ impl LanguageServer for Server {
         let mut outcome = super::workspace::Outcome::default();
         self.update("didChangeWorkspaceFolders", |st| outcome = super::workspace::change_folders(st, params.event));
         super::workspace::follow_up(&self.client, &self.state, &self.wake, outcome);
+        // Folders removed are no longer watched (those added are, by the build that reads them).
+        let (client, state) = (self.client.clone(), self.state.clone());
+        tokio::task::spawn_blocking(move || super::watch::sync(&client, &state));
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

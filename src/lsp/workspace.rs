@@ -94,6 +94,8 @@ pub struct Tracking {
     pub startup_warnings: Vec<String>,
     /// What the first index build has to show before its index is installed.
     pub early: Option<FirstBuild>,
+    /// The server's own watcher of the workspace folders, when the client watches nothing.
+    pub watch: Option<Arc<std::sync::Mutex<crate::lsp::watch::Watch>>>,
 }
 
 /// The first index build, as the requests that wait for it see it.
@@ -224,13 +226,22 @@ pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
         });
         (st.session.clone(), std::mem::take(&mut st.tracking.startup_warnings), pull)
     };
+    // A client that cannot watch files for us: the server watches the folders itself (each
+    // index build adds them before it reads them).
+    if !session.workspace.watch_registration {
+        crate::lsp::watch::start(client, state, wake);
+    }
     let registrations = registrations(&session);
     if !registrations.is_empty() {
-        let client = client.clone();
+        let (client, state, wake) = (client.clone(), state.clone(), wake.clone());
         tokio::spawn(async move {
             if let Err(err) = client.register_capability(registrations).await {
                 let message = format!("seedls: the client refused to watch files: {}", err.message);
                 client.log_message(MessageType::WARNING, message).await;
+                if session.workspace.watch_registration {
+                    crate::lsp::watch::start(&client, &state, &wake);
+                    let _ = tokio::task::spawn_blocking(move || crate::lsp::watch::sync(&client, &state)).await;
+                }
             }
         });
     }
@@ -280,6 +291,7 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
     };
     let (tx, mut rx) = tokio::sync::watch::channel((0usize, 0usize));
     let (roots, keep) = (session.roots.clone(), lean(&session));
+    let (for_watch, watched) = (client.clone(), state.clone());
     let mut load = tokio::task::spawn_blocking(move || {
         let report = move |done: usize, total: usize| {
             tx.send_replace((done, total));
@@ -307,6 +319,9 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
             },
             None => corpus::discover(&roots),
         };
+        // Before the files are read, so that a change after the read is seen (once the first
+        // references are answered: a cold start's first answer does not wait for it).
+        crate::lsp::watch::sync(&for_watch, &watched);
         let (corpus, errors) = Corpus::new(roots, today).keeping(keep).load_discovered(paths, errors, Some(&report));
         // What the first requests would otherwise compute while the user waits.
         corpus.warm(PRIME_USES);
