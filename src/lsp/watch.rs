@@ -143,8 +143,9 @@ async fn apply(mut rx: UnboundedReceiver<Seen>, client: Client, state: Arc<RwLoc
         }
         log(&client, std::mem::take(&mut burst.failures));
         let lost = burst.lost;
+        let roots = read_state(&state).session.roots.clone();
         // Reading the disk: off the runtime's threads.
-        let Ok(events) = tokio::task::spawn_blocking(move || burst.events()).await else { continue };
+        let Ok(events) = tokio::task::spawn_blocking(move || burst.events(&roots)).await else { continue };
         let mut outcome = Outcome::default();
         if !events.is_empty() {
             let applied = catch(|| outcome = workspace::watched_files(&mut write_state(&state), events));
@@ -184,14 +185,15 @@ impl Burst {
 
     /// What a client would report, judged on the disk now: a path gone is deleted (a folder's
     /// files with it), a file there changed or created; a folder that appeared brings its files.
-    fn events(self) -> Vec<FileEvent> {
+    /// Paths outside `roots`, or hidden below one (`.git`), never hold corpus files: dropped.
+    fn events(self, roots: &[PathBuf]) -> Vec<FileEvent> {
         let mut out = Vec::new();
         let mut push = |path: &Path, typ| {
             if let Some(uri) = convert::path_to_uri(path) {
                 out.push(FileEvent::new(uri, typ));
             }
         };
-        for path in &self.paths {
+        for path in self.paths.iter().filter(|p| visible(roots, p)) {
             let appeared = self.appeared[path];
             match std::fs::symlink_metadata(path) {
                 Err(_) => push(path, FileChangeType::DELETED),
@@ -208,6 +210,15 @@ impl Burst {
         }
         out
     }
+}
+
+/// Whether `path` is inside a root with no hidden name on the way (a root's `.seedls.json` is
+/// seen).
+fn visible(roots: &[PathBuf], path: &Path) -> bool {
+    let hidden = |c: std::path::Component| c.as_os_str().to_string_lossy().starts_with('.');
+    roots.iter().any(|root| {
+        path.strip_prefix(root).is_ok_and(|rel| rel == Path::new(".seedls.json") || !rel.components().any(hidden))
+    })
 }
 
 /// The corpus files below a folder that appeared, as far as names tell: hidden entries and
@@ -301,10 +312,13 @@ mod tests {
         burst.add(seen("gone.txt", true));
         burst.add(seen("moved", true));
         burst.add(seen("kept.txt", true));
+        burst.add(seen(".git/index", false));
+        burst.add(seen(".seedls.json", false));
+        burst.add(Seen::Path { path: root.with_file_name("elsewhere.txt"), appeared: true });
         burst.add(Seen::Lost);
         assert!(burst.lost);
         let events: Vec<(String, FileChangeType)> = burst
-            .events()
+            .events(&[root.to_path_buf()])
             .into_iter()
             .map(|e| {
                 let path = convert::uri_to_path(&e.uri).unwrap();
@@ -316,6 +330,7 @@ mod tests {
             ("gone.txt", FileChangeType::DELETED),
             ("moved/a.txt", FileChangeType::CREATED),
             ("moved/in/b.txt", FileChangeType::CREATED),
+            (".seedls.json", FileChangeType::DELETED),
         ];
         assert_eq!(events, want.map(|(p, t)| (p.to_string(), t)));
     }

@@ -538,6 +538,7 @@ pub fn watched_files(st: &mut State, events: Vec<FileEvent>) -> Outcome {
         }
     }
     let mut paths = Vec::new();
+    let mut folders = FxHashSet::default();
     for path in order {
         if path.file_name().is_some_and(|n| n == ".seedls.json") {
             // Discovery reads it only at a root.
@@ -545,9 +546,14 @@ pub fn watched_files(st: &mut State, events: Vec<FileEvent>) -> Outcome {
         } else if corpus::FileKind::of(&path).is_some() {
             paths.push(path);
         } else if last[&path] == FileChangeType::DELETED {
-            // A folder: clients report its deletion, not each file's.
-            paths.extend(st.corpus.files().map(|(_, f)| &f.path).filter(|p| p.starts_with(&path)).cloned());
+            // A folder, maybe: clients report its deletion, not each file's.
+            folders.insert(path);
         }
+    }
+    // One pass over the corpus for all of them (a `git gc` deletes thousands of other files).
+    if !folders.is_empty() {
+        let under = |p: &&PathBuf| p.ancestors().skip(1).any(|a| folders.contains(a));
+        paths.extend(st.corpus.files().map(|(_, f)| &f.path).filter(under).cloned());
     }
     if paths.is_empty() {
         return out;
