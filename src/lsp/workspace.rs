@@ -296,8 +296,8 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
         let report = move |done: usize, total: usize| {
             tx.send_replace((done, total));
         };
-        // The id pass walks the folders; the full load reads the files it listed.
         delay_for_tests();
+        // The id pass walks the folders; the full load reads the files it listed.
         let (paths, errors) = match &early {
             Some(early) => match catch(|| IdPass::run(&roots)) {
                 Ok(mut pass) => {
