@@ -1,11 +1,14 @@
-//! References before the index is installed (answered from the id pass) are the answers the
-//! index gives afterwards, byte for byte. The real binary over stdio, as in `tests/lsp.rs`.
+//! Requests before the first index is installed get the answers the index gives afterwards:
+//! references from the id pass, byte for byte; every other kind after waiting for the index.
+//! The real binary over stdio, as in `tests/lsp.rs`.
 
 mod support;
 
 #[path = "../benches/support/corpus_gen.rs"]
 #[allow(dead_code)]
 mod corpus_gen;
+
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use support::lsp::*;
@@ -86,6 +89,158 @@ fn references_sent_right_after_initialized_are_the_indexs() {
     };
     assert_eq!(not_other(&first_answer["result"]), not_other(&first_late));
     assert!(not_other(&first_late).len() > uses / 2, "the popular id's uses");
+    client.shutdown();
+}
+
+const REGISTRY: &str = "id\ttype\tname\taliases\tdescription\twikidata\n\
+kz.tokayev\tperson\tKassym-Jomart Tokaïev\tTokaïev|président du Kazakhstan\tPresident of Kazakhstan.\tQ1174440\n\
+kz.almaty\tplace\tAlmaty\t\tLargest city of Kazakhstan.\tQ35493\n";
+
+/// Token types of its own: semantic tokens depend on it.
+const SCHEMA: &str = "type\tclass\troles\tmodes\ttoken\tdescription\n\
+person\tentity\t\t\tstruct\tA person\n\
+place\tentity\t\t\tnamespace\tA place\n\
+protest\tevent\tactor:person* where:place*\t\tevent\tA protest\n";
+
+/// Its id is in the registry; "Almaty" at the end is untagged. `b.txt` shares its URL (H007).
+const A: &str = " date 2022-01-05 https://example.org/a\n\nCrise à Almaty\n\n\
+Le [Tokaïev]{person:kz.tokayev} a parlé. [Manifestation]{protest actor=kz.tokayev where=kz.almaty} à Almaty.\n";
+
+const B: &str = " date 2022-01-04 https://example.org/a\n\nVeille\n\n\
+[Tokaïev]{person:kz.tokayev} et [Nazarbaïev]{person:kz.nazarbayev}.\n";
+
+const C: &str = " date 2022-01-06 https://example.org/c\n\nSuite\n\n\
+[Le président]{person:kz.tokayev} à [Almaty]{place:kz.almaty}.\n";
+
+/// How long the server waits before it starts indexing: long enough that every request below
+/// is sent before the index can be installed.
+const DELAY: Duration = Duration::from_millis(1500);
+
+fn slow_start(extra: Value) -> (Client, Instant) {
+    let mut options = Options::new(caps(false, extra));
+    options.wait_indexed = false;
+    options.env = vec![("SEEDLS_TEST_INDEX_DELAY_MS", DELAY.as_millis().to_string())];
+    let files = [("entities.tsv", REGISTRY), ("schema.tsv", SCHEMA), ("a.txt", A), ("b.txt", B), ("c.txt", C)];
+    let client = Client::start_with(&files, options);
+    (client, Instant::now())
+}
+
+/// Every request kind, sent right after `initialized` (a document opened and edited first), is
+/// answered exactly as after the end of indexing: none from the corpus of open documents alone,
+/// which has no registry ("Defined by its first mention"), no schema and none of the files on
+/// disk.
+#[test]
+fn every_request_before_the_index_is_answered_as_after_it() {
+    let extra = json!({
+        "textDocument": {
+            "diagnostic": {},
+            "documentSymbol": {"hierarchicalDocumentSymbolSupport": true},
+            "rename": {"prepareSupport": true},
+        },
+        "experimental": {"commands": {"commands": ["editor.action.showReferences"]}},
+    });
+    let (mut client, started) = slow_start(extra);
+    client.open("a.txt", A);
+    let added = "[Almaty]{place:kz.almaty} encore.\n";
+    client.change("a.txt", 2, json!([{"range": range(A, A.len(), A.len(), Enc::Utf16), "text": added}]));
+    let text = format!("{A}{added}");
+    let at = |needle: &str, nth: usize| client.at("a.txt", position(&text, find_nth(&text, needle, nth).0, Enc::Utf16));
+    let doc = |rel: &str| json!({"textDocument": {"uri": client.uri(rel)}});
+    let whole = range(&text, 0, text.len(), Enc::Utf16);
+    let with = |mut params: Value, extra: Value| {
+        merge(&mut params, extra);
+        params
+    };
+    let (almaty, _) = find_nth(&text, "Almaty", 1);
+    let lens_data = json!({"uri": client.uri("entities.tsv"), "id": "kz.tokayev"});
+    let requests: Vec<(&str, Value)> = vec![
+        ("textDocument/hover", at("Tokaïev", 0)),
+        ("textDocument/hover", client.at("b.txt", position(B, find(B, "Nazarbaïev").0, Enc::Utf16))),
+        ("textDocument/definition", at("Tokaïev", 0)),
+        ("textDocument/declaration", at("Tokaïev", 0)),
+        ("textDocument/references", with(at("Tokaïev", 0), json!({"context": {"includeDeclaration": true}}))),
+        ("textDocument/documentHighlight", at("kz.tokayev", 1)),
+        ("textDocument/completion", at("kz.tokayev", 0)),
+        (
+            "textDocument/codeAction",
+            with(
+                doc("a.txt"),
+                json!({"range": range(&text, almaty, almaty + "Almaty".len(), Enc::Utf16), "context": {"diagnostics": []}}),
+            ),
+        ),
+        ("textDocument/prepareRename", at("kz.tokayev", 0)),
+        ("textDocument/rename", with(at("kz.tokayev", 0), json!({"newName": "kz.tokaev"}))),
+        ("textDocument/semanticTokens/full", doc("a.txt")),
+        ("textDocument/semanticTokens/full/delta", with(doc("a.txt"), json!({"previousResultId": "none"}))),
+        ("textDocument/semanticTokens/range", with(doc("a.txt"), json!({"range": whole}))),
+        ("textDocument/documentSymbol", doc("a.txt")),
+        ("workspace/symbol", json!({"query": "tokayev"})),
+        ("textDocument/documentLink", doc("a.txt")),
+        ("textDocument/documentLink", doc("entities.tsv")),
+        ("textDocument/inlayHint", with(doc("a.txt"), json!({"range": whole}))),
+        ("textDocument/codeLens", doc("entities.tsv")),
+        ("codeLens/resolve", json!({"range": range(REGISTRY, 0, 0, Enc::Utf16), "data": lens_data})),
+        ("textDocument/diagnostic", doc("a.txt")),
+        ("textDocument/diagnostic", doc("b.txt")),
+        ("workspace/diagnostic", json!({"previousResultIds": []})),
+    ];
+    let ids: Vec<i64> = requests.iter().map(|(method, params)| client.send_request(method, params.clone())).collect();
+    assert!(started.elapsed() < DELAY, "every request was sent before indexing began");
+    let early: Vec<Value> = ids.into_iter().map(|id| client.response(id)).collect();
+    client.wait_notification("indexing end", |n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end");
+    for ((method, params), early) in requests.iter().zip(&early) {
+        assert!(early.get("error").is_none(), "{method} before the index: {early}");
+        let late = client.request(method, params.clone());
+        assert_eq!(without_result_ids(early["result"].clone()), without_result_ids(late), "{method} {params}");
+    }
+    let hover = early[0]["result"]["contents"]["value"].as_str().unwrap();
+    assert!(hover.contains("Kassym-Jomart Tokaïev") && !hover.contains("first mention"), "{hover}");
+    client.shutdown();
+}
+
+/// Semantic tokens' result ids name an answer in the server's cache, each its own.
+fn without_result_ids(mut answer: Value) -> Value {
+    if let Some(o) = answer.as_object_mut()
+        && o.contains_key("data")
+    {
+        o.remove("resultId");
+    }
+    answer
+}
+
+/// Diagnostics pushed for a document opened before the index is in come from the index: no
+/// A005 for an id the registry defines, the duplicate URL of a file on disk (H007).
+#[test]
+fn diagnostics_pushed_before_the_index_are_the_indexs() {
+    let (mut client, _) = slow_start(json!({}));
+    client.open("a.txt", A);
+    let uri = client.uri("a.txt");
+    let is_push = |n: &Value| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri.as_str();
+    let mut pushed = Vec::new();
+    loop {
+        let n = client.wait_notification("diagnostics or the end of indexing", |n| is_push(n) || is_progress_end(n));
+        if is_progress_end(&n) {
+            break;
+        }
+        pushed.push(n["params"].clone());
+    }
+    // A change after the index: the push that follows is surely the index's.
+    client.change("a.txt", 2, json!([{"range": range(A, A.len(), A.len(), Enc::Utf16), "text": "Fin.\n"}]));
+    loop {
+        let n = client.wait_notification("diagnostics", is_push);
+        pushed.push(n["params"].clone());
+        if n["params"]["version"] == 2 {
+            break;
+        }
+    }
+    let last = &pushed[pushed.len() - 1]["diagnostics"];
+    let codes: Vec<&str> = last.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"H007") && !codes.contains(&"A005"), "{codes:?}");
+    // Every push before it was of the text opened, with the same problems.
+    for p in &pushed[..pushed.len() - 1] {
+        assert_eq!(p["version"], 1);
+        assert_eq!(&p["diagnostics"], last, "pushed before the change");
+    }
     client.shutdown();
 }
 

@@ -152,6 +152,70 @@ fn files_created_changed_and_deleted_on_disk_update_the_index() {
     client.shutdown();
 }
 
+/// Polls references to the id at `needle` until they come from `want`, as files on disk change
+/// without the client saying so.
+fn referring_files_become(client: &mut Client, path: &str, text: &str, needle: &str, want: &[&str]) {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let files = referring_files(client, path, text, needle);
+        if files == want {
+            return;
+        }
+        assert!(Instant::now() < deadline, "references from {files:?}, not {want:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A client that watches no files (Neovim on Linux): the server watches the workspace folders
+/// itself, those added too and not those removed, and applies what changed on disk as it
+/// applies `didChangeWatchedFiles`.
+#[test]
+fn the_server_watches_the_folders_when_the_client_cannot() {
+    let a = A.replace("kz.tokayev", "kz.nazarbayev");
+    let files = [
+        ("one/entities.tsv", REGISTRY),
+        ("one/a.txt", &a),
+        ("one/b.txt", B),
+        ("two/x.txt", B),
+        ("three/c.txt", &new_article(1)),
+    ];
+    let mut options = Options::new(caps(false, json!({})));
+    options.folders = vec!["one", "two"];
+    let mut client = Client::start_with(&files, options);
+    client.open("one/a.txt", &a);
+    assert_eq!(pushed_until(&mut client, "one/a.txt", |_| true), ["A005", "A011"]);
+
+    // The id joins the registry on disk (as "Add to registry" then `:wall` does): no more A005.
+    let registry = format!("{REGISTRY}kz.nazarbayev\tperson\tNoursoultan Nazarbaïev\t\n");
+    write(&client, "one/entities.tsv", &registry);
+    assert_eq!(pushed_until(&mut client, "one/a.txt", |c| !c.contains(&"A005".to_string())), ["A011"]);
+
+    // Seed files created, in a new folder too, and deleted.
+    let row = |client: &mut Client, want: &[&str]| {
+        referring_files_become(client, "one/entities.tsv", &registry, "kz.tokayev", want);
+    };
+    row(&mut client, &["one/b.txt", "one/entities.tsv", "two/x.txt"]);
+    write(&client, "one/new.txt", &new_article(2));
+    row(&mut client, &["one/b.txt", "one/entities.tsv", "one/new.txt", "two/x.txt"]);
+    write(&client, "one/more/deeper/d.txt", &new_article(3));
+    row(&mut client, &["one/b.txt", "one/entities.tsv", "one/more/deeper/d.txt", "one/new.txt", "two/x.txt"]);
+    std::fs::remove_file(client.path("one/b.txt")).unwrap();
+    std::fs::remove_dir_all(client.path("one/more")).unwrap();
+    row(&mut client, &["one/entities.tsv", "one/new.txt", "two/x.txt"]);
+
+    // A folder added is watched once indexed; one removed is not any more.
+    let root = client.uri("");
+    let folder = |f: &str| json!({"uri": format!("{root}{f}"), "name": f});
+    client.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": [folder("three")], "removed": []}}));
+    indexed(&mut client);
+    row(&mut client, &["one/entities.tsv", "one/new.txt", "three/c.txt", "two/x.txt"]);
+    client.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": [], "removed": [folder("two")]}}));
+    write(&client, "two/y.txt", &new_article(4));
+    write(&client, "three/d.txt", &new_article(5));
+    row(&mut client, &["one/entities.tsv", "one/new.txt", "three/c.txt", "three/d.txt"]);
+    client.shutdown();
+}
+
 #[test]
 fn a_registry_changed_on_disk_republishes_open_documents_and_refreshes_pulls() {
     let files = [("entities.tsv", REGISTRY), ("seeds/b.txt", B)];

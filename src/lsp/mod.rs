@@ -9,9 +9,11 @@
 //! - `caps`: what the client offers and what we advertise.
 //! - `framing`: the input re-framed, so a malformed message is answered rather than fatal.
 //! - `parked`: answers that grow with the corpus printed without the router's `Value` tree.
-//! - `early`: references before the index is installed, from the id pass.
+//! - `early`: requests before the first index is installed: they wait for it; references are
+//!   answered from the id pass.
 //! - `edit`: workspace edits, rename and code actions; `completion`.
 //! - `view`, `semantic_tokens`: semantic tokens, symbols, links, inlay hints, code lens.
+//! - `watch`: the workspace folders watched by the server when the client cannot watch files.
 
 mod caps;
 mod completion;
@@ -27,6 +29,7 @@ mod server;
 mod settings;
 mod state;
 mod view;
+mod watch;
 mod workspace;
 
 use std::any::Any;
@@ -42,10 +45,12 @@ use crate::syntax::header::Date;
 
 pub use workspace::set_return_free_memory;
 
-/// How many messages may be in flight at once. Handlers finish in their first poll, so this
-/// only bounds requests parked on something else (references waiting for a cold start's id
-/// pass); a slot is never held waiting for the client.
-const CONCURRENCY: usize = 16;
+/// How many messages may be in flight at once. Handlers finish in their first poll once the
+/// first index is in; before, requests wait for it (see `early`), each holding a slot, and a
+/// message finds no slot until one is freed. So there are many, and at most
+/// [`early::MAX_WAITING`] of them wait: the rest carry `didOpen`, `didChange`, cancellations and
+/// the other requests meanwhile. A slot is never held waiting for the client.
+const CONCURRENCY: usize = 256;
 
 /// Runs the language server on stdin/stdout until `exit`. Exit code 0 after a `shutdown`
 /// request, 1 otherwise (the client went away, or sent `exit` first), as LSP prescribes.

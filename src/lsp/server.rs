@@ -5,7 +5,9 @@
 //! and every handler here does all its work synchronously in that first poll (no `.await`
 //! before the state is read or written). So document changes apply in order, and a request
 //! sees exactly the edits sent before it. Work that waits (progress, publishing, client
-//! requests) runs in spawned tasks and never holds the lock across an `.await`.
+//! requests) runs in spawned tasks and never holds the lock across an `.await`. The one
+//! exception: a request that arrives before the first index is installed waits for it (see
+//! `early`), without the lock, while the notifications that follow it apply.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -13,7 +15,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use rayon::prelude::*;
-use serde_json::json;
 use tokio::sync::Notify;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::request::{GotoDeclarationParams, GotoDeclarationResponse};
@@ -23,7 +24,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use crate::corpus::{Corpus, FileId, OccurrenceKind};
 use crate::ide;
 use crate::lsp::diagnostics::{file_report, push_worker, result_id};
-use crate::lsp::early::Answer;
+use crate::lsp::early::{Answer, Waiting};
 use crate::lsp::parked::Parked;
 use crate::lsp::state::{Document, State};
 use crate::lsp::{caps, catch, completion, convert, edit, read_state, write_state};
@@ -40,17 +41,35 @@ pub struct Server {
     semantic: super::semantic_tokens::Cache,
     /// Large answers printed as bytes (see `parked`).
     parked: Arc<Parked>,
+    /// Requests waiting for the first index (see `early`).
+    waiting: Waiting,
 }
 
 impl Server {
     pub fn new(client: Client, state: Arc<RwLock<State>>, shutdown: Arc<AtomicBool>, parked: Arc<Parked>) -> Server {
-        Server { client, state, wake: Arc::new(Notify::new()), shutdown, semantic: Default::default(), parked }
+        Server {
+            client,
+            state,
+            wake: Arc::new(Notify::new()),
+            shutdown,
+            semantic: Default::default(),
+            parked,
+            waiting: Waiting::default(),
+        }
     }
 
     /// Runs a read-only request body under the state lock; a panic becomes an error answer
     /// instead of taking the server down.
     fn query<R>(&self, method: &str, f: impl FnOnce(&State) -> Result<R>) -> Result<R> {
         catch(|| f(&read_state(&self.state))).unwrap_or_else(|panic| Err(internal_error(method, &panic)))
+    }
+
+    /// Waits for the first index when it is not installed yet (see `early::indexed`): no
+    /// request is answered from a corpus without the registry, the schema or the files about to
+    /// be indexed. `doc` is the request's document. Returns at once, in the handler's first
+    /// poll, once the index is in.
+    async fn indexed(&self, doc: Option<&Uri>) -> Result<()> {
+        super::early::indexed(&self.state, &self.waiting, doc).await
     }
 
     /// Runs a notification body under the write lock. A panic is logged (notifications have no
@@ -73,19 +92,22 @@ impl Server {
 
     /// `textDocument/references`, its answer parked.
     pub async fn parked_references(&self, params: ReferenceParams) -> Result<serde_json::Value> {
-        match super::early::references(&self.state, params).await {
+        match super::early::references(&self.state, &self.waiting, params).await {
             Answer::Early(found, _printing) => self.parked.park(&found),
             Answer::Index(params) => self.query("references", |st| self.parked.park(&references(st, params)?)),
+            Answer::Refused(err) => Err(err),
         }
     }
 
     /// `textDocument/rename`, its answer parked.
     pub async fn parked_rename(&self, params: RenameParams) -> Result<serde_json::Value> {
+        self.indexed(Some(&params.text_document_position.text_document.uri)).await?;
         self.query("rename", |st| self.parked.park(&edit::rename(st, &params)?))
     }
 
     /// `textDocument/semanticTokens/full`, its answer parked.
     pub async fn parked_semantic_tokens(&self, params: SemanticTokensParams) -> Result<serde_json::Value> {
+        self.indexed(Some(&params.text_document.uri)).await?;
         self.query("semanticTokens/full", |st| {
             self.parked.park(&super::view::semantic_tokens_full(st, &self.semantic, params)?)
         })
@@ -102,16 +124,6 @@ fn references(st: &State, params: ReferenceParams) -> Result<Option<Vec<Location
 
 fn internal_error(method: &str, panic: &str) -> Error {
     Error { code: ErrorCode::InternalError, message: format!("seedls: {method} failed: {panic}").into(), data: None }
-}
-
-/// The answer to a pull before the workspace is indexed: LSP's ServerCancelled, asking the
-/// client to ask again, rather than a report that would be wrong (every id unknown).
-fn not_ready() -> Error {
-    Error {
-        code: ErrorCode::ServerError(-32802),
-        message: "seedls is still indexing the workspace".into(),
-        data: Some(json!({ "retriggerRequest": true })),
-    }
 }
 
 /// The corpus file and byte offset of a protocol position.
@@ -260,6 +272,9 @@ impl LanguageServer for Server {
         let mut outcome = super::workspace::Outcome::default();
         self.update("didChangeWorkspaceFolders", |st| outcome = super::workspace::change_folders(st, params.event));
         super::workspace::follow_up(&self.client, &self.state, &self.wake, outcome);
+        // Folders removed are no longer watched (those added are, by the build that reads them).
+        let (client, state) = (self.client.clone(), self.state.clone());
+        tokio::task::spawn_blocking(move || super::watch::sync(&client, &state));
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -272,6 +287,7 @@ impl LanguageServer for Server {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
+        self.indexed(Some(&p.text_document.uri)).await?;
         self.query("hover", |st| {
             let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             let Some(found) = ide::hover(&st.corpus, file, offset) else { return Ok(None) };
@@ -289,6 +305,7 @@ impl LanguageServer for Server {
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
+        self.indexed(Some(&p.text_document.uri)).await?;
         self.query("definition", |st| {
             let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             Ok(nav_response(st, file, ide::definition(&st.corpus, file, offset), st.session.definition_links))
@@ -297,6 +314,7 @@ impl LanguageServer for Server {
 
     async fn goto_declaration(&self, params: GotoDeclarationParams) -> Result<Option<GotoDeclarationResponse>> {
         let p = params.text_document_position_params;
+        self.indexed(Some(&p.text_document.uri)).await?;
         self.query("declaration", |st| {
             let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             Ok(nav_response(st, file, ide::declaration(&st.corpus, file, offset), st.session.declaration_links))
@@ -304,14 +322,16 @@ impl LanguageServer for Server {
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        match super::early::references(&self.state, params).await {
+        match super::early::references(&self.state, &self.waiting, params).await {
             Answer::Early(found, _) => Ok(found),
             Answer::Index(params) => self.query("references", |st| references(st, params)),
+            Answer::Refused(err) => Err(err),
         }
     }
 
     async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
         let p = params.text_document_position_params;
+        self.indexed(Some(&p.text_document.uri)).await?;
         self.query("documentHighlight", |st| {
             let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             let Some(refs) = ide::highlights(&st.corpus, file, offset) else { return Ok(None) };
@@ -331,26 +351,28 @@ impl LanguageServer for Server {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.indexed(Some(&params.text_document.uri)).await?;
         self.query("codeAction", |st| edit::code_actions(st, &params))
     }
 
     async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+        self.indexed(Some(&params.text_document.uri)).await?;
         self.query("prepareRename", |st| edit::prepare_rename(st, &params))
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        self.indexed(Some(&params.text_document_position.text_document.uri)).await?;
         self.query("rename", |st| edit::rename(st, &params))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        self.indexed(Some(&params.text_document_position.text_document.uri)).await?;
         self.query("completion", |st| completion::completion(st, &params))
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+        self.indexed(Some(&params.text_document.uri)).await?;
         self.query("diagnostic", |st| {
-            if !st.loaded {
-                return Err(not_ready());
-            }
             let items = match st.file(&params.text_document.uri) {
                 Some((file, _)) => file_report(st, file),
                 None => Vec::new(),
@@ -372,10 +394,8 @@ impl LanguageServer for Server {
     }
 
     async fn workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
+        self.indexed(None).await?;
         self.query("workspace/diagnostic", |st| {
-            if !st.loaded {
-                return Err(not_ready());
-            }
             let previous: HashMap<&str, &str> =
                 params.previous_result_ids.iter().map(|p| (p.uri.as_str(), p.value.as_str())).collect();
             let files: Vec<(FileId, &PathBuf)> = st.corpus.files().map(|(id, f)| (id, &f.path)).collect();
@@ -417,6 +437,7 @@ impl LanguageServer for Server {
     }
 
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        self.indexed(Some(&params.text_document.uri)).await?;
         self.query("semanticTokens/full", |st| super::view::semantic_tokens_full(st, &self.semantic, params))
     }
 
@@ -424,6 +445,7 @@ impl LanguageServer for Server {
         &self,
         params: SemanticTokensDeltaParams,
     ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        self.indexed(Some(&params.text_document.uri)).await?;
         self.query("semanticTokens/full/delta", |st| {
             super::view::semantic_tokens_full_delta(st, &self.semantic, params)
         })
@@ -433,36 +455,45 @@ impl LanguageServer for Server {
         &self,
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
+        self.indexed(Some(&params.text_document.uri)).await?;
         self.query("semanticTokens/range", |st| super::view::semantic_tokens_range(st, params))
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        self.indexed(Some(&params.text_document.uri)).await?;
         self.query("documentSymbol", |st| super::view::document_symbols(st, params))
     }
 
     async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.indexed(None).await?;
         self.query("workspace/symbol", |st| super::view::workspace_symbols(st, params))
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.indexed(Some(&params.text_document.uri)).await?;
         self.query("documentLink", |st| super::view::document_links(st, params))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.indexed(Some(&params.text_document.uri)).await?;
         self.query("inlayHint", |st| super::view::inlay_hints(st, params))
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.indexed(Some(&params.text_document.uri)).await?;
         self.query("codeLens", |st| super::view::code_lens(st, params))
     }
 
     async fn code_lens_resolve(&self, params: CodeLens) -> Result<CodeLens> {
+        self.indexed(None).await?;
         self.query("codeLens/resolve", |st| super::view::code_lens_resolve(st, params))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
     use crate::corpus::Corpus;
     use crate::syntax::header::Date;

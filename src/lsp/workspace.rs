@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::Notify;
+use tokio::sync::watch::{Receiver, Sender};
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher, GlobPattern,
     InitializeParams, MessageType, NumberOrString, OneOf, Registration, ServerCapabilities,
@@ -92,18 +93,29 @@ pub struct Tracking {
     /// Problems in `initializationOptions`, logged once the client can be told.
     pub startup_warnings: Vec<String>,
     /// What the first index build has to show before its index is installed.
-    pub early: Option<tokio::sync::watch::Receiver<Early>>,
+    pub early: Option<FirstBuild>,
+    /// The server's own watcher of the workspace folders, when the client watches nothing.
+    pub watch: Option<Arc<std::sync::Mutex<crate::lsp::watch::Watch>>>,
+}
+
+/// The first index build, as the requests that wait for it see it.
+#[derive(Clone, Debug)]
+pub struct FirstBuild {
+    /// Its id pass, once run (references are answered from it).
+    pub ids: Receiver<Early>,
+    /// Closed when the build ends: its index installed, or none.
+    pub done: Receiver<()>,
 }
 
 /// What the first index build publishes before its index is installed: the id pass (SPEC §11
-/// times the first references answer from a cold start), then that the index is in.
+/// times the first references answer from a cold start), then that it is no longer needed.
 #[derive(Clone, Debug)]
 pub enum Early {
     Scanning,
     Ids(Arc<IdPass>),
     /// The id pass failed: only the index will answer.
     Failed,
-    /// The index is installed, or the build ended without one.
+    /// The index is installed, or the build ended without one: the id pass is dropped.
     Done,
 }
 
@@ -214,13 +226,22 @@ pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
         });
         (st.session.clone(), std::mem::take(&mut st.tracking.startup_warnings), pull)
     };
+    // A client that cannot watch files for us: the server watches the folders itself (each
+    // index build adds them before it reads them).
+    if !session.workspace.watch_registration {
+        crate::lsp::watch::start(client, state, wake);
+    }
     let registrations = registrations(&session);
     if !registrations.is_empty() {
-        let client = client.clone();
+        let (client, state, wake) = (client.clone(), state.clone(), wake.clone());
         tokio::spawn(async move {
             if let Err(err) = client.register_capability(registrations).await {
                 let message = format!("seedls: the client refused to watch files: {}", err.message);
                 client.log_message(MessageType::WARNING, message).await;
+                if session.workspace.watch_registration {
+                    crate::lsp::watch::start(&client, &state, &wake);
+                    let _ = tokio::task::spawn_blocking(move || crate::lsp::watch::sync(&client, &state)).await;
+                }
             }
         });
     }
@@ -259,7 +280,10 @@ const PRIME_USES: usize = 1_000;
 /// Indexes every workspace folder in parallel, reporting `$/progress` when the client supports
 /// it, then installs the index and has diagnostics pushed and pulled again. Started at
 /// `initialized`, when a folder is added, and when a root's `.seedls.json` changes.
-pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>, early: Option<EarlySender>) {
+pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>, first: Option<FirstSender>) {
+    // The build's end is told by dropping `ended`, which this task keeps whatever the load
+    // does (a panic in it drops only `early`).
+    let (early, ended) = first.map_or((None, None), |f| (Some(f.ids), Some(f.done)));
     let (session, today, build) = {
         let mut st = write_state(&state);
         st.tracking.builds += 1;
@@ -267,10 +291,12 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
     };
     let (tx, mut rx) = tokio::sync::watch::channel((0usize, 0usize));
     let (roots, keep) = (session.roots.clone(), lean(&session));
+    let (for_watch, watched) = (client.clone(), state.clone());
     let mut load = tokio::task::spawn_blocking(move || {
         let report = move |done: usize, total: usize| {
             tx.send_replace((done, total));
         };
+        delay_for_tests();
         // The id pass walks the folders; the full load reads the files it listed.
         let (paths, errors) = match &early {
             Some(early) => match catch(|| IdPass::run(&roots)) {
@@ -279,6 +305,7 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
                     early.send_replace(Early::Ids(Arc::new(pass)));
                     // Requests that waited for the id pass hold a receiver until answered: let
                     // them have the cores before the load takes both (for a moment at most).
+                    // Only references hold one: other requests wait on `done`.
                     let waited = std::time::Instant::now();
                     while early.receiver_count() > 1 && waited.elapsed() < ANSWERS_FIRST {
                         std::thread::sleep(Duration::from_millis(1));
@@ -292,6 +319,9 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
             },
             None => corpus::discover(&roots),
         };
+        // Before the files are read, so that a change after the read is seen (once the first
+        // references are answered: a cold start's first answer does not wait for it).
+        crate::lsp::watch::sync(&for_watch, &watched);
         let (corpus, errors) = Corpus::new(roots, today).keeping(keep).load_discovered(paths, errors, Some(&report));
         // What the first requests would otherwise compute while the user waits.
         corpus.warm(PRIME_USES);
@@ -339,6 +369,8 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
         Ok((corpus, errors, early)) => {
             let files = corpus.files().count();
             let installed = catch(|| install(&mut write_state(&state), build, corpus));
+            // Requests waiting for the index are answered from it.
+            drop(ended);
             // Requests waiting on the id pass now answer from the index (and the id pass's
             // memory goes).
             if let Some(early) = early {
@@ -374,6 +406,7 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
                     st.tracking.installed = build;
                 }
             }
+            drop(ended);
             client.log_message(MessageType::ERROR, format!("seedls: indexing failed: {err}")).await;
             "failed".to_string()
         }
@@ -391,17 +424,35 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
     }
 }
 
-type EarlySender = tokio::sync::watch::Sender<Early>;
+/// The first build's ends of the channels of [`FirstBuild`].
+pub struct FirstSender {
+    ids: Sender<Early>,
+    done: Sender<()>,
+}
 
-/// Before the first index is installed, a build runs the id pass first and publishes it on a
-/// new channel. Made in the handler that starts the build, before its task runs: a request
-/// that follows `initialized` must find the channel to wait on.
-fn early_channel(st: &mut State) -> Option<EarlySender> {
+/// Before the first index is installed, a build runs the id pass first and publishes it, then
+/// its end, on new channels. Made in the handler that starts the build, before its task runs:
+/// a request that follows `initialized` must find the channels to wait on.
+fn early_channel(st: &mut State) -> Option<FirstSender> {
     (!st.loaded).then(|| {
-        let (tx, rx) = tokio::sync::watch::channel(Early::Scanning);
-        st.tracking.early = Some(rx);
-        tx
+        let (ids, ids_rx) = tokio::sync::watch::channel(Early::Scanning);
+        let (done, done_rx) = tokio::sync::watch::channel(());
+        st.tracking.early = Some(FirstBuild { ids: ids_rx, done: done_rx });
+        FirstSender { ids, done }
     })
+}
+
+/// `SEEDLS_TEST_INDEX_DELAY_MS`: tests make the index build start this much later, so that
+/// requests surely arrive before it is installed. Unset, nothing changes.
+fn delay_for_tests() {
+    static DELAY: OnceLock<Option<Duration>> = OnceLock::new();
+    let delay = DELAY.get_or_init(|| {
+        let ms = std::env::var("SEEDLS_TEST_INDEX_DELAY_MS").ok()?;
+        Some(Duration::from_millis(ms.parse().ok()?))
+    });
+    if let Some(delay) = delay {
+        std::thread::sleep(*delay);
+    }
 }
 
 /// What the binary's allocator does to return a thread's free pages to the system.
@@ -487,6 +538,7 @@ pub fn watched_files(st: &mut State, events: Vec<FileEvent>) -> Outcome {
         }
     }
     let mut paths = Vec::new();
+    let mut folders = FxHashSet::default();
     for path in order {
         if path.file_name().is_some_and(|n| n == ".seedls.json") {
             // Discovery reads it only at a root.
@@ -494,9 +546,14 @@ pub fn watched_files(st: &mut State, events: Vec<FileEvent>) -> Outcome {
         } else if corpus::FileKind::of(&path).is_some() {
             paths.push(path);
         } else if last[&path] == FileChangeType::DELETED {
-            // A folder: clients report its deletion, not each file's.
-            paths.extend(st.corpus.files().map(|(_, f)| &f.path).filter(|p| p.starts_with(&path)).cloned());
+            // A folder, maybe: clients report its deletion, not each file's.
+            folders.insert(path);
         }
+    }
+    // One pass over the corpus for all of them (a `git gc` deletes thousands of other files).
+    if !folders.is_empty() {
+        let under = |p: &&PathBuf| p.ancestors().skip(1).any(|a| folders.contains(a));
+        paths.extend(st.corpus.files().map(|(_, f)| &f.path).filter(under).cloned());
     }
     if paths.is_empty() {
         return out;

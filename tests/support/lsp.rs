@@ -81,6 +81,8 @@ pub struct Options {
     pub root: Option<tempfile::TempDir>,
     /// Run the server as this user (and group): root reads files whatever their mode.
     pub uid: Option<u32>,
+    /// Environment variables of the server.
+    pub env: Vec<(&'static str, String)>,
 }
 
 impl Options {
@@ -93,6 +95,7 @@ impl Options {
             wait_indexed: true,
             root: None,
             uid: None,
+            env: Vec::new(),
         }
     }
 }
@@ -119,7 +122,8 @@ impl Client {
             .current_dir(dir.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::inherit())
+            .envs(options.env.iter().map(|(k, v)| (k, v)));
         #[cfg(unix)]
         if let Some(uid) = options.uid {
             use std::os::unix::process::CommandExt;
