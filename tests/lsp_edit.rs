@@ -302,6 +302,54 @@ fn completion_of_roles_role_values_and_the_header() {
     client.shutdown();
 }
 
+#[test]
+fn completion_keeps_what_follows_the_cursor_with_and_without_insert_replace_support() {
+    for insert_replace in [false, true] {
+        let extra =
+            json!({"textDocument": {"completion": {"completionItem": {"insertReplaceSupport": insert_replace}}}});
+        let mut client = Client::start(&workspace(), caps(false, extra));
+        // `]{gov:` typed in front of `), qui` (an emoji before, so UTF-16 columns differ).
+        let text = A.replace("une réponse", "😀 [KNB]{gov:), qui");
+        client.open("seeds/a.txt", &text);
+        let at = find(&text, "[KNB]{gov:").1;
+        let items = ordered(&complete(&mut client, "seeds/a.txt", &text, at, Enc::Utf16));
+        let first = &items[0];
+        assert_eq!(first["label"], "kz.gov");
+        let here = range(&text, at, at, Enc::Utf16);
+        let edit = &first["textEdit"];
+        if insert_replace {
+            assert_eq!(*edit, json!({"newText": "kz.gov", "insert": here, "replace": here}));
+        } else {
+            assert_eq!(*edit, json!({"newText": "kz.gov", "range": here}));
+        }
+        let replaced = json!({"range": edit.get("replace").unwrap_or(&edit["range"]), "newText": edit["newText"]});
+        assert!(apply(&text, &[replaced], Enc::Utf16).contains("😀 [KNB]{gov:kz.gov), qui"));
+
+        // Inside an id: the rest of it is replaced; inserting overwrites only what is typed.
+        let text = A.replace("une réponse", "😀 [le président]{person:kz.to}");
+        client.change("seeds/a.txt", 2, json!([{"text": text}]));
+        let (s, e) = find(&text, "kz.to}");
+        let (e, at) = (e - 1, s + "kz.".len());
+        let text = format!("{}kayev{}", &text[..e], &text[e..]);
+        client.change("seeds/a.txt", 3, json!([{"text": text}]));
+        let items = ordered(&complete(&mut client, "seeds/a.txt", &text, at, Enc::Utf16));
+        let first = &items[0];
+        assert_eq!(first["label"], "kz.tokayev", "{items:?}");
+        let (whole, typed) = (range(&text, s, e + "kayev".len(), Enc::Utf16), range(&text, s, at, Enc::Utf16));
+        let edit = &first["textEdit"];
+        if insert_replace {
+            assert_eq!(*edit, json!({"newText": "kz.tokayev", "insert": typed, "replace": whole}));
+            let inserted = json!({"range": edit["insert"], "newText": edit["newText"]});
+            assert!(apply(&text, &[inserted], Enc::Utf16).contains("{person:kz.tokayevtokayev}"));
+        } else {
+            assert_eq!(*edit, json!({"newText": "kz.tokayev", "range": whole}));
+        }
+        let replaced = json!({"range": edit.get("replace").unwrap_or(&edit["range"]), "newText": edit["newText"]});
+        assert!(apply(&text, &[replaced], Enc::Utf16).contains("😀 [le président]{person:kz.tokayev} «ferme»"));
+        client.shutdown();
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Code actions.
 
