@@ -343,15 +343,19 @@ fn check_mention_id(
     }
 }
 
-/// The fix that appends a row for `id` to the registry nearest the seed file.
+/// The fix that appends a row for `id` to the registry nearest the seed file (of those whose
+/// header names the columns a row needs).
 pub fn add_to_registry(corpus: &Corpus, file: FileId, id: &str, ty: &str, surface: Option<&str>) -> Option<Fix> {
     let seed_path = &corpus.file(file).path;
     // The registry sharing the longest path prefix with the seed file.
-    let (_, data, registry) = corpus.registries().max_by_key(|(_, f, _)| {
-        let shared =
-            f.path.parent().map_or(0, |dir| if seed_path.starts_with(dir) { dir.components().count() } else { 0 });
-        (shared, std::cmp::Reverse(f.path.clone()))
-    })?;
+    let (_, data, registry) = corpus
+        .registries()
+        .filter(|(_, _, r)| ["id", "type", "name"].iter().all(|c| r.columns.iter().any(|col| col == c)))
+        .max_by_key(|(_, f, _)| {
+            let shared =
+                f.path.parent().map_or(0, |dir| if seed_path.starts_with(dir) { dir.components().count() } else { 0 });
+            (shared, std::cmp::Reverse(f.path.clone()))
+        })?;
     let name = surface
         .map(|s| crate::syntax::annotation::strip(s).trim().replace(['\t', '\n', '\r'], " "))
         .filter(|s| !s.is_empty())
@@ -366,17 +370,15 @@ pub fn add_to_registry(corpus: &Corpus, file: FileId, id: &str, ty: &str, surfac
             _ => "",
         })
         .collect();
+    // Just after the last row, before its line break (or the end of a file without one): not
+    // at the end of the text, which after a final line break is a line past the file's last
+    // (editors add an empty line to reach it), and a second row lands after the first.
     let eol = if registry.crlf { "\r\n" } else { "\n" };
-    let mut row = cells.join("\t");
-    row.push_str(eol);
-    let end = data.line_index().len();
-    if !data.line_index().ends_with_newline() && end > 0 {
-        row.insert_str(0, eol);
-    }
+    let row = format!("{eol}{}", cells.join("\t"));
     let name_file = data.path.file_name().map_or_else(|| "the registry".into(), |n| n.to_string_lossy().into_owned());
     Some(Fix::new(
         format!("Add `{id}` to {name_file}"),
-        vec![Edit { file: Some(data.path.clone()), range: TextRange::empty(end), insert: row }],
+        vec![Edit { file: Some(data.path.clone()), range: TextRange::empty(registry.end), insert: row }],
     ))
 }
 

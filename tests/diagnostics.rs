@@ -477,9 +477,9 @@ Le [président]{person:kz.tokayev} et [son Premier ministre]{person:kz.tokaev}.
     expect![[r#"
         a.txt:2:68-2:77 A005 warning: `kz.tokaev` is not in the registry; did you mean `kz.tokayev`?
           fix: Change to `kz.tokayev` => "Le [président]{person:kz.tokayev} et [son Premier ministre]{person:kz.tokayev}."
-          fix: Add `kz.tokaev` to entities.tsv => entities.tsv @71..71 insert "kz.tokaev\tperson\tson Premier ministre\t\n"
+          fix: Add `kz.tokaev` to entities.tsv => entities.tsv @70..70 insert "\nkz.tokaev\tperson\tson Premier ministre\t"
         a.txt:3:23-3:31 A005 warning: `kz.mamin` is not in the registry
-          fix: Add `kz.mamin` to entities.tsv => entities.tsv @71..71 insert "kz.mamin\tperson\tAskar Mamine\t\n"
+          fix: Add `kz.mamin` to entities.tsv => entities.tsv @70..70 insert "\nkz.mamin\tperson\tAskar Mamine\t"
     "#]].assert_eq(&got);
 }
 
@@ -959,7 +959,7 @@ kz.gov\tgov\tGouvernement kazakh
         a.txt:2:67-2:84 A001 error: tag `]{` is not closed by `}` on this line
           fix: Close the tag with `}` => "«Tokaïev» 😀 [Tokaïev]{persn:kz.tokayev} a parlé.La suite [sans fin]{place:kz.almaty}\r"
         a.txt:4:23-4:31 A005 warning: `kz.mamin` is not in the registry
-          fix: Add `kz.mamin` to entities.tsv => entities.tsv @46..46 insert "kz.mamin\tperson\tAskar Mamine\r\n"
+          fix: Add `kz.mamin` to entities.tsv => entities.tsv @44..44 insert "\r\nkz.mamin\tperson\tAskar Mamine"
         a.txt:4:36-4:55 A011 hint: untagged «Gouvernement kazakh» is a registered name of `kz.gov` (gov)
           fix: Tag as gov:kz.gov => "[Askar Mamine]{person:kz.mamin} du [Gouvernement kazakh]{gov:kz.gov}\r"
     "#]].assert_eq(&got);

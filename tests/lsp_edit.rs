@@ -464,3 +464,30 @@ fn tag_selection_add_to_registry_and_remove_tag_applied() {
     assert!(list.iter().all(|a| a["kind"] == "quickfix"), "{list:?}");
     client.shutdown();
 }
+
+#[test]
+fn rows_added_to_an_open_registry_follow_each_other() {
+    let mut client = Client::start(&workspace(), caps(false, document_changes()));
+    let text = A.replace("une réponse", "[le chef]{person:kz.chef} et [l’adjoint]{person:kz.adjoint} une réponse");
+    client.open("seeds/a.txt", &text);
+    let mut registry = REGISTRY.to_string();
+    client.open("entities.tsv", &registry);
+    for (version, id) in [(2, "kz.chef"), (3, "kz.adjoint")] {
+        let (s, _) = find(&text, id);
+        let list = actions(&mut client, "seeds/a.txt", &text, (s + 1, s + 1), Some(json!(["refactor"])));
+        let add = titled(&list, &format!("Add `{id}` to entities.tsv"));
+        let changes = add["edit"]["documentChanges"].as_array().unwrap();
+        assert_eq!(changes[0]["textDocument"], json!({"uri": client.uri("entities.tsv"), "version": version - 1}));
+        let edits = changes[0]["edits"].as_array().unwrap();
+        // Within the file's lines: a position on the line after the final line break makes
+        // an editor (Neovim) add an empty line to reach it.
+        let lines = registry.lines().count() as u64;
+        assert!(edits.iter().all(|e| e["range"]["end"]["line"].as_u64().unwrap() < lines), "{edits:?}");
+        registry = apply(&registry, edits, Enc::Utf16);
+        // The editor tells the server what it applied before the next request.
+        let applied: Vec<Value> = edits.iter().map(|e| json!({"range": e["range"], "text": e["newText"]})).collect();
+        client.change("entities.tsv", version, json!(applied));
+    }
+    assert_eq!(registry, format!("{REGISTRY}kz.chef\tperson\tle chef\t\t\nkz.adjoint\tperson\tl’adjoint\t\t\n"));
+    client.shutdown();
+}

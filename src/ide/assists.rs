@@ -420,6 +420,46 @@ kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
     }
 
     #[test]
+    fn rows_added_to_the_registry_follow_its_last_row_in_order() {
+        let article = "[X]{person:kz.x} et [Y]{person:kz.y}.\n";
+        let mut f =
+            Fixture::parse(&format!("{REGISTRY}//- a.txt\n date 2022-01-05 https://example.org/a\n\n{article}"));
+        let (seed, registry) = (f.file("a.txt"), f.file("entities.tsv"));
+        let seed_text = f.text_of(seed).to_string();
+        let path = std::path::PathBuf::from("/ws/entities.tsv");
+        let add = |f: &Fixture, id: &str, text: &str| -> String {
+            let at = seed_text.find(id).unwrap() as u32;
+            let actions =
+                code_actions(&f.corpus, seed, Some(&seed_text), TextRange::empty(at), &|k| k == ActionKind::Refactor);
+            let [action] = actions.as_slice() else { panic!("{actions:?}") };
+            let edits = action.change.edits_of(registry);
+            // Never past the last line: an editor would add an empty line to reach it.
+            assert!(edits.iter().all(|e| text[e.range.end as usize..].chars().all(|c| c == '\r' || c == '\n')));
+            assert!(edits.iter().all(|e| !text[..e.range.start as usize].ends_with('\n')), "{edits:?}");
+            action.change.apply(registry, text)
+        };
+        let header = "id\ttype\tname\taliases\nkz.a\tplace\tA\tAa";
+        for (text, expected) in [
+            // With a final line break, without one, with CRLF, with blank lines after the rows.
+            (format!("{header}\n"), format!("{header}\nkz.x\tperson\tX\t\nkz.y\tperson\tY\t\n")),
+            (header.to_string(), format!("{header}\nkz.x\tperson\tX\t\nkz.y\tperson\tY\t")),
+            (
+                format!("{}\r\n", header.replace('\n', "\r\n")),
+                format!("{}\r\nkz.x\tperson\tX\t\r\nkz.y\tperson\tY\t\r\n", header.replace('\n', "\r\n")),
+            ),
+            (format!("{header}\n\n\n"), format!("{header}\nkz.x\tperson\tX\t\nkz.y\tperson\tY\t\n\n\n")),
+        ] {
+            f.corpus.set_text(&path, text.as_bytes());
+            // The first row applied (the registry open in the editor: the corpus has its
+            // text), then the second computed from it.
+            let once = add(&f, "kz.x", &text);
+            f.corpus.set_text(&path, once.as_bytes());
+            let twice = add(&f, "kz.y", &once);
+            assert_eq!(twice, expected, "{text:?}");
+        }
+    }
+
+    #[test]
     fn remove_tag_keeps_the_text_also_of_nested_mentions() {
         let article =
             "[[Tok$0aïev]{person:kz.tokayev} a limogé le gouvernement]{concede actor=kz.tokayev when=2022-01}.\n";
