@@ -12,7 +12,7 @@ use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::syntax::header::parse_date_literal;
 use crate::syntax::registry::Entry;
 use crate::syntax::schema::{Class, Role, TypeDef};
-use crate::text::{TextRange, fold_with_offsets, lines};
+use crate::text::{TextRange, fold, fold_with_offsets, lines};
 
 /// Every diagnostic of one file: its syntax diagnostics plus the corpus-level checks. With
 /// `text`, hints that need the text (A011) are included and fixes can quote it.
@@ -343,15 +343,19 @@ fn check_mention_id(
     }
 }
 
-/// The fix that appends a row for `id` to the registry nearest the seed file.
+/// The fix that appends a row for `id` to the registry nearest the seed file (of those whose
+/// header names the columns a row needs).
 pub fn add_to_registry(corpus: &Corpus, file: FileId, id: &str, ty: &str, surface: Option<&str>) -> Option<Fix> {
     let seed_path = &corpus.file(file).path;
     // The registry sharing the longest path prefix with the seed file.
-    let (_, data, registry) = corpus.registries().max_by_key(|(_, f, _)| {
-        let shared =
-            f.path.parent().map_or(0, |dir| if seed_path.starts_with(dir) { dir.components().count() } else { 0 });
-        (shared, std::cmp::Reverse(f.path.clone()))
-    })?;
+    let (_, data, registry) = corpus
+        .registries()
+        .filter(|(_, _, r)| ["id", "type", "name"].iter().all(|c| r.columns.iter().any(|col| col == c)))
+        .max_by_key(|(_, f, _)| {
+            let shared =
+                f.path.parent().map_or(0, |dir| if seed_path.starts_with(dir) { dir.components().count() } else { 0 });
+            (shared, std::cmp::Reverse(f.path.clone()))
+        })?;
     let name = surface
         .map(|s| crate::syntax::annotation::strip(s).trim().replace(['\t', '\n', '\r'], " "))
         .filter(|s| !s.is_empty())
@@ -366,17 +370,15 @@ pub fn add_to_registry(corpus: &Corpus, file: FileId, id: &str, ty: &str, surfac
             _ => "",
         })
         .collect();
+    // Just after the last row, before its line break (or the end of a file without one): not
+    // at the end of the text, which after a final line break is a line past the file's last
+    // (editors add an empty line to reach it), and a second row lands after the first.
     let eol = if registry.crlf { "\r\n" } else { "\n" };
-    let mut row = cells.join("\t");
-    row.push_str(eol);
-    let end = data.line_index().len();
-    if !data.line_index().ends_with_newline() && end > 0 {
-        row.insert_str(0, eol);
-    }
+    let row = format!("{eol}{}", cells.join("\t"));
     let name_file = data.path.file_name().map_or_else(|| "the registry".into(), |n| n.to_string_lossy().into_owned());
     Some(Fix::new(
         format!("Add `{id}` to {name_file}"),
-        vec![Edit { file: Some(data.path.clone()), range: TextRange::empty(end), insert: row }],
+        vec![Edit { file: Some(data.path.clone()), range: TextRange::empty(registry.end), insert: row }],
     ))
 }
 
@@ -660,8 +662,9 @@ fn alias_diagnostics(corpus: &Corpus, text: &str, found: &[(TextRange, u32)], ou
 }
 
 /// Whole-word occurrences in `line` of the registered names and aliases `matcher` finds
-/// ([`crate::corpus::Entities::matcher`]), with the index of the pattern: what A011 and the
-/// alias coverage of `seedls stats` look at. Names never span lines.
+/// ([`crate::corpus::Entities::matcher`]: the longest name at the leftmost place), with the
+/// index of the pattern, except those inside a longer proper name ([`inside_longer_name`]):
+/// what A011 and the alias coverage of `seedls stats` look at. Names never span lines.
 pub fn alias_occurrences(matcher: &aho_corasick::AhoCorasick, line: &str) -> Vec<(TextRange, u32)> {
     let (folded, map) = fold_with_offsets(line);
     let mut out = Vec::new();
@@ -669,12 +672,81 @@ pub fn alias_occurrences(matcher: &aho_corasick::AhoCorasick, line: &str) -> Vec
         let range = TextRange::new(map[hit.start()], map[hit.end()]);
         let before = line[..range.start as usize].chars().next_back();
         let after = line[range.end as usize..].chars().next();
-        if !(before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)) {
+        let whole_words = !(before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric));
+        if whole_words && !inside_longer_name(line, range) {
             out.push((range, hit.pattern().as_usize() as u32));
         }
     }
     out
 }
+
+/// What joins the words of a name: one space or hyphen.
+const JOINERS: [char; 4] = [' ', '\u{a0}', '-', '\u{2011}'];
+
+/// Whether the name at `range` of `text`, written with a capital, is part of a longer proper
+/// name: the word joined to it by one space or hyphen, after or before it, has a capital too
+/// (`Noursoultan` in `Noursoultan Nazarbaïev`, `Tokaïev` in `Kassym-Jomart Tokaïev`, `Astana` in
+/// `Air Astana`), so that tagging the name alone would tag the wrong thing. A capital that says
+/// nothing does not count: the first word of a sentence before the name (`Hier Almaty`), an
+/// article, preposition, title, month or weekday (`Le Kazakhstan`, `Président Tokaïev`, `In
+/// Almaty`), a word in capitals next to a name in capitals (a headline set in capitals).
+fn inside_longer_name(text: &str, range: TextRange) -> bool {
+    let name = &text[range.to_usize()];
+    if !name.starts_with(char::is_uppercase) {
+        return false;
+    }
+    let in_capitals = |w: &str| !w.chars().any(char::is_lowercase);
+    let name_in_capitals = in_capitals(name);
+    let lengthens = |word: &str| {
+        word.starts_with(char::is_uppercase)
+            && !(name_in_capitals && in_capitals(word))
+            && !NOT_NAME_WORDS.contains(&fold(word).as_str())
+    };
+    let after = &text[range.end as usize..];
+    if let Some(rest) = after.strip_prefix(JOINERS) {
+        // A mention may start there: `Noursoultan [Nazarbaïev]{person}`.
+        let rest = rest.strip_prefix('[').unwrap_or(rest);
+        let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+        if lengthens(&rest[..end]) {
+            return true;
+        }
+    }
+    let before = &text[..range.start as usize];
+    if let Some(rest) = before.strip_suffix(JOINERS) {
+        let start =
+            rest.char_indices().rev().take_while(|(_, c)| c.is_alphanumeric()).last().map_or(rest.len(), |(i, _)| i);
+        if lengthens(&rest[start..]) && !sentence_start(&rest[..start]) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a word after `before` starts a sentence (or a line, a quotation, a parenthesis).
+fn sentence_start(before: &str) -> bool {
+    let before = before.trim_end_matches([' ', '\u{a0}', '\u{202f}', '\t']);
+    before.is_empty() || before.ends_with(['\n', '\r', '.', '!', '?', '…', ':', '«', '"', '“', '„', '(', '—', '–'])
+}
+
+/// Words written with a capital that do not make a name longer, folded: French and English
+/// articles and prepositions (capitalised in titles), titles before a name, and the months and
+/// weekdays English capitalises.
+#[rustfmt::skip]
+const NOT_NAME_WORDS: &[&str] = &[
+    // Articles, contractions, prepositions, conjunctions.
+    "le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "à", "en", "dans", "par", "pour", "sur",
+    "sous", "vers", "chez", "avec", "selon", "depuis", "et", "ou", "the", "a", "an", "in", "at", "on", "of", "to",
+    "from", "for", "by", "with", "and", "or", "i",
+    // Titles.
+    "président", "présidente", "president", "premier", "ministre", "minister", "général", "general", "m", "mme",
+    "mlle", "mr", "mrs", "ms", "dr", "pr", "me", "sir", "roi", "reine", "king", "queen", "prince", "princesse",
+    "princess", "pape", "pope", "maire", "mayor", "gouverneur", "governor", "sénateur", "senator", "chancelier",
+    "chancellor", "colonel", "capitaine", "captain", "lieutenant", "sergent", "sergeant", "cheikh", "sheikh", "émir",
+    "emir", "imam", "ayatollah", "patriarche", "patriarch", "ambassadeur", "ambassador", "spokesman", "spokeswoman",
+    // Months and weekdays.
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+];
 
 fn wrap(range: TextRange, tag: &str) -> Vec<Edit> {
     vec![Edit::here(TextRange::empty(range.start), "["), Edit::here(TextRange::empty(range.end), tag)]

@@ -443,6 +443,23 @@ fn stats_counts_types_ids_dates_and_alias_coverage() {
     .assert_eq(&human.stdout);
 }
 
+#[test]
+fn stats_alias_coverage_leaves_out_names_inside_longer_names_as_a011_does() {
+    let registry = "id\ttype\tname\nkz.nursultan\tplace\tNoursoultan\n";
+    // The city's name as a first name, untagged and inside a person's mention: neither counts.
+    let text = format!(
+        "{HEADER}Retour\n\nNoursoultan Nazarbaïev est rentré à Noursoultan ; [Noursoultan Nazarbaïev]{{person}} aussi, \
+         à [Noursoultan]{{place:kz.nursultan}}.\n"
+    );
+    let dir = corpus(&[("entities.tsv", registry), ("001_0000000000000001.txt", &text)]);
+    let r = run(dir.path(), &["stats", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((v["aliases"]["tagged"].as_u64(), v["aliases"]["untagged"].as_u64()), (Some(1), Some(1)));
+    let hints = run(dir.path(), &["check", "--hints", "--format", "json"]);
+    assert_eq!(hints.stdout.lines().filter(|l| l.contains("\"A011\"")).count(), 1, "{}", hints.stdout);
+}
+
 /// A and B tag the same article; B leaves "Almaty" untagged.
 ///
 /// The stripped text is the header (49 characters) and "\n\n", then "Tokaïev visite Almaty.\n":

@@ -477,9 +477,9 @@ Le [président]{person:kz.tokayev} et [son Premier ministre]{person:kz.tokaev}.
     expect![[r#"
         a.txt:2:68-2:77 A005 warning: `kz.tokaev` is not in the registry; did you mean `kz.tokayev`?
           fix: Change to `kz.tokayev` => "Le [président]{person:kz.tokayev} et [son Premier ministre]{person:kz.tokayev}."
-          fix: Add `kz.tokaev` to entities.tsv => entities.tsv @71..71 insert "kz.tokaev\tperson\tson Premier ministre\t\n"
+          fix: Add `kz.tokaev` to entities.tsv => entities.tsv @70..70 insert "\nkz.tokaev\tperson\tson Premier ministre\t"
         a.txt:3:23-3:31 A005 warning: `kz.mamin` is not in the registry
-          fix: Add `kz.mamin` to entities.tsv => entities.tsv @71..71 insert "kz.mamin\tperson\tAskar Mamine\t\n"
+          fix: Add `kz.mamin` to entities.tsv => entities.tsv @70..70 insert "\nkz.mamin\tperson\tAskar Mamine\t"
     "#]].assert_eq(&got);
 }
 
@@ -629,7 +629,7 @@ Selon l’humanité, [Tokaïev a limogé le gouvernement]{concede actor=kz.tokay
       ^^^^^^^^^^ A011
                    ^^^^^^^ A011
                                                                                  ^^^^^^ A011
-Tokai\u{308}ev [Kassym-Jomart Tokaïev]{person:kz.tokayev} [l’Humanité]{org:fr.humanite} [Alma-Ata]{place:kz.almaty}
+Tokai\u{308}ev, [Kassym-Jomart Tokaïev]{person:kz.tokayev} [l’Humanité]{org:fr.humanite} [Alma-Ata]{place:kz.almaty}
 ^^^^^^^^ A011
 Les Almatyiens, Alma-Atanskaya, \[Almaty\] pas encore tagué.
                                   ^^^^^^ A011
@@ -654,11 +654,103 @@ Les Almatyiens, Alma-Atanskaya, \[Almaty\] pas encore tagué.
           fix: Tag as place:kz.almaty => "Selon l’humanité, [Tokaïev a limogé le gouvernement]{concede actor=kz.tokayev} à [Almaty]{place:kz.almaty}."
           fix: Tag all 2 untagged «Almaty» in this file as place:kz.almaty => "Selon l’humanité, [Tokaïev a limogé le gouvernement]{concede actor=kz.tokayev} à [Almaty]{place:kz.almaty}."
         a.txt:4:1-4:9 A011 hint: untagged «Tokaïev» is a registered name of `kz.tokayev` (person)
-          fix: Tag as person:kz.tokayev => "[Tokai\u{308}ev]{person:kz.tokayev} [Kassym-Jomart Tokaïev]{person:kz.tokayev} [l’Humanité]{org:fr.humanite} [Alma-Ata]{place:kz.almaty}"
+          fix: Tag as person:kz.tokayev => "[Tokai\u{308}ev]{person:kz.tokayev}, [Kassym-Jomart Tokaïev]{person:kz.tokayev} [l’Humanité]{org:fr.humanite} [Alma-Ata]{place:kz.almaty}"
           fix: Tag all 4 untagged «Tokaïev» in this file as person:kz.tokayev => "😀 [Tokaïev]{person:kz.tokayev} a parlé au PRÉSIDENT KAZAKH, puis [Tokaïev]{person:kz.tokayev} est parti."
         a.txt:5:35-5:41 A011 hint: untagged «Almaty» is a registered name of `kz.almaty` (place)
           fix: Tag as place:kz.almaty => "Les Almatyiens, Alma-Atanskaya, \\[[Almaty]{place:kz.almaty}\\] pas encore tagué."
           fix: Tag all 2 untagged «Almaty» in this file as place:kz.almaty => "Selon l’humanité, [Tokaïev a limogé le gouvernement]{concede actor=kz.tokayev} à [Almaty]{place:kz.almaty}."
+    "#]].assert_eq(&got);
+}
+
+#[test]
+fn a011_not_inside_a_longer_capitalised_name() {
+    // `Noursoultan` is a city and the first name of a president the registry does not have.
+    // Capitals that say nothing (a sentence's first word, an article, a title, a weekday, a
+    // headline in capitals) do not make a name longer.
+    let got = check_diagnostics(
+        r#"
+//- entities.tsv
+id\ttype\tname\taliases
+kz.nursultan\tplace\tNoursoultan\t
+kz.astana\tplace\tAstana\t
+kz\tplace\tKazakhstan\t
+kz.almaty\tplace\tAlmaty\t
+kz.tokayev\tperson\tKassym-Jomart Tokaïev\tTokaïev
+//- b.txt
+ date 2022-01 https://example.org/b
+[N]{place:kz.nursultan} [A]{place:kz.astana} [K]{place:kz} [A]{place:kz.almaty} [T]{person:kz.tokayev}
+//- a.txt
+ date 2022-01 https://example.org/a
+Noursoultan Nazarbaïev a démissionné ; l’ancien président Noursoultan Nazarbaïev reste, Noursoultan [Nazarbaïev]{person} aussi.
+La compagnie Air Astana a repris ses vols vers Astana.
+                                               ^^^^^^ A011
+Le Kazakhstan et la Russie. Hier Almaty était calme, selon la chaîne Kazakhstan Today.
+   ^^^^^^^^^^ A011
+                                 ^^^^^^ A011
+Le Président Tokaïev, Jomart-Tokaïev et Kassym-Jomart Tokaïev, à Noursoultan-Ville ou à Noursoultan-sur-mer.
+             ^^^^^^^ A011
+                                        ^^^^^^^^^^^^^^^^^^^^^ A011
+                                                                                        ^^^^^^^^^^^ A011
+LE KAZAKHSTAN EN CRISE, ALMATY BLOQUÉE
+   ^^^^^^^^^^ A011
+                        ^^^^^^ A011
+On Monday Almaty was calm.
+          ^^^^^^ A011
+"#,
+    );
+    expect![[r#"
+        a.txt:3:48-3:54 A011 hint: untagged «Astana» is a registered name of `kz.astana` (place)
+          fix: Tag as place:kz.astana => "La compagnie Air Astana a repris ses vols vers [Astana]{place:kz.astana}."
+        a.txt:4:4-4:14 A011 hint: untagged «Kazakhstan» is a registered name of `kz` (place)
+          fix: Tag as place:kz => "Le [Kazakhstan]{place:kz} et la Russie. Hier Almaty était calme, selon la chaîne Kazakhstan Today."
+          fix: Tag all 2 untagged «Kazakhstan» in this file as place:kz => "Le [Kazakhstan]{place:kz} et la Russie. Hier Almaty était calme, selon la chaîne Kazakhstan Today."
+        a.txt:4:34-4:40 A011 hint: untagged «Almaty» is a registered name of `kz.almaty` (place)
+          fix: Tag as place:kz.almaty => "Le Kazakhstan et la Russie. Hier [Almaty]{place:kz.almaty} était calme, selon la chaîne Kazakhstan Today."
+          fix: Tag all 3 untagged «Almaty» in this file as place:kz.almaty => "Le Kazakhstan et la Russie. Hier [Almaty]{place:kz.almaty} était calme, selon la chaîne Kazakhstan Today."
+        a.txt:5:14-5:21 A011 hint: untagged «Tokaïev» is a registered name of `kz.tokayev` (person)
+          fix: Tag as person:kz.tokayev => "Le Président [Tokaïev]{person:kz.tokayev}, Jomart-Tokaïev et Kassym-Jomart Tokaïev, à Noursoultan-Ville ou à Noursoultan-sur-mer."
+        a.txt:5:41-5:62 A011 hint: untagged «Kassym-Jomart Tokaïev» is a registered name of `kz.tokayev` (person)
+          fix: Tag as person:kz.tokayev => "Le Président Tokaïev, Jomart-Tokaïev et [Kassym-Jomart Tokaïev]{person:kz.tokayev}, à Noursoultan-Ville ou à Noursoultan-sur-mer."
+        a.txt:5:89-5:100 A011 hint: untagged «Noursoultan» is a registered name of `kz.nursultan` (place)
+          fix: Tag as place:kz.nursultan => "Le Président Tokaïev, Jomart-Tokaïev et Kassym-Jomart Tokaïev, à Noursoultan-Ville ou à [Noursoultan]{place:kz.nursultan}-sur-mer."
+        a.txt:6:4-6:14 A011 hint: untagged «KAZAKHSTAN» is a registered name of `kz` (place)
+          fix: Tag as place:kz => "LE [KAZAKHSTAN]{place:kz} EN CRISE, ALMATY BLOQUÉE"
+          fix: Tag all 2 untagged «KAZAKHSTAN» in this file as place:kz => "Le [Kazakhstan]{place:kz} et la Russie. Hier Almaty était calme, selon la chaîne Kazakhstan Today."
+        a.txt:6:25-6:31 A011 hint: untagged «ALMATY» is a registered name of `kz.almaty` (place)
+          fix: Tag as place:kz.almaty => "LE KAZAKHSTAN EN CRISE, [ALMATY]{place:kz.almaty} BLOQUÉE"
+          fix: Tag all 3 untagged «ALMATY» in this file as place:kz.almaty => "Le Kazakhstan et la Russie. Hier [Almaty]{place:kz.almaty} était calme, selon la chaîne Kazakhstan Today."
+        a.txt:7:11-7:17 A011 hint: untagged «Almaty» is a registered name of `kz.almaty` (place)
+          fix: Tag as place:kz.almaty => "On Monday [Almaty]{place:kz.almaty} was calm."
+          fix: Tag all 3 untagged «Almaty» in this file as place:kz.almaty => "Le Kazakhstan et la Russie. Hier [Almaty]{place:kz.almaty} était calme, selon la chaîne Kazakhstan Today."
+    "#]].assert_eq(&got);
+}
+
+#[test]
+fn a011_prefers_the_longest_name() {
+    let got = check_diagnostics(
+        r#"
+//- entities.tsv
+id\ttype\tname\taliases
+kz.nursultan\tplace\tNoursoultan\t
+kz.nazarbayev\tperson\tNoursoultan Nazarbaïev\tNazarbaïev
+//- b.txt
+ date 2022-01 https://example.org/b
+[N]{place:kz.nursultan} [N]{person:kz.nazarbayev}
+//- a.txt
+ date 2022-01 https://example.org/a
+Noursoultan Nazarbaïev est rentré à Noursoultan. Nazarbaïev a parlé.
+^^^^^^^^^^^^^^^^^^^^^^ A011
+                                    ^^^^^^^^^^^ A011
+                                                 ^^^^^^^^^^ A011
+"#,
+    );
+    expect![[r#"
+        a.txt:2:1-2:23 A011 hint: untagged «Noursoultan Nazarbaïev» is a registered name of `kz.nazarbayev` (person)
+          fix: Tag as person:kz.nazarbayev => "[Noursoultan Nazarbaïev]{person:kz.nazarbayev} est rentré à Noursoultan. Nazarbaïev a parlé."
+        a.txt:2:37-2:48 A011 hint: untagged «Noursoultan» is a registered name of `kz.nursultan` (place)
+          fix: Tag as place:kz.nursultan => "Noursoultan Nazarbaïev est rentré à [Noursoultan]{place:kz.nursultan}. Nazarbaïev a parlé."
+        a.txt:2:50-2:60 A011 hint: untagged «Nazarbaïev» is a registered name of `kz.nazarbayev` (person)
+          fix: Tag as person:kz.nazarbayev => "Noursoultan Nazarbaïev est rentré à Noursoultan. [Nazarbaïev]{person:kz.nazarbayev} a parlé."
     "#]].assert_eq(&got);
 }
 
@@ -959,7 +1051,7 @@ kz.gov\tgov\tGouvernement kazakh
         a.txt:2:67-2:84 A001 error: tag `]{` is not closed by `}` on this line
           fix: Close the tag with `}` => "«Tokaïev» 😀 [Tokaïev]{persn:kz.tokayev} a parlé.La suite [sans fin]{place:kz.almaty}\r"
         a.txt:4:23-4:31 A005 warning: `kz.mamin` is not in the registry
-          fix: Add `kz.mamin` to entities.tsv => entities.tsv @46..46 insert "kz.mamin\tperson\tAskar Mamine\r\n"
+          fix: Add `kz.mamin` to entities.tsv => entities.tsv @44..44 insert "\r\nkz.mamin\tperson\tAskar Mamine"
         a.txt:4:36-4:55 A011 hint: untagged «Gouvernement kazakh» is a registered name of `kz.gov` (gov)
           fix: Tag as gov:kz.gov => "[Askar Mamine]{person:kz.mamin} du [Gouvernement kazakh]{gov:kz.gov}\r"
     "#]].assert_eq(&got);

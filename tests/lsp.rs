@@ -383,12 +383,14 @@ fn code_action_adds_an_unregistered_id_to_entities_tsv() {
     let edits = &add["edit"]["documentChanges"];
     assert_eq!(edits.as_array().unwrap().len(), 1, "{edits}");
     assert_eq!(edits[0]["textDocument"], json!({"uri": client.uri("entities.tsv"), "version": null}));
-    let end = position(REGISTRY, REGISTRY.len(), Enc::Utf16);
+    // After the last row, before its line break: not on the line after it, which is past the
+    // file's last line for an editor.
+    let end = position(REGISTRY, REGISTRY.trim_end_matches('\n').len(), Enc::Utf16);
     assert_eq!(
         edits[0]["edits"],
         json!([{
             "range": {"start": end, "end": end},
-            "newText": "kz.emergency\tcoerce\tL’état d’urgence\t\t\t\t\t\n",
+            "newText": "\nkz.emergency\tcoerce\tL’état d’urgence\t\t\t\t\t",
         }])
     );
     // Asking only for refactorings gets no quick fix (the same row comes as a refactoring).

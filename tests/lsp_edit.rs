@@ -302,6 +302,54 @@ fn completion_of_roles_role_values_and_the_header() {
     client.shutdown();
 }
 
+#[test]
+fn completion_keeps_what_follows_the_cursor_with_and_without_insert_replace_support() {
+    for insert_replace in [false, true] {
+        let extra =
+            json!({"textDocument": {"completion": {"completionItem": {"insertReplaceSupport": insert_replace}}}});
+        let mut client = Client::start(&workspace(), caps(false, extra));
+        // `]{gov:` typed in front of `), qui` (an emoji before, so UTF-16 columns differ).
+        let text = A.replace("une réponse", "😀 [KNB]{gov:), qui");
+        client.open("seeds/a.txt", &text);
+        let at = find(&text, "[KNB]{gov:").1;
+        let items = ordered(&complete(&mut client, "seeds/a.txt", &text, at, Enc::Utf16));
+        let first = &items[0];
+        assert_eq!(first["label"], "kz.gov");
+        let here = range(&text, at, at, Enc::Utf16);
+        let edit = &first["textEdit"];
+        if insert_replace {
+            assert_eq!(*edit, json!({"newText": "kz.gov", "insert": here, "replace": here}));
+        } else {
+            assert_eq!(*edit, json!({"newText": "kz.gov", "range": here}));
+        }
+        let replaced = json!({"range": edit.get("replace").unwrap_or(&edit["range"]), "newText": edit["newText"]});
+        assert!(apply(&text, &[replaced], Enc::Utf16).contains("😀 [KNB]{gov:kz.gov), qui"));
+
+        // Inside an id: the rest of it is replaced; inserting overwrites only what is typed.
+        let text = A.replace("une réponse", "😀 [le président]{person:kz.to}");
+        client.change("seeds/a.txt", 2, json!([{"text": text}]));
+        let (s, e) = find(&text, "kz.to}");
+        let (e, at) = (e - 1, s + "kz.".len());
+        let text = format!("{}kayev{}", &text[..e], &text[e..]);
+        client.change("seeds/a.txt", 3, json!([{"text": text}]));
+        let items = ordered(&complete(&mut client, "seeds/a.txt", &text, at, Enc::Utf16));
+        let first = &items[0];
+        assert_eq!(first["label"], "kz.tokayev", "{items:?}");
+        let (whole, typed) = (range(&text, s, e + "kayev".len(), Enc::Utf16), range(&text, s, at, Enc::Utf16));
+        let edit = &first["textEdit"];
+        if insert_replace {
+            assert_eq!(*edit, json!({"newText": "kz.tokayev", "insert": typed, "replace": whole}));
+            let inserted = json!({"range": edit["insert"], "newText": edit["newText"]});
+            assert!(apply(&text, &[inserted], Enc::Utf16).contains("{person:kz.tokayevtokayev}"));
+        } else {
+            assert_eq!(*edit, json!({"newText": "kz.tokayev", "range": whole}));
+        }
+        let replaced = json!({"range": edit.get("replace").unwrap_or(&edit["range"]), "newText": edit["newText"]});
+        assert!(apply(&text, &[replaced], Enc::Utf16).contains("😀 [le président]{person:kz.tokayev} «ferme»"));
+        client.shutdown();
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Code actions.
 
@@ -414,5 +462,35 @@ fn tag_selection_add_to_registry_and_remove_tag_applied() {
     // `only: ["quickfix"]` gets none of these.
     let list = actions(&mut client, "seeds/a.txt", &text, (s + 1, s + 1), Some(json!(["quickfix"])));
     assert!(list.iter().all(|a| a["kind"] == "quickfix"), "{list:?}");
+    client.shutdown();
+}
+
+#[test]
+fn rows_added_to_an_open_registry_follow_each_other() {
+    let mut client = Client::start(&workspace(), caps(false, document_changes()));
+    let text = A.replace("une réponse", "[le chef]{person:kz.chef} et [l’adjoint]{person:kz.adjoint} une réponse");
+    client.open("seeds/a.txt", &text);
+    let mut registry = REGISTRY.to_string();
+    client.open("entities.tsv", &registry);
+    for (version, id) in [(2, "kz.chef"), (3, "kz.adjoint")] {
+        let (s, _) = find(&text, id);
+        let list = actions(&mut client, "seeds/a.txt", &text, (s + 1, s + 1), Some(json!(["refactor"])));
+        let add = titled(&list, &format!("Add `{id}` to entities.tsv"));
+        // The quick fix of A005 (its checks kept between edits) makes the same change.
+        let all = actions(&mut client, "seeds/a.txt", &text, (s + 1, s + 1), None);
+        assert_eq!(titled(&all, &format!("Add `{id}` to entities.tsv"))["edit"], add["edit"]);
+        let changes = add["edit"]["documentChanges"].as_array().unwrap();
+        assert_eq!(changes[0]["textDocument"], json!({"uri": client.uri("entities.tsv"), "version": version - 1}));
+        let edits = changes[0]["edits"].as_array().unwrap();
+        // Within the file's lines: a position on the line after the final line break makes
+        // an editor (Neovim) add an empty line to reach it.
+        let lines = registry.lines().count() as u64;
+        assert!(edits.iter().all(|e| e["range"]["end"]["line"].as_u64().unwrap() < lines), "{edits:?}");
+        registry = apply(&registry, edits, Enc::Utf16);
+        // The editor tells the server what it applied before the next request.
+        let applied: Vec<Value> = edits.iter().map(|e| json!({"range": e["range"], "text": e["newText"]})).collect();
+        client.change("entities.tsv", version, json!(applied));
+    }
+    assert_eq!(registry, format!("{REGISTRY}kz.chef\tperson\tle chef\t\t\nkz.adjoint\tperson\tl’adjoint\t\t\n"));
     client.shutdown();
 }

@@ -83,8 +83,8 @@ pub fn code_actions(
     out
 }
 
-/// "Tag as type:id" for the registry entries (and ids of this article) the selection matches
-/// best, then "Tag as new type" for each entity type. Only for a selection on one line that
+/// "Tag as type:id" for the registry entries (and ids of this article) that name the
+/// selection, best first, then "Tag as new type" for each entity type. Only for a selection on one line that
 /// nests properly with the mentions around it.
 fn tag_selection(
     corpus: &Corpus,
@@ -116,7 +116,15 @@ fn tag_selection(
             vec![TextEdit::new(TextRange::empty(range.start), "["), TextEdit::new(TextRange::empty(range.end), tag)],
         )
     };
-    let matches: Vec<_> = match_surface(corpus, file, Some(text), selected).into_iter().take(MAX_MATCHES).collect();
+    // Only entries that name the whole selection: a name or alias equal to it (but for case,
+    // accents, spacing) or a typo of it. A name inside the selection (`Noursoultan` in
+    // `Noursoultan Nazarbaïev`), or one the selection is a word of (`Almaty` in «assaut sur la
+    // mairie d’Almaty»), names something else.
+    let matches: Vec<_> = match_surface(corpus, file, Some(text), selected)
+        .into_iter()
+        .filter(|m| matches!(m.tier, Tier::Exact | Tier::Accents | Tier::Fuzzy))
+        .take(MAX_MATCHES)
+        .collect();
     let obvious = matches.len() == 1 && matches[0].tier == Tier::Exact;
     for m in &matches {
         let Some(ty) = m.ty else { continue };
@@ -263,6 +271,8 @@ id\ttype\tname\taliases
 kz.tokayev\tperson\tKassym-Jomart Tokaïev\tTokaïev|président kazakh
 kz.almaty\tplace\tAlmaty\tAlma-Ata
 kz.alatau\tplace\tAlatau\t
+kz.nursultan\tplace\tNoursoultan\t
+kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
 "#;
 
     /// Every action with the lines it adds or changes, file by file.
@@ -305,16 +315,23 @@ kz.alatau\tplace\tAlatau\t
                 a.txt: Les habitants d’ [ALMA-ATA]{place}  ont manifesté.
         "#]]
         .assert_eq(&check("Les habitants d’$0 ALMA-ATA $0 ont manifesté.\n"));
-        // A prefix match is offered, not preferred.
-        let out = check("Les habitants d’$0Ala$0 ont manifesté.\n");
+        // A typo of a whole name is offered, not preferred.
+        let titles = |article: &str| -> String {
+            check(article)
+                .lines()
+                .filter(|l| l.starts_with(|c: char| c.is_alphabetic()))
+                .map(|l| format!("{l}\n"))
+                .collect()
+        };
         expect_test::expect![[r#"
-            RefactorRewrite Tag as place:kz.alatau (Alatau)
+            RefactorRewrite Tag as person:kz.tokayev (Kassym-Jomart Tokaïev)
             RefactorRewrite Tag as new person
             RefactorRewrite Tag as new group
             RefactorRewrite Tag as new org
             RefactorRewrite Tag as new gov
-            RefactorRewrite Tag as new place"#]]
-        .assert_eq(&out.lines().filter(|l| l.starts_with("Refactor")).collect::<Vec<_>>().join("\n"));
+            RefactorRewrite Tag as new place
+        "#]]
+        .assert_eq(&titles("Le président $0Tokayev$0 a parlé.\n"));
         // A selection that would overlap a mention, span lines or sit on the header: nothing.
         assert_eq!(check("Le [pré$0sident]{person:kz.tokayev} a$0 parlé.\n").matches("Tag as").count(), 0);
         assert_eq!(check("Le $0président\nkazakh$0.\n").matches("Tag as").count(), 0);
@@ -322,6 +339,26 @@ kz.alatau\tplace\tAlatau\t
         assert!(check("Le $0[sic] président$0.\n").contains("Tag as new person"));
         // Around a whole mention (an event over it) and inside a surface are fine.
         assert!(check("$0Le [président]{person:kz.tokayev} a parlé$0.\n").contains("Tag as new person"));
+    }
+
+    #[test]
+    fn tag_selection_offers_only_entries_naming_the_whole_selection() {
+        let titles = |article: &str| -> Vec<String> {
+            check_with(article, &|k| k == ActionKind::RefactorRewrite)
+                .lines()
+                .filter_map(|l| l.strip_prefix("RefactorRewrite Tag as "))
+                .filter(|t| !t.starts_with("new "))
+                .map(str::to_string)
+                .collect()
+        };
+        // A registered name inside the selection names only part of it.
+        assert_eq!(titles("$0Noursoultan Nazarbaïev$0 a démissionné.\n"), Vec::<String>::new());
+        // A name that merely contains the selected word (an event's) is no match for it.
+        assert_eq!(titles("Les habitants d’$0Almaty$0 ont manifesté.\n"), ["place:kz.almaty (Almaty) (preferred)"]);
+        // Nor the start of a name.
+        assert_eq!(titles("Les habitants d’$0Ala$0 ont manifesté.\n"), Vec::<String>::new());
+        // A typo of the whole name is one, offered without being preferred.
+        assert_eq!(titles("À $0Almati$0.\n"), ["place:kz.almaty (Almaty)"]);
     }
 
     #[test]
@@ -380,6 +417,46 @@ kz.alatau\tplace\tAlatau\t
                 .contains("    entities.tsv: kz.opposition-chief\tperson\tIl\t")
         );
         assert_eq!(check_with("[Tokaïev]{person:kz.to$0kayev}\n", &|k| k == ActionKind::Refactor), "");
+    }
+
+    #[test]
+    fn rows_added_to_the_registry_follow_its_last_row_in_order() {
+        let article = "[X]{person:kz.x} et [Y]{person:kz.y}.\n";
+        let mut f =
+            Fixture::parse(&format!("{REGISTRY}//- a.txt\n date 2022-01-05 https://example.org/a\n\n{article}"));
+        let (seed, registry) = (f.file("a.txt"), f.file("entities.tsv"));
+        let seed_text = f.text_of(seed).to_string();
+        let path = std::path::PathBuf::from("/ws/entities.tsv");
+        let add = |f: &Fixture, id: &str, text: &str| -> String {
+            let at = seed_text.find(id).unwrap() as u32;
+            let actions =
+                code_actions(&f.corpus, seed, Some(&seed_text), TextRange::empty(at), &|k| k == ActionKind::Refactor);
+            let [action] = actions.as_slice() else { panic!("{actions:?}") };
+            let edits = action.change.edits_of(registry);
+            // Never past the last line: an editor would add an empty line to reach it.
+            assert!(edits.iter().all(|e| text[e.range.end as usize..].chars().all(|c| c == '\r' || c == '\n')));
+            assert!(edits.iter().all(|e| !text[..e.range.start as usize].ends_with('\n')), "{edits:?}");
+            action.change.apply(registry, text)
+        };
+        let header = "id\ttype\tname\taliases\nkz.a\tplace\tA\tAa";
+        for (text, expected) in [
+            // With a final line break, without one, with CRLF, with blank lines after the rows.
+            (format!("{header}\n"), format!("{header}\nkz.x\tperson\tX\t\nkz.y\tperson\tY\t\n")),
+            (header.to_string(), format!("{header}\nkz.x\tperson\tX\t\nkz.y\tperson\tY\t")),
+            (
+                format!("{}\r\n", header.replace('\n', "\r\n")),
+                format!("{}\r\nkz.x\tperson\tX\t\r\nkz.y\tperson\tY\t\r\n", header.replace('\n', "\r\n")),
+            ),
+            (format!("{header}\n\n\n"), format!("{header}\nkz.x\tperson\tX\t\nkz.y\tperson\tY\t\n\n\n")),
+        ] {
+            f.corpus.set_text(&path, text.as_bytes());
+            // The first row applied (the registry open in the editor: the corpus has its
+            // text), then the second computed from it.
+            let once = add(&f, "kz.x", &text);
+            f.corpus.set_text(&path, once.as_bytes());
+            let twice = add(&f, "kz.y", &once);
+            assert_eq!(twice, expected, "{text:?}");
+        }
     }
 
     #[test]

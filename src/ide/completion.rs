@@ -45,8 +45,14 @@ pub struct Completion {
     pub kind: CompletionKind,
     pub detail: Option<String>,
     pub documentation: Option<String>,
-    /// What the item replaces: on the cursor's line, and containing the cursor.
+    /// What the item replaces: the token being completed, on the cursor's line. It reaches
+    /// past the cursor only over the rest of the same token (`kz.tok|ayev`, `pl|ace`), never
+    /// over punctuation, a brace, another role or prose after it, and only when part of the
+    /// token is typed: a cursor at a token's start inserts before what follows.
     pub range: TextRange,
+    /// What the item overwrites when the editor inserts rather than replaces: `range` up to
+    /// the cursor (LSP's `InsertReplaceEdit.insert`).
+    pub insert_range: TextRange,
     pub insert: String,
     /// `insert` has snippet placeholders (`${1:2022}`).
     pub snippet: bool,
@@ -80,16 +86,15 @@ pub fn completions(corpus: &Corpus, file: FileId, text: &str, offset: u32, snipp
     let line = &text[line_start..line_end];
     let col = offset - line_start;
     if line_start == 0 {
-        return header(corpus, line);
+        return header(corpus, line, col);
     }
     let tag = open_tag(line, col)?;
     let cx = Cx { corpus, file, text, seed, line, line_start, col, tag, snippets };
     let ws = line[tag.start..col].rfind([' ', '\t']).map_or(tag.start, |i| tag.start + i + 1);
     let word = &line[ws..col];
-    let tok_end = col + line[col..tag.end].find([' ', '\t']).unwrap_or(tag.end - col);
     match line[tag.start..ws].split([' ', '\t']).find(|w| !w.is_empty()) {
-        None => cx.head(ws, word, tok_end),
-        Some(head) => cx.args(head, ws, word, tok_end),
+        None => cx.head(ws, word),
+        Some(head) => cx.args(head, ws, word),
     }
 }
 
@@ -103,6 +108,23 @@ struct OpenTag {
     /// The closing `}`, or where the tag is cut short (a bracket, the line's end).
     end: usize,
     closed: bool,
+}
+
+/// Bytes of a type, mode or role name.
+fn name_byte(b: u8) -> bool {
+    matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-')
+}
+
+/// Bytes of an id or a date literal.
+fn id_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')
+}
+
+/// Where an item goes: what it replaces, and what it overwrites when inserted instead.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    replace: TextRange,
+    insert: TextRange,
 }
 
 /// The tag containing `col`, scanning as the parser does: a tag ends at its `}`, or is cut
@@ -178,47 +200,59 @@ impl<'a> Cx<'a> {
         TextRange::from_usize(self.line_start + from..self.line_start + to)
     }
 
+    /// The token starting at `from` (in the line) and running through the cursor: replaced up
+    /// to the end of the bytes `same` admits after the cursor when some of it is typed, else
+    /// up to the cursor (what follows a token's start is a token of its own).
+    fn span(&self, from: usize, same: fn(u8) -> bool) -> Span {
+        let typed = from < self.col;
+        let rest = self.line.as_bytes()[self.col..self.tag.end].iter().take_while(|&&b| typed && same(b)).count();
+        Span { replace: self.range(from, self.col + rest), insert: self.range(from, self.col) }
+    }
+
+    /// The byte just after what `span` replaces.
+    fn after(&self, span: Span) -> Option<u8> {
+        self.text.as_bytes().get(span.replace.end as usize).copied()
+    }
+
     /// The bracketed surface (markup of nested mentions included) and its range in the line.
     fn surface(&self) -> Option<(&'a str, usize)> {
         let open = surface_open(self.line, self.tag.bracket)?;
         Some((&self.line[open + 1..self.tag.bracket], open + 1))
     }
 
-    fn head(&self, ws: usize, word: &str, tok_end: usize) -> Option<Completions> {
-        let rest = &self.line[self.col..tok_end];
+    fn head(&self, ws: usize, word: &str) -> Option<Completions> {
         let schema = self.corpus.schema();
         if let Some(colon) = word.find(':') {
             let ty = word[..colon].split('.').next().unwrap_or_default();
             let ty_sym = self.corpus.sym(ty)?;
             let prefix = &word[colon + 1..];
-            let range = self.range(ws + colon + 1, tok_end);
+            let span = self.span(ws + colon + 1, id_byte);
             let surface = self.surface().map(|(s, _)| s);
             let groups = self.surface_groups(surface, |t| t == ty_sym);
-            return Some(self.id_items(&|t| t == ty_sym, prefix, range, &groups, &[], false));
+            return Some(self.id_items(&|t| t == ty_sym, prefix, span, &groups, &[], false));
         }
         if let Some(dot) = word.find('.') {
             let def = schema.get(&word[..dot])?;
-            let end = self.col + rest.find(':').unwrap_or(rest.len());
-            let range = self.range(ws + dot + 1, end);
+            let span = self.span(ws + dot + 1, name_byte);
             let items = def
                 .modes
                 .iter()
                 .map(|mode| Completion {
                     detail: Some(format!("mode of `{}`", def.name)),
-                    ..item(mode, CompletionKind::Mode, range, mode)
+                    ..item(mode, CompletionKind::Mode, span, mode)
                 })
                 .collect();
             return Some(Completions { items, incomplete: false });
         }
-        // With `:id` or `.mode` after the cursor, only the type is replaced.
-        let cut = rest.find([':', '.']);
-        let range = self.range(ws, self.col + cut.unwrap_or(rest.len()));
+        // With `:id` or `.mode` after the type, only the type is replaced.
+        let span = self.span(ws, name_byte);
+        let cut = matches!(self.after(span), Some(b':' | b'.'));
         let mut items = Vec::new();
         // A surface with mentions inside is an event's: names inside it are its participants,
         // not what it is; event types come first then.
         let surface = self.surface().map(|(s, _)| s);
         let event = surface.is_some_and(|s| s.contains("]{"));
-        if cut.is_none()
+        if !cut
             && !event
             && let Some(surface) = surface
         {
@@ -237,7 +271,7 @@ impl<'a> Cx<'a> {
                         None => why,
                     }),
                     preselect: items.is_empty() && m.tier == Tier::Exact,
-                    ..item(&pair, CompletionKind::Id, range, &pair)
+                    ..item(&pair, CompletionKind::Id, span, &pair)
                 });
             }
         }
@@ -249,13 +283,13 @@ impl<'a> Cx<'a> {
             let kind = if def.class == Class::Entity { CompletionKind::EntityType } else { CompletionKind::EventType };
             items.push(Completion {
                 detail: (!def.description.is_empty()).then(|| def.description.clone()),
-                ..item(&def.name, kind, range, &def.name)
+                ..item(&def.name, kind, span, &def.name)
             });
         }
         Some(Completions { items, incomplete: false })
     }
 
-    fn args(&self, head: &str, ws: usize, word: &str, tok_end: usize) -> Option<Completions> {
+    fn args(&self, head: &str, ws: usize, word: &str) -> Option<Completions> {
         let ty = head.split(['.', ':']).next().unwrap_or_default();
         let def = self.corpus.schema().get(ty).filter(|d| d.class == Class::Event)?;
         // Roles filled by the other words of the tag; after the cursor only when the tag is
@@ -274,27 +308,26 @@ impl<'a> Cx<'a> {
             }
         }
         match word.split_once('=') {
-            None => Some(self.roles(def, &filled, ws, tok_end)),
+            None => Some(self.roles(def, &filled, ws)),
             Some((role, values)) => {
                 let role = def.role(role)?;
                 let value_start = ws + role.name.len() + 1 + values.rfind(',').map_or(0, |i| i + 1);
-                let value_end = self.col + self.line[self.col..tok_end].find(',').unwrap_or(tok_end - self.col);
                 // Values already given leave the list; the one being typed stays (re-asking
                 // at the end of a complete id lists it).
                 let mut taken: Vec<&str> = filled.get(role.name.as_str()).cloned().unwrap_or_default();
                 let before = values.rfind(',').map_or("", |i| &values[..i]);
                 taken.extend(before.split(',').filter(|v| !v.is_empty()));
-                let range = self.range(value_start, value_end);
+                let span = self.span(value_start, id_byte);
                 let prefix = &self.line[value_start..self.col];
-                Some(self.role_values(role, prefix, range, &taken))
+                Some(self.role_values(role, prefix, span, &taken))
             }
         }
     }
 
-    fn roles(&self, def: &TypeDef, filled: &FxHashMap<&str, Vec<&str>>, ws: usize, tok_end: usize) -> Completions {
-        let rest = &self.line[self.col..tok_end];
-        let eq = rest.find('=');
-        let range = self.range(ws, eq.map_or(tok_end, |e| self.col + e));
+    fn roles(&self, def: &TypeDef, filled: &FxHashMap<&str, Vec<&str>>, ws: usize) -> Completions {
+        let span = self.span(ws, name_byte);
+        // A `=` right after the role name stays: only the name is written then.
+        let eq = self.after(span) == Some(b'=');
         let mut open: Vec<(bool, &Role)> = def
             .roles
             .iter()
@@ -309,18 +342,18 @@ impl<'a> Cx<'a> {
         let items = open
             .into_iter()
             .map(|(required, role)| {
-                let insert = if eq.is_some() { role.name.clone() } else { format!("{}=", role.name) };
+                let insert = if eq { role.name.clone() } else { format!("{}=", role.name) };
                 Completion {
                     detail: Some(role.spec()),
                     documentation: Some(role_doc(role, required)),
-                    ..item(&role.name, CompletionKind::Role, range, &insert)
+                    ..item(&role.name, CompletionKind::Role, span, &insert)
                 }
             })
             .collect();
         Completions { items, incomplete: false }
     }
 
-    fn role_values(&self, role: &Role, prefix: &str, range: TextRange, taken: &[&str]) -> Completions {
+    fn role_values(&self, role: &Role, prefix: &str, span: Span, taken: &[&str]) -> Completions {
         let mut out = Completions::default();
         if role.allows_date() {
             let (date, whose) = match self.seed.date {
@@ -336,21 +369,21 @@ impl<'a> Cx<'a> {
                     detail: Some(format!("a date, from {whose}")),
                     snippet: true,
                     filter: Some(day.clone()),
-                    ..item("YYYY-MM-DD", CompletionKind::Date, range, &snippet)
+                    ..item("YYYY-MM-DD", CompletionKind::Date, span, &snippet)
                 });
             }
             out.items
-                .push(Completion { detail: Some(whose.to_string()), ..item(&day, CompletionKind::Date, range, &day) });
+                .push(Completion { detail: Some(whose.to_string()), ..item(&day, CompletionKind::Date, span, &day) });
             if date.day.is_some() {
                 let detail = Some(format!("the month of {whose}"));
-                out.items.push(Completion { detail, ..item(&month, CompletionKind::Date, range, &month) });
+                out.items.push(Completion { detail, ..item(&month, CompletionKind::Date, span, &month) });
             }
         }
         let schema = self.corpus.schema();
         if role.allowed.iter().any(|a| !matches!(a, Allowed::Date)) {
             let groups = self.participants();
             let allowed = |t: Sym| role.allows_type(schema, self.corpus.resolve(t));
-            let ids = self.id_items(&allowed, prefix, range, &groups, taken, true);
+            let ids = self.id_items(&allowed, prefix, span, &groups, taken, true);
             out.items.extend(ids.items);
             out.incomplete = ids.incomplete;
         }
@@ -391,7 +424,7 @@ impl<'a> Cx<'a> {
         &self,
         allowed: &dyn Fn(Sym) -> bool,
         prefix: &str,
-        range: TextRange,
+        span: Span,
         groups: &FxHashMap<Sym, u32>,
         taken: &[&str],
         with_type: bool,
@@ -417,7 +450,7 @@ impl<'a> Cx<'a> {
             let Some(ty) = ty.filter(|&t| allowed(t)) else { continue };
             let name = corpus.resolve(id);
             // The id being typed is indexed too (the tag may be closed): it is not a choice.
-            let here = occs.iter().all(|o| o.file == self.file && o.start == range.start);
+            let here = occs.iter().all(|o| o.file == self.file && o.start == span.replace.start);
             if here || taken.contains(&name) {
                 continue;
             }
@@ -450,7 +483,7 @@ impl<'a> Cx<'a> {
             .map(|c| {
                 let id = corpus.resolve(c.id);
                 let (detail, doc) = self.describe(c.id, c.ty, with_type);
-                Completion { detail: Some(detail), documentation: doc, ..item(id, CompletionKind::Id, range, id) }
+                Completion { detail: Some(detail), documentation: doc, ..item(id, CompletionKind::Id, span, id) }
             })
             .collect();
         Completions { items, incomplete }
@@ -474,13 +507,14 @@ impl<'a> Cx<'a> {
     }
 }
 
-fn item(label: &str, kind: CompletionKind, range: TextRange, insert: &str) -> Completion {
+fn item(label: &str, kind: CompletionKind, span: Span, insert: &str) -> Completion {
     Completion {
         label: label.to_string(),
         kind,
         detail: None,
         documentation: None,
-        range,
+        range: span.replace,
+        insert_range: span.insert,
         insert: insert.to_string(),
         snippet: false,
         filter: None,
@@ -525,12 +559,13 @@ fn subsequence(needle: &str, hay: &str) -> bool {
 }
 
 /// On line 1 while it is empty or a start of ` date`: the header for the current month
-/// (preselected) or for today.
-fn header(corpus: &Corpus, line: &str) -> Option<Completions> {
+/// (preselected) or for today. The whole line is the start of the header: it is replaced, and
+/// overwritten up to the cursor when inserted.
+fn header(corpus: &Corpus, line: &str, col: usize) -> Option<Completions> {
     if !(line.is_empty() || " date".starts_with(line) || "date".starts_with(line)) {
         return None;
     }
-    let range = TextRange::from_usize(0..line.len());
+    let span = Span { replace: TextRange::from_usize(0..line.len()), insert: TextRange::from_usize(0..col) };
     let today = corpus.today;
     let items = [(today.month_of(), "this month", true), (today, "today", false)]
         .into_iter()
@@ -541,7 +576,7 @@ fn header(corpus: &Corpus, line: &str) -> Option<Completions> {
                 detail: Some(format!("Header dated {when}; the source URL goes after it")),
                 filter: Some(insert.clone()),
                 preselect,
-                ..item(&format!("date {date}"), CompletionKind::Header, range, &insert)
+                ..item(&format!("date {date}"), CompletionKind::Header, span, &insert)
             }
         })
         .collect();
@@ -562,7 +597,8 @@ kz.almaty\tplace\tAlmaty\tAlma-Ata\t
 kz.gov\tgov\tGouvernement du Kazakhstan\t\t
 "#;
 
-    /// One line per item, best first: kind, label, detail, and `replaced → inserted`.
+    /// One line per item, best first: kind, label, detail, and `replaced → inserted`; a `|`
+    /// marks the cursor in what is replaced when the replacement reaches past it.
     fn check(article: &str) -> String {
         let fixture = format!(
             "{REGISTRY}//- b.txt\n date 2022-01-04\n\n[Tokaïev]{{person:kz.tokayev}} [x]{{person:adhoc.lieutenant}}\n//- a.txt\n{article}"
@@ -577,13 +613,23 @@ kz.gov\tgov\tGouvernement du Kazakhstan\t\t
         }
         for i in &c.items {
             assert!(i.range.touches(offset), "{i:?} does not contain the cursor");
+            // LSP's `InsertReplaceEdit`: the insert range a prefix of the replace range, both
+            // holding the cursor.
+            assert!(i.insert_range.start == i.range.start && i.insert_range.end <= i.range.end, "{i:?}");
+            assert!(i.insert_range.touches(offset), "{i:?}");
+            let replaced = match i.range.end > i.insert_range.end {
+                true => {
+                    format!("{}|{}", &text[i.insert_range], &text[i.insert_range.end as usize..i.range.end as usize])
+                }
+                false => text[i.range].to_string(),
+            };
             out.push_str(&format!(
                 "{:?} {}{} · {} · {:?} → {:?}\n",
                 i.kind,
                 if i.preselect { "*" } else { "" },
                 i.label,
                 i.detail.as_deref().unwrap_or("-"),
-                &text[i.range],
+                replaced,
                 i.insert
             ));
         }
@@ -719,6 +765,95 @@ kz.gov\tgov\tGouvernement du Kazakhstan\t\t
         assert!(check("$0\r\n\r\nTitre\r\n").contains(r#""" → " date 2024-06 ""#));
         let crlf = check(" date 2022-01-05\r\n\r\n[Almaty]{place:$0}\r\n");
         assert!(crlf.starts_with(r#"Id kz.almaty · Almaty · "" → "kz.almaty""#), "{crlf}");
+    }
+
+    /// The first `n` items of [`check`] of an article whose body is `line`.
+    fn first(n: usize, line: &str) -> String {
+        check(&body(line)).lines().filter(|l| *l != "(incomplete)").take(n).map(|l| format!("{l}\n")).collect()
+    }
+
+    #[test]
+    fn what_follows_the_cursor_is_replaced_only_when_it_is_the_rest_of_the_token() {
+        // Typed in front of prose: `), qui` stays, whatever the context.
+        expect_test::expect![[r#"
+            Id kz.gov · Gouvernement du Kazakhstan · "" → "kz.gov"
+        "#]]
+        .assert_eq(&first(1, "Le [KNB]{gov:$0), qui"));
+        expect_test::expect![[r#"
+            EntityType person · A named individual · "" → "person"
+        "#]]
+        .assert_eq(&first(1, "Le [KNB]{$0), qui"));
+        expect_test::expect![[r#"
+            Mode seize · mode of `coerce` · "" → "seize"
+        "#]]
+        .assert_eq(&first(1, "Le [KNB]{coerce.$0), qui"));
+        expect_test::expect![[r#"
+            Role actor · actor:person|group|org|gov* · "" → "actor="
+        "#]]
+        .assert_eq(&first(1, "[La foule]{protest $0), qui"));
+        expect_test::expect![[r#"
+            Id kz.almaty · Almaty · place · "k" → "kz.almaty"
+        "#]]
+        .assert_eq(&first(1, "[Les troupes]{mobilize where=k$0), qui"));
+        // The rest of the same token is replaced (and overwritten only up to the cursor when
+        // the editor inserts).
+        expect_test::expect![[r#"
+            Id kz.tokayev · Kassym-Jomart Tokaïev · "kz.to|kayev" → "kz.tokayev"
+        "#]]
+        .assert_eq(&first(1, "Le [président]{person:kz.to$0kayev} a parlé."));
+        expect_test::expect![[r#"
+            Id *place:kz.almaty · Almaty · "pl|ace" → "place:kz.almaty"
+            EntityType person · A named individual · "pl|ace" → "person"
+        "#]]
+        .assert_eq(&first(2, "[Alma-Ata]{pl$0ace}"));
+        expect_test::expect![[r#"
+            Mode seize · mode of `coerce` · "cur|few" → "seize"
+        "#]]
+        .assert_eq(&first(1, "[Almaty]{coerce.cur$0few:kz.x}"));
+        // A role's name before its `=`: the `=` and the value stay.
+        expect_test::expect![[r#"
+            Role recipient · recipient:person|group|org|gov+ · "rec|ipient" → "recipient"
+        "#]]
+        .assert_eq(&first(1, "[L’aide]{aid rec$0ipient=kz.gov}"));
+        expect_test::expect![[r#"
+            Id kz.almaty · Almaty · place · "kz.al|maty" → "kz.almaty"
+        "#]]
+        .assert_eq(&first(1, "[Les troupes]{mobilize where=kz.al$0maty,kz.x}"));
+        expect_test::expect![[r#"
+            Date YYYY-MM-DD · a date, from the article's date · "2022-0|1" → "${1:2022}-${2:01}-${3:05}"
+        "#]]
+        .assert_eq(&first(1, "[Les troupes]{mobilize when=2022-0$01}"));
+        // A closing brace, another role, a comma, the end of the line: not replaced.
+        expect_test::expect![[r#"
+            Id kz.tokayev · Kassym-Jomart Tokaïev · "kz.to" → "kz.tokayev"
+        "#]]
+        .assert_eq(&first(1, "Le [président]{person:kz.to$0}"));
+        expect_test::expect![[r#"
+            Id kz.tokayev · Kassym-Jomart Tokaïev · "kz.to" → "kz.tokayev"
+        "#]]
+        .assert_eq(&first(1, "Le [président]{person:kz.to$0"));
+        expect_test::expect![[r#"
+            Id kz.almaty · Almaty · place · "k" → "kz.almaty"
+        "#]]
+        .assert_eq(&first(1, "[Les troupes]{mobilize where=k$0 actor=kz.gov}"));
+        expect_test::expect![[r#"
+            Id kz.almaty · Almaty · place · "k" → "kz.almaty"
+        "#]]
+        .assert_eq(&first(1, "[Les troupes]{mobilize where=k$0,kz.x}"));
+        expect_test::expect![[r#"
+            Role recipient · recipient:person|group|org|gov+ · "" → "recipient="
+        "#]]
+        .assert_eq(&first(1, "[L’aide]{aid $0where=kz.almaty}"));
+        // At a token's start, the token after the cursor is another one: nothing replaced.
+        expect_test::expect![[r#"
+            Id kz.almaty · Almaty · place · "" → "kz.almaty"
+        "#]]
+        .assert_eq(&first(1, "[Les troupes]{mobilize where=$0kz.x}"));
+        // Line 1 is the start of the header as a whole.
+        expect_test::expect![[r#"
+            Header *date 2024-06 · Header dated this month; the source URL goes after it · " d|at" → " date 2024-06 "
+        "#]]
+        .assert_eq(&check(" d$0at\n\nTitre\n").lines().take(1).map(|l| format!("{l}\n")).collect::<String>());
     }
 
     #[test]

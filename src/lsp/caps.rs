@@ -16,6 +16,7 @@ pub fn session(params: &InitializeParams) -> Session {
     let caps = &params.capabilities;
     let text = caps.text_document.as_ref();
     let workspace = caps.workspace.as_ref();
+    let completion_item = text.and_then(|t| t.completion.as_ref()).and_then(|c| c.completion_item.as_ref());
     Session {
         encoding: convert::negotiate_encoding(caps),
         roots: roots(params),
@@ -38,11 +39,8 @@ pub fn session(params: &InitializeParams) -> Session {
             .and_then(|h| h.content_format.as_ref())
             .and_then(|formats| formats.first())
             .is_none_or(|first| *first == MarkupKind::Markdown),
-        snippets: text
-            .and_then(|t| t.completion.as_ref())
-            .and_then(|c| c.completion_item.as_ref())
-            .and_then(|i| i.snippet_support)
-            .unwrap_or(false),
+        snippets: completion_item.and_then(|i| i.snippet_support).unwrap_or(false),
+        insert_replace: completion_item.and_then(|i| i.insert_replace_support).unwrap_or(false),
         prepare_rename: text.and_then(|t| t.rename.as_ref()).and_then(|r| r.prepare_support).unwrap_or(false),
         view: super::view::client_caps(caps),
     }

@@ -1,10 +1,13 @@
 //! Completion in the protocol: the core's ranked items with text edits in the negotiated
-//! encoding, and `sortText` so that the client keeps our order.
+//! encoding, and `sortText` so that the client keeps our order. A client with
+//! `insertReplaceSupport` gets both ranges (`InsertReplaceEdit`) and applies the one its user
+//! chose; any other gets the replace range, which passes the cursor only over the rest of the
+//! token being typed.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionList, CompletionParams, CompletionResponse, CompletionTextEdit,
-    Documentation, InsertTextFormat, MarkupContent, MarkupKind, TextEdit,
+    Documentation, InsertReplaceEdit, InsertTextFormat, MarkupContent, MarkupKind, TextEdit,
 };
 
 use crate::ide::{self, CompletionKind};
@@ -19,6 +22,7 @@ pub fn completion(st: &State, params: &CompletionParams) -> Result<Option<Comple
     // Completion reads the text around the cursor: only open documents have one.
     let Some((file, Some(doc))) = st.file(&p.text_document.uri) else { return Ok(None) };
     let enc = st.session.encoding;
+    let insert_replace = st.session.insert_replace;
     let offset = convert::offset(&doc.line_index, Some(&doc.text), p.position, enc);
     let Some(found) = ide::completions(&st.corpus, file, &doc.text, offset, st.session.snippets) else {
         return Ok(None);
@@ -39,10 +43,17 @@ pub fn completion(st: &State, params: &CompletionParams) -> Result<Option<Comple
             sort_text: Some(format!("{i:0width$}")),
             filter_text: c.filter,
             insert_text_format: Some(if c.snippet { InsertTextFormat::SNIPPET } else { InsertTextFormat::PLAIN_TEXT }),
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-                range: convert::range(&doc.line_index, c.range, enc),
-                new_text: c.insert,
-            })),
+            text_edit: Some(match insert_replace {
+                true => CompletionTextEdit::InsertAndReplace(InsertReplaceEdit {
+                    new_text: c.insert,
+                    insert: convert::range(&doc.line_index, c.insert_range, enc),
+                    replace: convert::range(&doc.line_index, c.range, enc),
+                }),
+                false => CompletionTextEdit::Edit(TextEdit {
+                    range: convert::range(&doc.line_index, c.range, enc),
+                    new_text: c.insert,
+                }),
+            }),
             label: c.label,
             ..Default::default()
         })

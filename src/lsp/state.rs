@@ -94,6 +94,9 @@ pub struct Session {
     pub markdown: bool,
     /// `completionItem.snippetSupport`: completions may insert `${1:…}` placeholders.
     pub snippets: bool,
+    /// `completionItem.insertReplaceSupport`: an item may say what it overwrites when inserted
+    /// and what when replacing (`InsertReplaceEdit`), and the editor chooses.
+    pub insert_replace: bool,
     /// `rename.prepareSupport`: only then may `prepareProvider` be advertised.
     pub prepare_rename: bool,
     pub view: crate::lsp::view::ViewCaps,
@@ -113,6 +116,7 @@ impl Default for Session {
             document_changes: false,
             markdown: true,
             snippets: false,
+            insert_replace: false,
             prepare_rename: false,
             view: Default::default(),
         }

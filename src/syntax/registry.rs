@@ -42,13 +42,17 @@ pub struct Registry {
     pub columns: Vec<String>,
     /// Rows end with CRLF: rows a fix adds must too.
     pub crlf: bool,
+    /// The end of the last line that is not empty, before its line break: where a row is
+    /// appended (after a line break), whatever follows it.
+    pub end: u32,
 }
 
 const REQUIRED: [&str; 3] = ["id", "type", "name"];
 
 pub fn parse_registry(text: &str) -> (Registry, Vec<Diagnostic>) {
     let crlf = text.find('\n').is_some_and(|i| text[..i].ends_with('\r'));
-    let mut registry = Registry { crlf, ..Registry::default() };
+    let end = text.trim_end_matches(['\r', '\n']).len() as u32;
+    let mut registry = Registry { crlf, end, ..Registry::default() };
     let mut diags = Vec::new();
     let mut rows = tsv::rows(text);
     let Some(header) = rows.next() else {

@@ -238,7 +238,8 @@ async def test_code_action_adds_an_id_to_the_registry(client: LanguageClient):
         assert edit.document_changes is None and edit.changes is not None
         assert list(edit.changes) == [registry]
         edits = edit.changes[registry]
-    assert edits[0].new_text.startswith("kz.emergency\tcoerce\t")
+    # The row goes after the last one, before its line break: never on a line past the file's last.
+    assert edits[0].new_text.startswith("\nkz.emergency\tcoerce\t")
     # Only refactorings asked for: no quick fix.
     none = await client.text_document_code_action_async(
         types.CodeActionParams(

@@ -256,7 +256,7 @@ async def test_rename_an_id_everywhere(client: LanguageClient):
 
 async def test_completion_after_a_tag_opens(client: LanguageClient):
     advertised(client, "completion_provider")
-    client_has(client, "completion")
+    completion = client_has(client, "completion")
     text = " date 2022-01-07 https://example.org/c\n\nTitre\n\nLe chef [Tokaïev]{"
     open_doc(client, "seeds/c.txt", text)
     end = position(text, len(text), encoding(client))
@@ -273,4 +273,9 @@ async def test_completion_after_a_tag_opens(client: LanguageClient):
         return item.insert_text or item.label
 
     assert any("kz.tokayev" in inserted(i) or "kz.tokayev" in i.label for i in items), [i.label for i in items[:10]]
+    # Insert and replace ranges only for a client that takes them.
+    item_caps = completion.completion_item
+    insert_replace = bool(item_caps and item_caps.insert_replace_support)
+    for i in items:
+        assert isinstance(i.text_edit, types.InsertReplaceEdit if insert_replace else types.TextEdit), i
 
