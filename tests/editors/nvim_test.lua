@@ -1,10 +1,13 @@
 -- Neovim end to end: the plugin loaded as a user would, the real server, a fixture workspace.
 -- Run by tests/editors/run.sh as
---   SEEDLS=<binary> SEEDLS_PLUGIN=<editors/neovim> SEEDLS_WS=<workspace> nvim --headless --clean -u nvim_test.lua
+--   SEEDLS=<binary> SEEDLS_PLUGIN=<editors/neovim> SEEDLS_WS=<workspace> SEEDLS_OUTSIDE=<folder> \
+--     nvim --headless --clean -u nvim_test.lua
+-- (SEEDLS_OUTSIDE: tests/editors/outside copied to a folder in no corpus and no git repository.)
 -- Exits 0 when every check passed, 1 otherwise (with the failure on stderr).
 
 local plugin = assert(os.getenv('SEEDLS_PLUGIN'), 'SEEDLS_PLUGIN')
 local ws = assert(os.getenv('SEEDLS_WS'), 'SEEDLS_WS')
+local outside = assert(os.getenv('SEEDLS_OUTSIDE'), 'SEEDLS_OUTSIDE')
 local bin = assert(os.getenv('SEEDLS'), 'SEEDLS')
 
 -- As a user would: the plugin folder on the runtimepath (its ftdetect is sourced when filetype
@@ -88,7 +91,14 @@ end
 
 local seed002 = ws .. '/seeds/002_0123456789abcdef.txt'
 local intro = ws .. '/notes/intro.txt'
-local plain = ws .. '/notes/plain.txt'
+-- Seed files by the rules that do not need a well-formed header: line 1 starts like one (a
+-- malformed date, in a folder not named `seeds`), a folder at or above holds a registry (no
+-- header at all), and `Date:` on line 1 with no corpus around.
+local malformed = ws .. '/articles/malformed.txt'
+local draft = ws .. '/notes/draft.txt'
+local dated = outside .. '/header.txt'
+-- Plain text: no corpus around, an ordinary first line.
+local plain = outside .. '/plain.txt'
 local seed000 = vim.fn.glob(ws .. '/seeds/000_*.txt')
 
 local function run()
@@ -125,17 +135,44 @@ local function run()
 
   local bintro = edit(intro)
   check(vim.bo.filetype == 'seed', 'header-detected filetype: ' .. vim.bo.filetype)
+  local bmalformed = edit(malformed)
+  check(vim.bo.filetype == 'seed', 'articles/malformed.txt (date 2022/01) filetype: ' .. vim.bo.filetype)
+  local bdraft = edit(draft)
+  check(vim.bo.filetype == 'seed', 'notes/draft.txt (no header, registry above) filetype: ' .. vim.bo.filetype)
+  local bdated = edit(dated)
+  check(vim.bo.filetype == 'seed', '`Date:` on line 1 outside a corpus, filetype: ' .. vim.bo.filetype)
   local bplain = edit(plain)
   check(vim.bo.filetype ~= 'seed', 'plain text detected as seed')
+
+  -- A corpus is found as `seedls check` finds it: a `*.entities.tsv`, `schema.tsv` or
+  -- `.seedls.json` counts like `entities.tsv`, and the nearest such folder wins over a nearer
+  -- `.git`.
+  local corpus = outside .. '/corpus'
+  vim.fn.mkdir(corpus .. '/articles/.git', 'p')
+  vim.fn.mkdir(corpus .. '/schema-only/sub', 'p')
+  vim.fn.mkdir(corpus .. '/settings-only/sub', 'p')
+  vim.fn.writefile({ 'id\ttype\tname' }, corpus .. '/team.entities.tsv')
+  vim.fn.writefile({ 'type\tclass' }, corpus .. '/schema-only/schema.tsv')
+  vim.fn.writefile({ '{}' }, corpus .. '/settings-only/.seedls.json')
+  local article = corpus .. '/articles/a.txt'
+  check(seedls.detect(article, bplain) == 'seed', 'a .txt below a *.entities.tsv is not seed')
+  check(seedls.detect(corpus .. '/schema-only/sub/b.txt', bplain) == 'seed', 'a .txt below a schema.tsv is not seed')
+  check(seedls.find_root(corpus .. '/settings-only/sub/c.txt') == corpus .. '/settings-only', 'root below .seedls.json')
+  check(seedls.detect(plain, bplain) == nil, 'plain.txt outside a corpus is seed')
+  check(seedls.find_root(article) == corpus, 'root of a.txt: ' .. seedls.find_root(article) .. ', not ' .. corpus)
+  check(seedls.find_root(corpus .. '/schema-only/sub/b.txt') == corpus .. '/schema-only', 'root below schema.tsv')
+  check(seedls.find_root(article, { '.git', 'entities.tsv' }) == corpus .. '/articles', 'a flat marker list: nearest of any')
   log('filetype detection ok')
 
   -- The server attaches to seed buffers, with the workspace root found from the markers.
   wait(10000, function()
-    return #clients(b002) == 1 and #clients(bintro) == 1
+    return #clients(b002) == 1 and #clients(bintro) == 1 and #clients(bmalformed) == 1 and #clients(bdraft) == 1
   end, 'the server to attach')
   local client = clients(b002)[1]
   check(client.name == 'seedls', 'client name ' .. tostring(client.name))
-  check(client.id == clients(bintro)[1].id, 'one client for the workspace')
+  for _, b in ipairs({ bintro, bmalformed, bdraft }) do
+    check(client.id == clients(b)[1].id, 'one client for the workspace: ' .. vim.api.nvim_buf_get_name(b))
+  end
   check(client.config.root_dir == ws, 'root_dir ' .. tostring(client.config.root_dir) .. ' ~= ' .. ws)
   check(#clients(bplain) == 0, 'server attached to a plain text file')
   wait(10000, function()
@@ -168,6 +205,21 @@ local function run()
   end
   check(a004 == 1, 'A004 reported ' .. a004 .. ' times')
   log('diagnostics ok: ' .. #vim.diagnostic.get(b002))
+
+  -- The headers the detection now lets through are diagnosed where they are open.
+  wait(10000, function()
+    return has_diag(bmalformed, 'H002', vim.diagnostic.severity.ERROR)
+      and has_diag(bdraft, 'H001', vim.diagnostic.severity.ERROR)
+      and has_diag(bdated, 'H001', vim.diagnostic.severity.ERROR)
+  end, 'H002 in articles/malformed.txt, H001 in notes/draft.txt and header.txt: '
+    .. vim.inspect({ vim.diagnostic.get(bmalformed), vim.diagnostic.get(bdraft), vim.diagnostic.get(bdated) }))
+  for _, d in ipairs(vim.diagnostic.get(bmalformed)) do
+    if diag_code(d) == 'H002' then
+      local l1 = vim.api.nvim_buf_get_lines(bmalformed, 0, 1, false)[1]
+      check(l1:sub(d.col + 1, d.end_col) == '2022/01', 'H002 covers ' .. l1:sub(d.col + 1, d.end_col))
+    end
+  end
+  log('H002 and H001 shown in the malformed, header-less and `Date:` files')
 
   -- Hover, through the UI: the floating window shows the registry card.
   local b000 = edit(seed000)
