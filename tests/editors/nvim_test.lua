@@ -257,6 +257,30 @@ local function run()
   check(line:match('^tr%.gov\t'), 'definition landed on row ' .. row .. ': ' .. line)
   log('definition into entities.tsv ok (line ' .. row .. ')')
 
+  -- The registry is served too: the client attached to it (no other filetype forced on it), and a
+  -- hover on a row shows the id's usage.
+  local bregistry = vim.api.nvim_get_current_buf()
+  wait(10000, function()
+    return #clients(bregistry) == 1
+  end, 'the client to attach to entities.tsv')
+  check(clients(bregistry)[1].id == client.id, 'entities.tsv has a client of its own')
+  check(vim.bo[bregistry].filetype ~= 'seed', 'entities.tsv is of filetype seed')
+  vim.lsp.buf.hover()
+  local usage
+  wait(10000, function()
+    for _, win in ipairs(floats()) do
+      local text = buf_text(vim.api.nvim_win_get_buf(win))
+      if text:find('Mentioned', 1, true) then
+        usage = text
+        return true
+      end
+    end
+    return false
+  end, 'the hover float on a registry row')
+  check(usage:find('tr.gov', 1, true), 'registry hover: ' .. usage)
+  close_floats()
+  log('entities.tsv attached, hover on a row ok')
+
   -- Definition of an id with no registry row: its first mention, in another article.
   vim.api.nvim_set_current_buf(b002)
   cursor_on(5, 'xx.newcomer', 3)
@@ -328,6 +352,32 @@ local function run()
     return not has_diag(b002, 'A004', vim.diagnostic.severity.ERROR)
   end, 'A004 to go away after the fix')
   log('code action ok: ' .. table.concat(offered, ' | '))
+
+  -- Add the unregistered id to entities.tsv: the edit lands in the (unsaved) registry buffer and
+  -- the article's A005 goes away, with no restart and nothing written to disk.
+  vim.api.nvim_set_current_buf(b002)
+  cursor_on(5, 'xx.newcomer', 2)
+  check(has_diag(b002, 'A005', vim.diagnostic.severity.WARN), 'A005 on xx.newcomer before the fix')
+  offered = {}
+  vim.ui.select = function(items, opts, on_choice)
+    for i, item in ipairs(items) do
+      local action = item.action or item[2]
+      table.insert(offered, action.title)
+      if action.title:find('Add `xx.newcomer` to entities.tsv', 1, true) then
+        return on_choice(item, i)
+      end
+    end
+    on_choice(nil, nil)
+  end
+  vim.lsp.buf.code_action()
+  wait(10000, function()
+    return buf_text(bregistry):find('\nxx%.newcomer\t') ~= nil
+  end, 'the registry row to be added; offered: ' .. vim.inspect(offered))
+  wait(10000, function()
+    return not has_diag(b002, 'A005', vim.diagnostic.severity.WARN)
+  end, 'A005 to go away once the id is in the registry buffer: ' .. vim.inspect(vim.diagnostic.get(b002)))
+  check(vim.bo[bregistry].modified, 'the registry buffer was written: the server may have read the row from disk')
+  log('registry row added by a code action; A005 gone')
 
   -- Rename an id: every article changes, the closed-then-opened one included.
   vim.api.nvim_set_current_buf(b002)

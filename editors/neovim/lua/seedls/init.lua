@@ -1,5 +1,6 @@
--- seedls for Neovim: filetype detection for seed files, the language server started for them,
--- and highlight links for the semantic token types the server uses.
+-- seedls for Neovim: filetype detection for seed files, the language server started for them
+-- and for registries and the schema, and highlight links for the semantic token types the
+-- server uses.
 --
 --   require('seedls').setup {
 --     cmd = { 'seedls' },                 -- the server command (default: `seedls` on PATH)
@@ -204,6 +205,16 @@ function M.detect(path, bufnr)
   return nil
 end
 
+-- Registries (`entities.tsv`, `*.entities.tsv`) and the schema: files the server reads as part
+-- of the corpus, whatever their filetype (autocommand patterns).
+M.corpus_tables = { 'entities.tsv', '*.entities.tsv', 'schema.tsv' }
+
+-- Whether a path names a registry or the schema.
+function M.is_corpus_table(path)
+  local name = (path or ''):gsub('\\', '/'):match('[^/]*$')
+  return name == 'entities.tsv' or name == 'schema.tsv' or name:match('%.entities%.tsv$') ~= nil
+end
+
 local detection_registered = false
 
 -- Filetype detection: vim.filetype.add on 0.8+, autocommands on 0.7. Idempotent; called by
@@ -377,7 +388,7 @@ function M.start(bufnr)
 end
 
 -- Configures the plugin: filetype detection, highlight links, and the server started for every
--- buffer of a seed filetype (those already open included).
+-- buffer of a seed filetype and every registry and schema buffer (those already open included).
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
   for _, key in ipairs({ 'cmd', 'root_markers', 'filetypes' }) do
@@ -403,8 +414,24 @@ function M.setup(opts)
       M.start(args.buf)
     end,
   })
+  -- Registries and the schema, whatever their filetype (other `*.tsv` files are left alone):
+  -- the server serves hovers and code lenses on their rows, and sees their unsaved edits (an
+  -- id added by a code action) only through the open document.
+  vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile' }, {
+    group = group,
+    pattern = M.corpus_tables,
+    callback = function(args)
+      M.start(args.buf)
+    end,
+  })
   for _, buf in ipairs(vim.api.nvim_list_bufs()) do
-    if vim.api.nvim_buf_is_loaded(buf) and vim.tbl_contains(M.config.filetypes, vim.bo[buf].filetype) then
+    if
+      vim.api.nvim_buf_is_loaded(buf)
+      and (
+        vim.tbl_contains(M.config.filetypes, vim.bo[buf].filetype)
+        or M.is_corpus_table(vim.api.nvim_buf_get_name(buf))
+      )
+    then
       M.start(buf)
     end
   end
