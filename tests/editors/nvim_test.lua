@@ -221,6 +221,71 @@ local function run()
   end
   log('H002 and H001 shown in the malformed, header-less and `Date:` files')
 
+  -- Inlay hints (0.10+): turned on for seed buffers, and the canonical name drawn after a surface
+  -- that differs from it (b002: [Tokaïev]{person:kz.tokayev}).
+  if has('0.10') then
+    local function hint_labels(buf)
+      local labels = {}
+      for _, h in ipairs(vim.lsp.inlay_hint.get({ bufnr = buf })) do
+        local label = h.inlay_hint.label
+        if type(label) == 'table' then
+          local parts = {}
+          for _, part in ipairs(label) do
+            table.insert(parts, part.value)
+          end
+          label = table.concat(parts)
+        end
+        table.insert(labels, label)
+      end
+      return labels
+    end
+    local function shows_name(buf)
+      return table.concat(hint_labels(buf), '|'):find('Kassym-Jomart Tokaïev', 1, true) ~= nil
+    end
+    vim.api.nvim_set_current_buf(b002)
+    check(vim.lsp.inlay_hint.is_enabled({ bufnr = b002 }), 'inlay hints not enabled in a seed buffer')
+    wait(10000, function()
+      return shows_name(b002)
+    end, 'the inlay hint with the canonical name; got ' .. vim.inspect(hint_labels(b002)))
+    log('inlay hints ok: ' .. table.concat(hint_labels(b002), ' | '))
+
+    -- A refresh the server asks for while the buffer is hidden (here: hints turned off in the
+    -- settings) reaches the buffer once it is shown.
+    local refreshes = 0
+    local default_refresh = vim.lsp.handlers['workspace/inlayHint/refresh']
+    vim.lsp.handlers['workspace/inlayHint/refresh'] = function(...)
+      refreshes = refreshes + 1
+      return default_refresh(...)
+    end
+    local function set_inlay_hints(on)
+      local seen = refreshes
+      client.config.settings.seedls.inlayHints = on
+      local params = { settings = client.config.settings }
+      if has('0.11') then
+        client:notify('workspace/didChangeConfiguration', params)
+      else
+        client.notify('workspace/didChangeConfiguration', params)
+      end
+      wait(10000, function()
+        return refreshes > seen
+      end, 'the server to ask for inlay hints again')
+    end
+    vim.api.nvim_set_current_buf(bintro)
+    set_inlay_hints(false)
+    vim.api.nvim_set_current_buf(b002)
+    wait(10000, function()
+      return #hint_labels(b002) == 0
+    end, 'hints turned off while b002 was hidden to go once it is shown: ' .. vim.inspect(hint_labels(b002)))
+    set_inlay_hints(true)
+    wait(10000, function()
+      return shows_name(b002)
+    end, 'the hints to come back: ' .. vim.inspect(hint_labels(b002)))
+    vim.lsp.handlers['workspace/inlayHint/refresh'] = default_refresh
+    log('inlay hints refreshed in a buffer hidden at the refresh')
+  else
+    log('inlay hints: none in this version, skipped')
+  end
+
   -- Hover, through the UI: the floating window shows the registry card.
   local b000 = edit(seed000)
   check(vim.bo.filetype == 'seed', 'seed 000 filetype')

@@ -1,6 +1,6 @@
 -- seedls for Neovim: filetype detection for seed files, the language server started for them
--- and for registries and the schema, and highlight links for the semantic token types the
--- server uses.
+-- and for registries and the schema, inlay hints turned on (0.10+), and highlight links for the
+-- semantic token types the server uses.
 --
 --   require('seedls').setup {
 --     cmd = { 'seedls' },                 -- the server command (default: `seedls` on PATH)
@@ -322,6 +322,61 @@ function M.find_root(path, markers)
   return start
 end
 
+local function inlay_hints_wanted(bufnr)
+  local hints = vim.lsp.inlay_hint
+  return (M.config.settings or {}).inlayHints ~= false
+    and vim.fn.has('nvim-0.10') == 1
+    and type(hints) == 'table'
+    and type(hints.enable) == 'function'
+    -- Registries and the schema have none.
+    and vim.tbl_contains(M.config.filetypes, vim.bo[bufnr].filetype)
+end
+
+-- Shows the server's inlay hints (the canonical name after a surface that differs from it) in a
+-- seed buffer, unless `settings.inlayHints` is false: Neovim 0.10+ draws them only when asked
+-- to, buffer by buffer. Neovim 0.9 and older have no inlay hints.
+function M.enable_inlay_hints(bufnr)
+  if not inlay_hints_wanted(bufnr) then
+    return false
+  end
+  vim.lsp.inlay_hint.enable(true, { bufnr = bufnr })
+  return true
+end
+
+-- Whether hints are on in a buffer (the user may have turned them off since).
+local function inlay_hints_on(bufnr)
+  local ok, on = pcall(vim.lsp.inlay_hint.is_enabled, { bufnr = bufnr })
+  return ok and on == true
+end
+
+-- Buffers whose hints the server asked to refresh while no window showed them. Neovim (0.10,
+-- 0.11) refreshes only the buffers on screen and asks again only on an edit, so a buffer hidden
+-- at that moment would keep the hints of before the change (settings changed), or none when it
+-- was opened while the workspace was being indexed: it is asked again once shown.
+local stale_hints = {}
+
+local function on_inlay_hint_refresh(err, result, ctx)
+  for _, bufnr in ipairs(vim.lsp.get_buffers_by_client_id(ctx.client_id)) do
+    if #vim.fn.win_findbuf(bufnr) == 0 and inlay_hints_on(bufnr) then
+      stale_hints[bufnr] = true
+    end
+  end
+  local default = vim.lsp.handlers['workspace/inlayHint/refresh']
+  if default then
+    return default(err, result, ctx)
+  end
+  return vim.NIL
+end
+
+local function on_buf_win_enter(args)
+  if stale_hints[args.buf] then
+    stale_hints[args.buf] = nil
+    if inlay_hints_on(args.buf) then
+      M.enable_inlay_hints(args.buf) -- enabling again asks again
+    end
+  end
+end
+
 local function client_config(root)
   local cfg = M.config
   local settings = vim.deepcopy(cfg.settings or {})
@@ -335,7 +390,12 @@ local function client_config(root)
     -- Answered to workspace/configuration for the `seedls` section.
     settings = { seedls = settings },
     init_options = { seedls = settings },
-    on_attach = cfg.on_attach,
+    on_attach = function(client, bufnr)
+      M.enable_inlay_hints(bufnr)
+      if cfg.on_attach then
+        return cfg.on_attach(client, bufnr)
+      end
+    end,
     on_init = cfg.on_init,
   }
   local capabilities = vim.deepcopy(cfg.capabilities or vim.lsp.protocol.make_client_capabilities())
@@ -357,6 +417,9 @@ local function client_config(root)
     end
   end
   config.capabilities = capabilities
+  if vim.fn.has('nvim-0.10') == 1 then
+    config.handlers = { ['workspace/inlayHint/refresh'] = on_inlay_hint_refresh }
+  end
   return config
 end
 
@@ -414,6 +477,7 @@ function M.setup(opts)
       M.start(args.buf)
     end,
   })
+  vim.api.nvim_create_autocmd('BufWinEnter', { group = group, callback = on_buf_win_enter })
   -- Registries and the schema, whatever their filetype (other `*.tsv` files are left alone):
   -- the server serves hovers and code lenses on their rows, and sees their unsaved edits (an
   -- id added by a code action) only through the open document.
