@@ -130,6 +130,16 @@
                         (buffer-substring (line-beginning-position) (line-end-position))))
     (seedls-test-log "xref definition: entities.tsv line %d" (line-number-at-pos))
 
+    ;; The registry is managed by the same server: a hover on a row shows the id's usage.
+    (seedls-test-wait 10 "eglot to manage entities.tsv" (lambda () (bound-and-true-p eglot--managed-mode)))
+    (unless (eq (eglot-current-server) server) (seedls-test-fail "entities.tsv has a server of its own"))
+    (let* ((hover (jsonrpc-request server :textDocument/hover (eglot--TextDocumentPositionParams)))
+           (contents (plist-get hover :contents))
+           (text (if (stringp contents) contents (plist-get contents :value))))
+      (unless (and text (string-match-p "Mentioned" text))
+        (seedls-test-fail "hover on a registry row: %S" hover))
+      (seedls-test-log "entities.tsv in %s, managed; hover on a row" major-mode))
+
     ;; Definition of an id with no registry row: the article that introduced it.
     (switch-to-buffer (get-file-buffer (concat seedls-test-ws "seeds/002_0123456789abcdef.txt")))
     (seedls-test-goto "xx.newcomer" 3)
@@ -138,7 +148,25 @@
                       (lambda () (string-suffix-p "/notes/intro.txt" (or buffer-file-name ""))))
     (unless (string-match-p "{person:xx.newcomer}" (buffer-substring (line-beginning-position) (line-end-position)))
       (seedls-test-fail "first mention at line %d" (line-number-at-pos)))
-    (seedls-test-log "xref definition: notes/intro.txt line %d" (line-number-at-pos))))
+    (seedls-test-log "xref definition: notes/intro.txt line %d" (line-number-at-pos))
+
+    ;; A row typed into the registry (unsaved) registers the id: the article's A005 goes.
+    (let ((registry (get-file-buffer (concat seedls-test-ws "entities.tsv"))))
+      (with-current-buffer registry
+        (goto-char (point-max))
+        (unless (bolp) (insert "\n"))
+        (insert "xx.newcomer\tperson\tNouveau venu\n")
+        ;; Sent after idle time, which batch mode never has.
+        (eglot--signal-textDocument/didChange))
+      (with-current-buffer (get-file-buffer (concat seedls-test-ws "seeds/002_0123456789abcdef.txt"))
+        (seedls-test-wait
+         20 "the A005 of xx.newcomer to go"
+         (lambda ()
+           (flymake-start)
+           (not (cl-find-if (lambda (d) (string-match-p "xx\\.newcomer" (flymake-diagnostic-text d)))
+                            (flymake-diagnostics))))))
+      (unless (buffer-modified-p registry) (seedls-test-fail "entities.tsv was saved"))
+      (seedls-test-log "a row typed into entities.tsv (unsaved): A005 gone"))))
 
 (run-at-time 90 nil (lambda ()
                       (seedls-test-log "FAIL: watchdog: not finished in 90 s")
