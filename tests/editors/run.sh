@@ -72,9 +72,9 @@ fresh_workspace() {
     cp "$repo/seeds/entities.tsv" "$ws/entities.tsv"
     cp -r "$here/workspace/." "$ws/"
 }
-# Text files outside any corpus (tests/editors/outside), for a suite: in a temporary folder, as
-# far as can be from a registry, a schema, `.seedls.json` or a git repository above them (this
-# repository's own would make it a workspace root).
+# Text files outside any corpus (tests/editors/outside), for a suite: in a temporary folder, with
+# no registry, schema, `.seedls.json` or git repository above them (this repository's own, above
+# target/, would be taken for their workspace root).
 outside_root="$(mktemp -d "${TMPDIR:-/tmp}/seedls-editors.XXXXXX")"
 trap 'rm -rf "$outside_root"' EXIT
 fresh_outside() {
