@@ -1,13 +1,16 @@
 ;;; emacs_test.el --- Emacs + eglot end to end, with the README's set-up snippet  -*- lexical-binding: t -*-
 ;;
 ;; Run by tests/editors/run.sh as
-;;   PATH=<dir of seedls>:$PATH SEEDLS_README=<README.md> SEEDLS_WS=<workspace> emacs --batch -Q -l emacs_test.el
+;;   PATH=<dir of seedls>:$PATH SEEDLS_README=<README.md> SEEDLS_WS=<workspace> SEEDLS_OUTSIDE=<folder> \
+;;     emacs --batch -Q -l emacs_test.el
+;; (SEEDLS_OUTSIDE: tests/editors/outside copied to a folder in no corpus and no git repository.)
 ;; Exits 0 when every check passed, 1 otherwise.
 
 (require 'cl-lib)
 (require 'subr-x)
 
 (defvar seedls-test-ws (file-name-as-directory (getenv "SEEDLS_WS")))
+(defvar seedls-test-outside (file-name-as-directory (getenv "SEEDLS_OUTSIDE")))
 
 (defun seedls-test-log (fmt &rest args)
   (princ (format "emacs %s: %s\n" emacs-version (apply #'format fmt args)) #'external-debugging-output))
@@ -51,16 +54,20 @@
   (seedls-test-log "eglot from %s, seedls %s" (locate-library "eglot") (executable-find "seedls"))
   (unless (executable-find "seedls") (seedls-test-fail "seedls not on PATH"))
 
-  ;; Modes: by folder, by header, and plain text left alone.
-  (let ((plain (find-file-noselect (concat seedls-test-ws "notes/plain.txt"))))
+  ;; Modes: by folder, by header (well-formed or not), by a registry above, and plain text
+  ;; outside any corpus left alone.
+  (let ((plain (find-file-noselect (concat seedls-test-outside "plain.txt"))))
     (with-current-buffer plain
       (when (derived-mode-p 'seed-mode) (seedls-test-fail "plain.txt is in seed-mode"))))
-  (let ((intro (find-file-noselect (concat seedls-test-ws "notes/intro.txt"))))
-    (with-current-buffer intro
-      (unless (eq major-mode 'seed-mode) (seedls-test-fail "intro.txt (header) is in %s" major-mode))))
+  (dolist (file (list (concat seedls-test-ws "notes/intro.txt")        ; a header
+                      (concat seedls-test-ws "articles/malformed.txt") ; ` date 2022/01'
+                      (concat seedls-test-ws "notes/draft.txt")        ; no header, a registry above
+                      (concat seedls-test-outside "header.txt")))      ; `Date:', no corpus
+    (with-current-buffer (find-file-noselect file)
+      (unless (eq major-mode 'seed-mode) (seedls-test-fail "%s is in %s" file major-mode))))
   (switch-to-buffer (find-file-noselect (concat seedls-test-ws "seeds/002_0123456789abcdef.txt")))
   (unless (eq major-mode 'seed-mode) (seedls-test-fail "seeds/002 is in %s" major-mode))
-  (seedls-test-log "seed-mode by folder and by header")
+  (seedls-test-log "seed-mode by folder, by header, by a malformed header and by a registry above")
 
   ;; eglot-ensure connects from the command loop, which batch mode does not run.
   (run-hooks 'post-command-hook)
@@ -91,6 +98,19 @@
         (seedls-test-fail "no A005 warning: %S" (mapcar #'flymake-diagnostic-text (flymake-diagnostics))))
       (seedls-test-log "flymake: %d diagnostics, A004 on `plac'" (length (flymake-diagnostics))))
 
+    ;; The malformed header is diagnosed in its own buffer (H002 on the date).
+    (with-current-buffer (get-file-buffer (concat seedls-test-ws "articles/malformed.txt"))
+      (seedls-test-wait 20 "eglot to manage articles/malformed.txt" (lambda () (bound-and-true-p eglot--managed-mode)))
+      (let ((h002 (seedls-test-wait
+                   20 "flymake to report H002 in articles/malformed.txt"
+                   (lambda ()
+                     (flymake-start)
+                     (cl-find-if (lambda (d) (string-match-p "2022/01" (flymake-diagnostic-text d)))
+                                 (flymake-diagnostics))))))
+        (unless (eq (flymake-diagnostic-type h002) 'eglot-error)
+          (seedls-test-fail "H002 has type %s" (flymake-diagnostic-type h002)))
+        (seedls-test-log "flymake: H002 in articles/malformed.txt")))
+
     ;; Hover (what eldoc shows), as a request of the managed buffer.
     (seedls-test-goto "[Tokaïev]" 2)
     (let* ((hover (jsonrpc-request server :textDocument/hover (eglot--TextDocumentPositionParams)))
@@ -110,6 +130,16 @@
                         (buffer-substring (line-beginning-position) (line-end-position))))
     (seedls-test-log "xref definition: entities.tsv line %d" (line-number-at-pos))
 
+    ;; The registry is managed by the same server: a hover on a row shows the id's usage.
+    (seedls-test-wait 10 "eglot to manage entities.tsv" (lambda () (bound-and-true-p eglot--managed-mode)))
+    (unless (eq (eglot-current-server) server) (seedls-test-fail "entities.tsv has a server of its own"))
+    (let* ((hover (jsonrpc-request server :textDocument/hover (eglot--TextDocumentPositionParams)))
+           (contents (plist-get hover :contents))
+           (text (if (stringp contents) contents (plist-get contents :value))))
+      (unless (and text (string-match-p "Mentioned" text))
+        (seedls-test-fail "hover on a registry row: %S" hover))
+      (seedls-test-log "entities.tsv in %s, managed; hover on a row" major-mode))
+
     ;; Definition of an id with no registry row: the article that introduced it.
     (switch-to-buffer (get-file-buffer (concat seedls-test-ws "seeds/002_0123456789abcdef.txt")))
     (seedls-test-goto "xx.newcomer" 3)
@@ -118,7 +148,25 @@
                       (lambda () (string-suffix-p "/notes/intro.txt" (or buffer-file-name ""))))
     (unless (string-match-p "{person:xx.newcomer}" (buffer-substring (line-beginning-position) (line-end-position)))
       (seedls-test-fail "first mention at line %d" (line-number-at-pos)))
-    (seedls-test-log "xref definition: notes/intro.txt line %d" (line-number-at-pos))))
+    (seedls-test-log "xref definition: notes/intro.txt line %d" (line-number-at-pos))
+
+    ;; A row typed into the registry (unsaved) registers the id: the article's A005 goes.
+    (let ((registry (get-file-buffer (concat seedls-test-ws "entities.tsv"))))
+      (with-current-buffer registry
+        (goto-char (point-max))
+        (unless (bolp) (insert "\n"))
+        (insert "xx.newcomer\tperson\tNouveau venu\n")
+        ;; Sent after idle time, which batch mode never has.
+        (eglot--signal-textDocument/didChange))
+      (with-current-buffer (get-file-buffer (concat seedls-test-ws "seeds/002_0123456789abcdef.txt"))
+        (seedls-test-wait
+         20 "the A005 of xx.newcomer to go"
+         (lambda ()
+           (flymake-start)
+           (not (cl-find-if (lambda (d) (string-match-p "xx\\.newcomer" (flymake-diagnostic-text d)))
+                            (flymake-diagnostics))))))
+      (unless (buffer-modified-p registry) (seedls-test-fail "entities.tsv was saved"))
+      (seedls-test-log "a row typed into entities.tsv (unsaved): A005 gone"))))
 
 (run-at-time 90 nil (lambda ()
                       (seedls-test-log "FAIL: watchdog: not finished in 90 s")

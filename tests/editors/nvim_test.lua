@@ -1,10 +1,13 @@
 -- Neovim end to end: the plugin loaded as a user would, the real server, a fixture workspace.
 -- Run by tests/editors/run.sh as
---   SEEDLS=<binary> SEEDLS_PLUGIN=<editors/neovim> SEEDLS_WS=<workspace> nvim --headless --clean -u nvim_test.lua
+--   SEEDLS=<binary> SEEDLS_PLUGIN=<editors/neovim> SEEDLS_WS=<workspace> SEEDLS_OUTSIDE=<folder> \
+--     nvim --headless --clean -u nvim_test.lua
+-- (SEEDLS_OUTSIDE: tests/editors/outside copied to a folder in no corpus and no git repository.)
 -- Exits 0 when every check passed, 1 otherwise (with the failure on stderr).
 
 local plugin = assert(os.getenv('SEEDLS_PLUGIN'), 'SEEDLS_PLUGIN')
 local ws = assert(os.getenv('SEEDLS_WS'), 'SEEDLS_WS')
+local outside = assert(os.getenv('SEEDLS_OUTSIDE'), 'SEEDLS_OUTSIDE')
 local bin = assert(os.getenv('SEEDLS'), 'SEEDLS')
 
 -- As a user would: the plugin folder on the runtimepath (its ftdetect is sourced when filetype
@@ -88,7 +91,14 @@ end
 
 local seed002 = ws .. '/seeds/002_0123456789abcdef.txt'
 local intro = ws .. '/notes/intro.txt'
-local plain = ws .. '/notes/plain.txt'
+-- Seed files by the rules that do not need a well-formed header: line 1 starts like one (a
+-- malformed date, in a folder not named `seeds`), a folder at or above holds a registry (no
+-- header at all), and `Date:` on line 1 with no corpus around.
+local malformed = ws .. '/articles/malformed.txt'
+local draft = ws .. '/notes/draft.txt'
+local dated = outside .. '/header.txt'
+-- Plain text: no corpus around, an ordinary first line.
+local plain = outside .. '/plain.txt'
 local seed000 = vim.fn.glob(ws .. '/seeds/000_*.txt')
 
 local function run()
@@ -125,17 +135,44 @@ local function run()
 
   local bintro = edit(intro)
   check(vim.bo.filetype == 'seed', 'header-detected filetype: ' .. vim.bo.filetype)
+  local bmalformed = edit(malformed)
+  check(vim.bo.filetype == 'seed', 'articles/malformed.txt (date 2022/01) filetype: ' .. vim.bo.filetype)
+  local bdraft = edit(draft)
+  check(vim.bo.filetype == 'seed', 'notes/draft.txt (no header, registry above) filetype: ' .. vim.bo.filetype)
+  local bdated = edit(dated)
+  check(vim.bo.filetype == 'seed', '`Date:` on line 1 outside a corpus, filetype: ' .. vim.bo.filetype)
   local bplain = edit(plain)
   check(vim.bo.filetype ~= 'seed', 'plain text detected as seed')
+
+  -- A corpus is found as `seedls check` finds it: a `*.entities.tsv`, `schema.tsv` or
+  -- `.seedls.json` counts like `entities.tsv`, and the nearest such folder wins over a nearer
+  -- `.git`.
+  local corpus = outside .. '/corpus'
+  vim.fn.mkdir(corpus .. '/articles/.git', 'p')
+  vim.fn.mkdir(corpus .. '/schema-only/sub', 'p')
+  vim.fn.mkdir(corpus .. '/settings-only/sub', 'p')
+  vim.fn.writefile({ 'id\ttype\tname' }, corpus .. '/team.entities.tsv')
+  vim.fn.writefile({ 'type\tclass' }, corpus .. '/schema-only/schema.tsv')
+  vim.fn.writefile({ '{}' }, corpus .. '/settings-only/.seedls.json')
+  local article = corpus .. '/articles/a.txt'
+  check(seedls.detect(article, bplain) == 'seed', 'a .txt below a *.entities.tsv is not seed')
+  check(seedls.detect(corpus .. '/schema-only/sub/b.txt', bplain) == 'seed', 'a .txt below a schema.tsv is not seed')
+  check(seedls.find_root(corpus .. '/settings-only/sub/c.txt') == corpus .. '/settings-only', 'root below .seedls.json')
+  check(seedls.detect(plain, bplain) == nil, 'plain.txt outside a corpus is seed')
+  check(seedls.find_root(article) == corpus, 'root of a.txt: ' .. seedls.find_root(article) .. ', not ' .. corpus)
+  check(seedls.find_root(corpus .. '/schema-only/sub/b.txt') == corpus .. '/schema-only', 'root below schema.tsv')
+  check(seedls.find_root(article, { '.git', 'entities.tsv' }) == corpus .. '/articles', 'a flat marker list: nearest of any')
   log('filetype detection ok')
 
   -- The server attaches to seed buffers, with the workspace root found from the markers.
   wait(10000, function()
-    return #clients(b002) == 1 and #clients(bintro) == 1
+    return #clients(b002) == 1 and #clients(bintro) == 1 and #clients(bmalformed) == 1 and #clients(bdraft) == 1
   end, 'the server to attach')
   local client = clients(b002)[1]
   check(client.name == 'seedls', 'client name ' .. tostring(client.name))
-  check(client.id == clients(bintro)[1].id, 'one client for the workspace')
+  for _, b in ipairs({ bintro, bmalformed, bdraft }) do
+    check(client.id == clients(b)[1].id, 'one client for the workspace: ' .. vim.api.nvim_buf_get_name(b))
+  end
   check(client.config.root_dir == ws, 'root_dir ' .. tostring(client.config.root_dir) .. ' ~= ' .. ws)
   check(#clients(bplain) == 0, 'server attached to a plain text file')
   wait(10000, function()
@@ -168,6 +205,86 @@ local function run()
   end
   check(a004 == 1, 'A004 reported ' .. a004 .. ' times')
   log('diagnostics ok: ' .. #vim.diagnostic.get(b002))
+
+  -- The headers the detection now lets through are diagnosed where they are open.
+  wait(10000, function()
+    return has_diag(bmalformed, 'H002', vim.diagnostic.severity.ERROR)
+      and has_diag(bdraft, 'H001', vim.diagnostic.severity.ERROR)
+      and has_diag(bdated, 'H001', vim.diagnostic.severity.ERROR)
+  end, 'H002 in articles/malformed.txt, H001 in notes/draft.txt and header.txt: '
+    .. vim.inspect({ vim.diagnostic.get(bmalformed), vim.diagnostic.get(bdraft), vim.diagnostic.get(bdated) }))
+  for _, d in ipairs(vim.diagnostic.get(bmalformed)) do
+    if diag_code(d) == 'H002' then
+      local l1 = vim.api.nvim_buf_get_lines(bmalformed, 0, 1, false)[1]
+      check(l1:sub(d.col + 1, d.end_col) == '2022/01', 'H002 covers ' .. l1:sub(d.col + 1, d.end_col))
+    end
+  end
+  log('H002 and H001 shown in the malformed, header-less and `Date:` files')
+
+  -- Inlay hints (0.10+): turned on for seed buffers, and the canonical name drawn after a surface
+  -- that differs from it (b002: [Tokaïev]{person:kz.tokayev}).
+  if has('0.10') then
+    local function hint_labels(buf)
+      local labels = {}
+      for _, h in ipairs(vim.lsp.inlay_hint.get({ bufnr = buf })) do
+        local label = h.inlay_hint.label
+        if type(label) == 'table' then
+          local parts = {}
+          for _, part in ipairs(label) do
+            table.insert(parts, part.value)
+          end
+          label = table.concat(parts)
+        end
+        table.insert(labels, label)
+      end
+      return labels
+    end
+    local function shows_name(buf)
+      return table.concat(hint_labels(buf), '|'):find('Kassym-Jomart Tokaïev', 1, true) ~= nil
+    end
+    vim.api.nvim_set_current_buf(b002)
+    check(vim.lsp.inlay_hint.is_enabled({ bufnr = b002 }), 'inlay hints not enabled in a seed buffer')
+    wait(10000, function()
+      return shows_name(b002)
+    end, 'the inlay hint with the canonical name; got ' .. vim.inspect(hint_labels(b002)))
+    log('inlay hints ok: ' .. table.concat(hint_labels(b002), ' | '))
+
+    -- A refresh the server asks for while the buffer is hidden (here: hints turned off in the
+    -- settings) reaches the buffer once it is shown.
+    local refreshes = 0
+    local default_refresh = vim.lsp.handlers['workspace/inlayHint/refresh']
+    vim.lsp.handlers['workspace/inlayHint/refresh'] = function(...)
+      refreshes = refreshes + 1
+      return default_refresh(...)
+    end
+    local function set_inlay_hints(on)
+      local seen = refreshes
+      client.config.settings.seedls.inlayHints = on
+      local params = { settings = client.config.settings }
+      if has('0.11') then
+        client:notify('workspace/didChangeConfiguration', params)
+      else
+        client.notify('workspace/didChangeConfiguration', params)
+      end
+      wait(10000, function()
+        return refreshes > seen
+      end, 'the server to ask for inlay hints again')
+    end
+    vim.api.nvim_set_current_buf(bintro)
+    set_inlay_hints(false)
+    vim.api.nvim_set_current_buf(b002)
+    wait(10000, function()
+      return #hint_labels(b002) == 0
+    end, 'hints turned off while b002 was hidden to go once it is shown: ' .. vim.inspect(hint_labels(b002)))
+    set_inlay_hints(true)
+    wait(10000, function()
+      return shows_name(b002)
+    end, 'the hints to come back: ' .. vim.inspect(hint_labels(b002)))
+    vim.lsp.handlers['workspace/inlayHint/refresh'] = default_refresh
+    log('inlay hints refreshed in a buffer hidden at the refresh')
+  else
+    log('inlay hints: none in this version, skipped')
+  end
 
   -- Hover, through the UI: the floating window shows the registry card.
   local b000 = edit(seed000)
@@ -204,6 +321,30 @@ local function run()
   local line = vim.api.nvim_get_current_line()
   check(line:match('^tr%.gov\t'), 'definition landed on row ' .. row .. ': ' .. line)
   log('definition into entities.tsv ok (line ' .. row .. ')')
+
+  -- The registry is served too: the client attached to it (no other filetype forced on it), and a
+  -- hover on a row shows the id's usage.
+  local bregistry = vim.api.nvim_get_current_buf()
+  wait(10000, function()
+    return #clients(bregistry) == 1
+  end, 'the client to attach to entities.tsv')
+  check(clients(bregistry)[1].id == client.id, 'entities.tsv has a client of its own')
+  check(vim.bo[bregistry].filetype ~= 'seed', 'entities.tsv is of filetype seed')
+  vim.lsp.buf.hover()
+  local usage
+  wait(10000, function()
+    for _, win in ipairs(floats()) do
+      local text = buf_text(vim.api.nvim_win_get_buf(win))
+      if text:find('Mentioned', 1, true) then
+        usage = text
+        return true
+      end
+    end
+    return false
+  end, 'the hover float on a registry row')
+  check(usage:find('tr.gov', 1, true), 'registry hover: ' .. usage)
+  close_floats()
+  log('entities.tsv attached, hover on a row ok')
 
   -- Definition of an id with no registry row: its first mention, in another article.
   vim.api.nvim_set_current_buf(b002)
@@ -276,6 +417,32 @@ local function run()
     return not has_diag(b002, 'A004', vim.diagnostic.severity.ERROR)
   end, 'A004 to go away after the fix')
   log('code action ok: ' .. table.concat(offered, ' | '))
+
+  -- Add the unregistered id to entities.tsv: the edit lands in the (unsaved) registry buffer and
+  -- the article's A005 goes away, with no restart and nothing written to disk.
+  vim.api.nvim_set_current_buf(b002)
+  cursor_on(5, 'xx.newcomer', 2)
+  check(has_diag(b002, 'A005', vim.diagnostic.severity.WARN), 'A005 on xx.newcomer before the fix')
+  offered = {}
+  vim.ui.select = function(items, opts, on_choice)
+    for i, item in ipairs(items) do
+      local action = item.action or item[2]
+      table.insert(offered, action.title)
+      if action.title:find('Add `xx.newcomer` to entities.tsv', 1, true) then
+        return on_choice(item, i)
+      end
+    end
+    on_choice(nil, nil)
+  end
+  vim.lsp.buf.code_action()
+  wait(10000, function()
+    return buf_text(bregistry):find('\nxx%.newcomer\t') ~= nil
+  end, 'the registry row to be added; offered: ' .. vim.inspect(offered))
+  wait(10000, function()
+    return not has_diag(b002, 'A005', vim.diagnostic.severity.WARN)
+  end, 'A005 to go away once the id is in the registry buffer: ' .. vim.inspect(vim.diagnostic.get(b002)))
+  check(vim.bo[bregistry].modified, 'the registry buffer was written: the server may have read the row from disk')
+  log('registry row added by a code action; A005 gone')
 
   -- Rename an id: every article changes, the closed-then-opened one included.
   vim.api.nvim_set_current_buf(b002)

@@ -72,6 +72,18 @@ fresh_workspace() {
     cp "$repo/seeds/entities.tsv" "$ws/entities.tsv"
     cp -r "$here/workspace/." "$ws/"
 }
+# Text files outside any corpus (tests/editors/outside), for a suite: in a temporary folder, with
+# no registry, schema, `.seedls.json` or git repository above them (this repository's own, above
+# target/, would be taken for their workspace root).
+outside_root="$(mktemp -d "${TMPDIR:-/tmp}/seedls-editors.XXXXXX")"
+trap 'rm -rf "$outside_root"' EXIT
+fresh_outside() {
+    local dir="$outside_root/$1"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    cp -r "$here/outside/." "$dir/"
+    echo "$dir"
+}
 client_env() {
     local state="$1"
     rm -rf "$state"
@@ -106,7 +118,7 @@ nvim_suite() {
     fresh_workspace "$ws"
     client_env "$out/$name/home"
     "$nvim" --version | head -1 >&2
-    SEEDLS_PLUGIN="$repo/editors/neovim" SEEDLS_WS="$ws" \
+    SEEDLS_PLUGIN="$repo/editors/neovim" SEEDLS_WS="$ws" SEEDLS_OUTSIDE="$(fresh_outside "$name")" \
         timeout 120 "$nvim" --headless --clean -u "$here/nvim_test.lua"
 }
 
@@ -138,7 +150,7 @@ emacs_suite() {
     client_env "$out/emacs/home"
     local bindir
     bindir="$(dirname "$SEEDLS")"
-    PATH="$bindir:$PATH" SEEDLS_README="$repo/README.md" SEEDLS_WS="$ws" \
+    PATH="$bindir:$PATH" SEEDLS_README="$repo/README.md" SEEDLS_WS="$ws" SEEDLS_OUTSIDE="$(fresh_outside emacs)" \
         timeout 120 emacs --batch -Q -l "$here/emacs_test.el"
 }
 
@@ -158,7 +170,7 @@ vscode_suite() {
     fresh_workspace "$ws"
     client_env "$out/vscode/home"
     export TMPDIR="$out/vscode/home/tmp"
-    SEEDLS_WS="$ws" VSIX="$out/seedls.vsix" OUT="$out/vscode" \
+    SEEDLS_WS="$ws" SEEDLS_OUTSIDE="$(fresh_outside vscode)" VSIX="$out/seedls.vsix" OUT="$out/vscode" \
         CODE_SERVER="$out/code-server/node_modules/.bin/code-server" \
         PLAYWRIGHT_CORE="$out/code-server/node_modules/playwright-core" \
         timeout 240 node "$here/vscode_test.js"

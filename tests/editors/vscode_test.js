@@ -2,7 +2,9 @@
 // workbench), driven in headless Chromium with playwright-core. Run by tests/editors/run.sh:
 //
 //   SEEDLS=<binary> VSIX=<file> CODE_SERVER=<bin> PLAYWRIGHT_CORE=<module dir> SEEDLS_WS=<workspace> \
-//   OUT=<dir for screenshots and state> node vscode_test.js
+//   SEEDLS_OUTSIDE=<folder> OUT=<dir for screenshots and state> node vscode_test.js
+//
+// SEEDLS_OUTSIDE: tests/editors/outside copied to a folder in no corpus (and not in the workspace).
 //
 // Exits 0 when every check passed, 1 otherwise.
 'use strict';
@@ -23,6 +25,7 @@ const VSIX = env('VSIX');
 const CODE_SERVER = env('CODE_SERVER');
 const { chromium } = require(env('PLAYWRIGHT_CORE'));
 const WS = env('SEEDLS_WS');
+const OUTSIDE = env('SEEDLS_OUTSIDE');
 const OUT = env('OUT');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
@@ -182,6 +185,30 @@ async function command(page, name, { asks = false } = {}) {
   }
 }
 
+// Opens a file by its absolute path (Quick Open takes one, for a file outside the workspace too).
+async function openPath(page, file, expectText) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(file);
+  const name = path.basename(file);
+  await page.locator('.quick-input-list .monaco-list-row:visible', { hasText: name }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15000 });
+  await page.locator('.editor-instance .view-line', { hasText: expectText }).first().waitFor({ timeout: 15000 });
+}
+
+// The language mode of the active editor once it is `want` (the extension may switch it just
+// after the file opens), or what it is after 5 s.
+async function modeOf(page, want) {
+  let mode = '';
+  for (let i = 0; i < 50 && mode !== want; i++) {
+    mode = await statusText(page, 'status.editor.mode');
+    await sleep(100);
+  }
+  return mode;
+}
+
 async function openFile(page, query, expectText) {
   // F1 then a query without `>`: Quick Open (Ctrl+P is not always the workbench's in a browser).
   await page.keyboard.press('F1');
@@ -295,15 +322,40 @@ async function run(page, port) {
   }
   check(position.startsWith(`Ln ${want},`), `definition at ${position}, want line ${want}`);
   log(`F12: entities.tsv, ${position}`);
+  // The registry is served too: code lenses on its rows.
+  const lens = await page.locator('.codelens-decoration', { hasText: /mention/ }).first();
+  await lens.waitFor({ timeout: 15000 });
+  log(`code lens in entities.tsv: ${(await lens.innerText()).trim()}`);
   await shot(page, 'definition');
+
+  // Seed files without a well-formed header are seed files, diagnosed in the open editor: a
+  // malformed date in a folder not named `seeds` (H002), no header below the registry's folder
+  // (H001), and `Date:` on line 1 outside the workspace and any corpus (H001).
+  const diagnosed = [
+    [path.join(WS, 'articles', 'malformed.txt'), 'Nuit agitée', 'H002', 'malformed-header'],
+    [path.join(WS, 'notes', 'draft.txt'), 'Brouillon', 'H001', null],
+    [path.join(OUTSIDE, 'header.txt'), 'Note prise', 'H001', null],
+  ];
+  for (const [file, text, code, screenshot] of diagnosed) {
+    await openPath(page, file, text);
+    const mode = await modeOf(page, 'Seed');
+    check(mode === 'Seed', `${file} is ${JSON.stringify(mode)}, not Seed`);
+    const squiggle = page.locator('.editor-instance .squiggly-error').first();
+    await squiggle.waitFor({ timeout: 20000 });
+    const message = await hoverOn(page, squiggle, code);
+    log(`${path.basename(path.dirname(file))}/${path.basename(file)}: Seed, ${code} squiggle (${message.split('\n')[0]})`);
+    if (screenshot) await shot(page, screenshot);
+  }
+  // Plain text outside any corpus stays plain text.
+  await openPath(page, path.join(OUTSIDE, 'plain.txt'), 'Just some notes');
+  await sleep(1000); // time for the extension to look at it
+  const plainMode = await statusText(page, 'status.editor.mode');
+  check(plainMode === 'Plain Text', `plain.txt outside any corpus is ${JSON.stringify(plainMode)}`);
+  log('plain.txt outside any corpus: Plain Text');
 
   // The command "New Seed File": the file is created beside the seed file and opened.
   await openFile(page, 'intro.txt', 'nouveau venu');
-  let introMode = '';
-  for (let i = 0; i < 50 && introMode !== 'Seed'; i++) {
-    introMode = await statusText(page, 'status.editor.mode');
-    await sleep(100);
-  }
+  const introMode = await modeOf(page, 'Seed');
   check(introMode === 'Seed', `intro.txt (header on line 1) is ${introMode}, not Seed`);
   log('intro.txt detected by its header');
   // "New Seed File" for a URL: the file that appears in notes/ must be named `NNN_<hex>.txt`,

@@ -224,8 +224,96 @@ async function newSeedFile(): Promise<vscode.Uri | undefined> {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Line 1 of a seed file (SPEC §2): ` date YYYY-MM[-DD]`, then a URL, body text or nothing. */
-export const HEADER = /^ ?date \d{4}-\d{2}(-\d{2})?( |\r?$)/;
+/** What line 1 of a seed file starts like, well-formed or not (` date 2022-01 …`, `Date:`,
+ * ` date 2022/01 …`): such a `.txt` is a seed file, so that a malformed header is diagnosed. */
+export const HEADER_LIKE = /^\s*[Dd]ate\b/;
+
+/** Registries and the schema: the server reads them as part of the corpus. */
+export function isCorpusTable(name: string): boolean {
+  return name === 'entities.tsv' || name.endsWith('.entities.tsv') || name === 'schema.tsv';
+}
+
+/** The files that make a folder, and every folder below it, a corpus. */
+export function isCorpusMarker(name: string): boolean {
+  return name === '.seedls.json' || isCorpusTable(name);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.promises.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What listing a folder found (a `*.entities.tsv`), with the folder's modification time: a
+ * folder of 100,000 articles takes a good part of a second to list, and its time changes when a
+ * file is added, removed or renamed in it. */
+const listed = new Map<string, { mtimeMs: number; found: boolean }>();
+
+async function holdsRegistryPattern(dir: string): Promise<boolean> {
+  let mtimeMs: number;
+  try {
+    mtimeMs = (await fs.promises.stat(dir)).mtimeMs;
+  } catch {
+    return false;
+  }
+  const seen = listed.get(dir);
+  if (seen && seen.mtimeMs === mtimeMs) {
+    return seen.found;
+  }
+  const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
+  const found = names.some(isCorpusMarker);
+  listed.set(dir, { mtimeMs, found });
+  return found;
+}
+
+/**
+ * Whether a file is in or below a corpus folder: one of its folders, up to the workspace folder
+ * that holds it (the file system's root for a file outside every workspace folder), holds
+ * `.seedls.json`, a registry or a schema. Fixed names are looked for first, all the way up;
+ * folders are listed (for `*.entities.tsv`) only when none is found.
+ */
+export async function inCorpus(file: string): Promise<boolean> {
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
+  const top = folder?.uri.scheme === 'file' ? path.resolve(folder.uri.fsPath) : undefined;
+  const dirs: string[] = [];
+  for (let dir = path.dirname(path.resolve(file)); ; ) {
+    dirs.push(dir);
+    const parent = path.dirname(dir);
+    if (dir === top || parent === dir) {
+      break;
+    }
+    dir = parent;
+  }
+  for (const dir of dirs) {
+    const found = await Promise.all(['.seedls.json', 'entities.tsv', 'schema.tsv'].map((n) => exists(path.join(dir, n))));
+    if (found.some((f) => f)) {
+      return true;
+    }
+  }
+  for (const dir of dirs) {
+    if (await holdsRegistryPattern(dir)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whether a plain-text document is a seed file (SPEC "Editors"). */
+async function isSeed(doc: vscode.TextDocument): Promise<boolean> {
+  if (!/\.txt$/i.test(doc.fileName) || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) {
+    return false;
+  }
+  if (doc.lineCount > 0 && HEADER_LIKE.test(doc.lineAt(0).text)) {
+    return true;
+  }
+  if (doc.uri.scheme !== 'file') {
+    return false;
+  }
+  return /[\\/]seeds[\\/][^\\/]+$/.test(doc.uri.fsPath) || (await inCorpus(doc.uri.fsPath));
+}
 
 let starting: Promise<void> | undefined;
 
@@ -236,20 +324,21 @@ function ensureStarted(): Promise<void> {
 
 /**
  * `*.txt` is Plain Text in VS Code, and an extension association beats the `firstLine` of a
- * contributed language: a `.txt` whose first line is a header is switched to `seed` here.
- * The server starts with the first seed document.
+ * contributed language (and no `filenamePatterns` can say "below a folder holding a registry"):
+ * a seed `.txt` is switched to `seed` here. The server starts with the first seed document, or
+ * registry or schema.
  */
 async function onDocument(doc: vscode.TextDocument): Promise<void> {
-  if (
-    doc.languageId === 'plaintext' &&
-    (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') &&
-    /\.txt$/i.test(doc.fileName) &&
-    doc.lineCount > 0 &&
-    HEADER.test(doc.lineAt(0).text)
-  ) {
-    doc = await vscode.languages.setTextDocumentLanguage(doc, 'seed');
+  if (doc.languageId === 'plaintext' && (await isSeed(doc)) && !doc.isClosed) {
+    try {
+      doc = await vscode.languages.setTextDocumentLanguage(doc, 'seed');
+    } catch (err) {
+      // Closed meanwhile: it will be looked at again when it is opened.
+      output?.appendLine(`could not set the language of ${doc.uri.toString()}: ${String(err)}`);
+      return;
+    }
   }
-  if (doc.languageId === 'seed') {
+  if (doc.languageId === 'seed' || (doc.uri.scheme === 'file' && isCorpusTable(path.basename(doc.uri.fsPath)))) {
     await ensureStarted();
   }
 }
@@ -279,10 +368,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   for (const doc of vscode.workspace.textDocuments) {
     await onDocument(doc);
   }
-  // A corpus (registry or settings file) in the workspace: start now, so that registries get
-  // their hovers and lenses and the workspace's problems are listed.
+  // A corpus (registry, schema or settings file) in the workspace: start now, so that registries
+  // get their hovers and lenses and the workspace's problems are listed.
   if (!starting) {
-    const corpus = await vscode.workspace.findFiles('**/{entities.tsv,*.entities.tsv,.seedls.json}', '**/node_modules/**', 1);
+    const corpus = await vscode.workspace.findFiles('**/{entities.tsv,*.entities.tsv,schema.tsv,.seedls.json}', '**/node_modules/**', 1);
     if (corpus.length > 0) {
       await ensureStarted();
     }
