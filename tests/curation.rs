@@ -30,7 +30,11 @@ struct Run {
 }
 
 fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
+    finish(Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1"))
+}
+
+fn finish(command: &mut Command) -> Run {
+    let out = command.output().unwrap();
     Run {
         code: out.status.code().expect("killed by a signal"),
         stdout: String::from_utf8(out.stdout).unwrap(),
@@ -487,4 +491,67 @@ fn exit_codes_and_overwriting() {
     assert_eq!(run(p, &["stats", "missing"]).code, 2);
     assert_eq!(run(p, &["agree", "seeds", "missing"]).code, 2);
     assert_eq!(run(p, &["stats", "--format", "xml"]).code, 2);
+}
+
+/// The built-in schema plus an entity type `faction` and an event type `rally`.
+fn schema_with_faction() -> String {
+    format!(
+        "{}faction\tentity\t\t\tclass\tA faction of a movement\n\
+         rally\tevent\tactor:person|group|org|gov|faction*\t\tfunction\tA rally\n",
+        seedls::syntax::schema::DEFAULT_SCHEMA
+    )
+}
+
+#[test]
+fn a_file_or_folder_given_is_read_with_its_corpus_s_registry_and_schema() {
+    let in_sub = format!(
+        "{HEADER}[Les rebelles]{{faction:kz.rebels}} et [Tokaïev]{{person:kz.tokayev}} à [Almaty]{{place:kz.almaty}}.\n"
+    );
+    let dir = corpus(&[
+        ("entities.tsv", REGISTRY),
+        ("schema.tsv", &schema_with_faction()),
+        ("001_0000000000000001.txt", &article()),
+        ("sub/002_0000000000000002.txt", &in_sub),
+    ]);
+    let p = dir.path();
+    // stats: the articles given only; names from the registry, classes from the schema.
+    for path in ["sub", "sub/002_0000000000000002.txt"] {
+        let r = run(p, &["stats", "--format", "json", path]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["articles"], 1, "{path}");
+        let faction = serde_json::json!({"type": "faction", "class": "entity", "mentions": 1});
+        assert!(v["mentions_per_type"].as_array().unwrap().contains(&faction), "{path}: {}", r.stdout);
+        let top = v["top_entities"].as_array().unwrap();
+        let tokayev = top.iter().find(|e| e["id"] == "kz.tokayev").unwrap();
+        assert_eq!(tokayev["name"], "Kassym-Jomart Tokaïev", "{path}");
+    }
+    // export: the folder's articles only, laid out below it; the registry's QIDs, the schema's types.
+    let r = run(p, &["export", "--format", "brat", "sub", "-o", "out"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut written: Vec<String> =
+        std::fs::read_dir(p.join("out")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    written.sort();
+    assert_eq!(written, ["002_0000000000000002.ann", "002_0000000000000002.txt", "annotation.conf"]);
+    let ann = std::fs::read_to_string(p.join("out/002_0000000000000002.ann")).unwrap();
+    assert!(ann.contains("Wikidata:Q35493"), "{ann}");
+    let conf = std::fs::read_to_string(p.join("out/annotation.conf")).unwrap();
+    assert!(conf.lines().any(|l| l == "faction") && conf.lines().any(|l| l.starts_with("rally\t")), "{conf}");
+    // agree: a role of the schema's own event type counts.
+    let a = format!("{HEADER}[Le rassemblement]{{rally actor=kz.rebels}} des [rebelles]{{faction:kz.rebels}}.\n");
+    let b = format!("{HEADER}[Le rassemblement]{{rally actor=kz.rebels}} des rebelles.\n");
+    write_files(p, &[("a/x.txt", &a), ("b/x.txt", &b)]);
+    let r = run(p, &["agree", "a/x.txt", "b/x.txt", "--format", "json"]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stderr));
+    assert_eq!((v["roles"]["a"].as_u64(), v["roles"]["both"].as_u64()), (Some(1), Some(1)), "{}", r.stdout);
+    // Paths of two corpora: each article with its own; brat's one annotation.conf cannot
+    // describe two schemas.
+    write_files(p, &[("other/schema.tsv", seedls::syntax::schema::DEFAULT_SCHEMA), ("other/y.txt", &article())]);
+    let r = run(p, &["export", "--format", "brat", "sub", "other/y.txt", "-o", "out2"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("different schemas"), "{}", r.stderr);
+    assert!(!p.join("out2").exists());
+    let r = run(p, &["export", "--format", "jsonl", "sub", "other/y.txt", "-o", "out3"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(p.join("out3/corpus.jsonl")).unwrap().lines().count(), 2);
 }
