@@ -555,3 +555,46 @@ fn a_file_or_folder_given_is_read_with_its_corpus_s_registry_and_schema() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(p.join("out3/corpus.jsonl")).unwrap().lines().count(), 2);
 }
+
+/// Runs `seedls ARGS` in `dir` under umask `mask`, set in the child's shell only.
+#[cfg(unix)]
+fn run_with_umask(dir: &Path, mask: &str, args: &[&str]) -> Run {
+    let mut command = Command::new("sh");
+    command.arg("-c").arg(format!("umask {mask} && exec \"$0\" \"$@\"")).arg(BIN).args(args);
+    finish(command.current_dir(dir).env("NO_COLOR", "1"))
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_have_the_permissions_of_a_plain_create() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| format!("{:03o}", std::fs::metadata(p).unwrap().permissions().mode() & 0o777);
+    let dir = corpus(&[("seeds/001_0000000000000001.txt", &article())]);
+    let p = dir.path();
+    for (mask, want) in [("022", "644"), ("002", "664"), ("027", "640")] {
+        let r = run_with_umask(p, mask, &["new", "seeds"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(mode(&p.join(r.stdout.trim())), want, "new under umask {mask}");
+        for format in ["text", "brat", "jsonl"] {
+            let out = p.join(format!("out-{mask}-{format}"));
+            let r = run_with_umask(p, mask, &["export", "--format", format, "seeds", "-o", out.to_str().unwrap()]);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            for entry in std::fs::read_dir(&out).unwrap() {
+                let path = entry.unwrap().path();
+                assert_eq!(mode(&path), want, "{} under umask {mask}", path.display());
+            }
+        }
+    }
+    // Overwriting keeps the file's own permissions; a file written anew gets the umask's.
+    let out = p.join("out-022-text");
+    let kept = out.join("001_0000000000000001.txt");
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let r = run_with_umask(p, "002", &["export", "--format", "text", "seeds", "-o", out.to_str().unwrap(), "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(mode(&kept), "640");
+    let anew = p.join("out-022-jsonl/corpus.jsonl");
+    std::fs::remove_file(&anew).unwrap();
+    let r = run_with_umask(p, "002", &["export", "--format", "jsonl", "seeds", "-o", "out-022-jsonl", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(mode(&anew), "664");
+}

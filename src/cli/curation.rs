@@ -308,14 +308,24 @@ pub enum ExportFormat {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, renamed over
-/// `path` (which must not exist unless `overwrite`).
+/// `path` (which must not exist unless `overwrite`). Every file a command writes goes through
+/// here. The file gets the permissions a plain create gives it (0666 less the umask, and the
+/// folder's default ACL), not the temporary file's private 0600; a file overwritten keeps its
+/// own, as an editor saving it does.
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Failure> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".seedls-")
-        .tempfile_in(dir)
-        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".seedls-");
+    // Given at creation, the mode goes through the umask as `File::create`'s does.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
     tmp.write_all(bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    if overwrite && let Ok(existing) = std::fs::metadata(path) {
+        tmp.as_file()
+            .set_permissions(existing.permissions())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     let done = if overwrite { tmp.persist(path) } else { tmp.persist_noclobber(path) };
     done.map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
