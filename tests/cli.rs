@@ -450,7 +450,7 @@ fn several_roots_and_single_files() {
     assert_eq!(out.code, 1);
     let want = [("one/a.txt", "H001"), ("two/b.txt", "H005"), ("two/b.txt", "H003")];
     assert_eq!(out.codes(), pairs(&want));
-    // A single file is a corpus of one.
+    // With no corpus marker above it, a single file is a corpus of one.
     let out = run(dir.path(), &["check", "--format", "json", "two/b.txt"]);
     assert_eq!(out.codes(), pairs(&want[1..]));
     let out = run(dir.path(), &["check", "two/c.txt"]);
