@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{FileKind, LoadError, discover, path_order};
 use crate::syntax::registry::is_registry_file_name;
@@ -14,20 +14,46 @@ use crate::syntax::registry::is_registry_file_name;
 /// nearest holding `.git`; else `path` itself. Only names are looked at above the path, never
 /// the content of a file.
 pub fn root_of(path: &Path) -> PathBuf {
-    let start = if path.is_dir() { Some(path) } else { path.parent() };
-    let Some(start) = start else { return path.to_path_buf() };
-    let has = |dir: &Path, name: &str| dir.join(name).symlink_metadata().is_ok();
-    let marks_corpus = |dir: &Path| {
-        [".seedls.json", "entities.tsv", "schema.tsv"].iter().any(|name| has(dir, name))
+    RootFinder::default().root_of(path)
+}
+
+/// [`root_of`] for many paths (`check seeds/*.txt`): what a folder holds is looked at once.
+#[derive(Default)]
+struct RootFinder {
+    /// Folder → (holds a corpus marker, holds `.git`).
+    seen: rustc_hash::FxHashMap<PathBuf, (bool, bool)>,
+}
+
+impl RootFinder {
+    fn root_of(&mut self, path: &Path) -> PathBuf {
+        let start = if path.is_dir() { Some(path) } else { path.parent() };
+        let Some(start) = start else { return path.to_path_buf() };
+        let mut git = None;
+        for dir in start.ancestors() {
+            let (corpus, has_git) = self.marks(dir);
+            if corpus {
+                return dir.to_path_buf();
+            }
+            if has_git && git.is_none() {
+                git = Some(dir);
+            }
+        }
+        git.unwrap_or(path).to_path_buf()
+    }
+
+    fn marks(&mut self, dir: &Path) -> (bool, bool) {
+        if let Some(&marks) = self.seen.get(dir) {
+            return marks;
+        }
+        let has = |name: &str| dir.join(name).symlink_metadata().is_ok();
+        let corpus = [".seedls.json", "entities.tsv", "schema.tsv"].iter().any(|name| has(name))
             || std::fs::read_dir(dir).is_ok_and(|entries| {
                 entries.flatten().any(|e| e.file_name().to_str().is_some_and(is_registry_file_name))
-            })
-    };
-    start
-        .ancestors()
-        .find(|dir| marks_corpus(dir))
-        .or_else(|| start.ancestors().find(|dir| has(dir, ".git")))
-        .map_or_else(|| path.to_path_buf(), Path::to_path_buf)
+            });
+        let marks = (corpus, has(".git"));
+        self.seen.insert(dir.to_path_buf(), marks);
+        marks
+    }
 }
 
 /// A path given on the command line, in a [`Selection`].
@@ -53,6 +79,11 @@ pub struct Selection {
     /// Problems of the walks: fatal when they concern a file named, else only a warning.
     pub errors: Vec<LoadError>,
     pub given: Vec<Given>,
+    /// Which of `given` is the root, the files given by path, the folders given: a glob of
+    /// thousands of files given is looked up, not scanned, for each file of the corpus.
+    root_given: Option<usize>,
+    files_given: FxHashMap<PathBuf, usize>,
+    folders_given: Vec<usize>,
     /// Files named by an earlier selection too (nested corpora given together): reported once.
     taken: FxHashSet<PathBuf>,
 }
@@ -61,8 +92,11 @@ impl Selection {
     /// The path given that names `path` (a file of the corpus): the file itself, or a folder
     /// above it.
     pub fn naming(&self, path: &Path) -> Option<&Given> {
-        let given = self.given.iter().find(|g| g.is_root || path.starts_with(&g.path))?;
-        (self.taken.is_empty() || !self.taken.contains(path)).then_some(given)
+        let index = self
+            .root_given
+            .or_else(|| self.files_given.get(path).copied())
+            .or_else(|| self.folders_given.iter().copied().find(|&i| path.starts_with(&self.given[i].path)))?;
+        (self.taken.is_empty() || !self.taken.contains(path)).then_some(&self.given[index])
     }
 
     /// `path` as the user wrote it: the path given that names it, joined with the rest.
@@ -97,6 +131,8 @@ pub fn select(paths: &[PathBuf]) -> (Vec<Selection>, Vec<LoadError>) {
     let mut fatal = Vec::new();
     // (canonical root, [(spelled, canonical, is a file)])
     let mut groups: Vec<(PathBuf, Vec<(PathBuf, PathBuf, bool)>)> = Vec::new();
+    let mut group_of: FxHashMap<PathBuf, usize> = FxHashMap::default();
+    let mut finder = RootFinder::default();
     for spelled in paths {
         let canonical = match std::fs::canonicalize(spelled) {
             Ok(c) => c,
@@ -121,10 +157,13 @@ pub fn select(paths: &[PathBuf]) -> (Vec<Selection>, Vec<LoadError>) {
             fatal.push(LoadError { path: spelled.clone(), message: "not a file or folder".into() });
             continue;
         }
-        let root = root_of(&canonical);
-        match groups.iter_mut().find(|(r, _)| *r == root) {
-            Some((_, list)) => list.push((spelled.clone(), canonical, is_file)),
-            None => groups.push((root, vec![(spelled.clone(), canonical, is_file)])),
+        let root = finder.root_of(&canonical);
+        match group_of.get(&root) {
+            Some(&i) => groups[i].1.push((spelled.clone(), canonical, is_file)),
+            None => {
+                group_of.insert(root.clone(), groups.len());
+                groups.push((root, vec![(spelled.clone(), canonical, is_file)]));
+            }
         }
     }
     let mut selections = Vec::new();
@@ -143,10 +182,18 @@ pub fn select(paths: &[PathBuf]) -> (Vec<Selection>, Vec<LoadError>) {
         }
         let listed = files.len();
         let mut given = Vec::new();
+        let (mut root_given, mut files_given, mut folders_given) = (None, FxHashMap::default(), Vec::new());
         for (spelled, canonical, is_file) in list {
             let rel = canonical.strip_prefix(&canonical_root).expect("a root is above what it holds");
             let is_root = rel.as_os_str().is_empty();
             let path = if is_root { root.clone() } else { root.join(rel) };
+            if is_root {
+                root_given = root_given.or(Some(given.len()));
+            } else if is_file {
+                files_given.entry(path.clone()).or_insert(given.len());
+            } else {
+                folders_given.push(given.len());
+            }
             if is_file {
                 if files[..listed].binary_search_by(|(f, _)| path_order(f, &path)).is_err() {
                     let kind = FileKind::of(&spelled).or_else(|| FileKind::of(&canonical)).expect("checked above");
@@ -167,7 +214,16 @@ pub fn select(paths: &[PathBuf]) -> (Vec<Selection>, Vec<LoadError>) {
             files.dedup_by(|a, b| a.0 == b.0);
         }
         canonical_roots.push(canonical_root);
-        selections.push(Selection { root, files, errors, given, taken: FxHashSet::default() });
+        selections.push(Selection {
+            root,
+            files,
+            errors,
+            given,
+            root_given,
+            files_given,
+            folders_given,
+            taken: FxHashSet::default(),
+        });
     }
     if selections.len() > 1 {
         // A file named in two corpora (a corpus given with a corpus nested in it) is reported
@@ -190,4 +246,35 @@ pub fn select(paths: &[PathBuf]) -> (Vec<Selection>, Vec<LoadError>) {
         }
     }
     (selections, fatal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_is_the_nearest_corpus_marker_then_git_then_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = std::fs::canonicalize(dir.path()).unwrap();
+        for (path, text) in [
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            ("mid/people.entities.tsv", "id\ttype\tname\n"),
+            ("mid/low/a.txt", ""),
+            ("other/low/b.txt", ""),
+            ("outer/entities.tsv", "id\ttype\tname\n"),
+            ("outer/repo/.git", "gitdir: elsewhere\n"),
+            ("outer/repo/c.txt", ""),
+        ] {
+            std::fs::create_dir_all(top.join(path).parent().unwrap()).unwrap();
+            std::fs::write(top.join(path), text).unwrap();
+        }
+        // A `*.entities.tsv` marks a corpus as `entities.tsv` does.
+        assert_eq!(root_of(&top.join("mid/low/a.txt")), top.join("mid"));
+        assert_eq!(root_of(&top.join("mid/low")), top.join("mid"));
+        assert_eq!(root_of(&top.join("mid")), top.join("mid"));
+        // Only `.git` above: the repository.
+        assert_eq!(root_of(&top.join("other/low/b.txt")), top);
+        // A corpus marker above a repository still wins: `.git` is only the fallback.
+        assert_eq!(root_of(&top.join("outer/repo/c.txt")), top.join("outer"));
+    }
 }
