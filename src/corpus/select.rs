@@ -129,8 +129,10 @@ impl Selection {
 /// a path that does not exist or is not a corpus file, a root whose `.seedls.json` is invalid.
 pub fn select(paths: &[PathBuf]) -> (Vec<Selection>, Vec<LoadError>) {
     let mut fatal = Vec::new();
-    // (canonical root, [(spelled, canonical, is a file)])
-    let mut groups: Vec<(PathBuf, Vec<(PathBuf, PathBuf, bool)>)> = Vec::new();
+    /// A path given: as spelled, canonical, whether it is a file.
+    type GivenPath = (PathBuf, PathBuf, bool);
+    // (canonical root, the paths given that belong to it)
+    let mut groups: Vec<(PathBuf, Vec<GivenPath>)> = Vec::new();
     let mut group_of: FxHashMap<PathBuf, usize> = FxHashMap::default();
     let mut finder = RootFinder::default();
     for spelled in paths {
