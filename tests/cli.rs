@@ -344,18 +344,28 @@ fn exit_code_2_on_invalid_config() {
 fn exit_code_2_on_an_unreadable_file() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     use std::os::unix::process::CommandExt;
-    let dir = corpus(&[("a.txt", &clean_seed()), ("secret.txt", &clean_seed())]);
+    let dir = corpus(&[("entities.tsv", REGISTRY), ("a.txt", &clean_seed()), ("secret.txt", &clean_seed())]);
     let secret = dir.path().join("secret.txt");
     std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let mut cmd = command(dir.path(), &["check", "--format", "json"]);
     // Root reads anything: run the check as `nobody` then, with the folder open to it.
-    if std::fs::metadata(dir.path().join("a.txt")).unwrap().uid() == 0 {
+    let as_root = std::fs::metadata(dir.path().join("a.txt")).unwrap().uid() == 0;
+    if as_root {
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        cmd.uid(65534).gid(65534);
     }
-    let out = finish(cmd.output().unwrap());
+    let check = |args: &[&str]| {
+        let mut cmd = command(dir.path(), args);
+        if as_root {
+            cmd.uid(65534).gid(65534);
+        }
+        finish(cmd.output().unwrap())
+    };
+    let out = check(&["check", "--format", "json"]);
     assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{}", out.stderr);
     assert!(out.stderr.contains("secret.txt") && out.stderr.contains("ermission denied"), "{}", out.stderr);
+    // A file of the corpus that the paths given do not name is only context: a warning.
+    let out = check(&["check", "--format", "json", "a.txt"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
+    assert!(out.stderr.starts_with("warning: cannot read ") && out.stderr.contains("secret.txt"), "{}", out.stderr);
 }
 
 #[test]

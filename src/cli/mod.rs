@@ -53,7 +53,7 @@ pub enum TableFormat {
 
 #[derive(clap::Args)]
 pub struct StatsArgs {
-    /// Files or directories of the corpus.
+    /// Files or directories to count, each with the registry and schema of the corpus around it.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = TableFormat::Human)]
@@ -68,7 +68,7 @@ pub struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum)]
     pub format: curation::ExportFormat,
-    /// Files or directories of the corpus.
+    /// Files or directories to export, each with the registry and schema of the corpus around it.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Directory to write into (created if missing).
@@ -120,7 +120,8 @@ pub enum Color {
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories to check.
+    /// Files or directories to check, each in the corpus around it (the nearest folder up with
+    /// .seedls.json, a registry or a schema, else .git, else the path itself).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format.
