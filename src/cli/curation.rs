@@ -1,6 +1,7 @@
 //! The curation commands: `stats`, `export`, `agree`, `new`. Files are found as `check` finds
-//! them ([`corpus::discover`]), read and parsed one by one in parallel; registries and the
-//! schema are loaded into a corpus of their own for the registry view and the alias matcher.
+//! them ([`corpus::select`]: the files the paths name, in the corpus around each), read and
+//! parsed one by one in parallel; each corpus's registries and schema are loaded into a corpus
+//! of their own for the registry view and the alias matcher.
 
 use std::collections::BTreeMap;
 use std::io::Write;

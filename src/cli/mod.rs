@@ -300,9 +300,9 @@ fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
-/// Diagnostics of the files `sel` names in `corpus` (number `corpus_index`); files are read
-/// again only when needed (hints that need the text, and the source lines the human output
-/// shows).
+/// Diagnostics of the files the paths given name in corpus number `corpus_index`; files are
+/// read again only when needed (hints that need the text, and the source lines the human
+/// output shows).
 fn collect(corpus_index: usize, loaded: &Loaded, hints: bool, show_source: bool) -> Vec<FileReport> {
     let cwd = std::env::current_dir().ok();
     let (corpus, sel) = (&loaded.corpus, &loaded.sel);
