@@ -34,6 +34,9 @@ use crate::syntax::schema::{Schema, parse_schema};
 use crate::text::{Encoding, LineCol, LineIndex, TextRange};
 
 mod pack;
+mod select;
+
+pub use select::{Given, Selection, root_of, select};
 
 /// An interned id, type, mode or role name.
 pub type Sym = Spur;

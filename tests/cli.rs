@@ -11,12 +11,16 @@ const BIN: &str = env!("CARGO_BIN_EXE_seedls");
 /// A temporary corpus made of `(relative path, contents)`; `\t` in registry rows is a real tab.
 fn corpus(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), files);
+    dir
+}
+
+fn write_files(dir: &Path, files: &[(&str, &str)]) {
     for (path, text) in files {
-        let full = dir.path().join(path);
+        let full = dir.join(path);
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();
         std::fs::write(full, text).unwrap();
     }
-    dir
 }
 
 struct Run {
@@ -340,18 +344,28 @@ fn exit_code_2_on_invalid_config() {
 fn exit_code_2_on_an_unreadable_file() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     use std::os::unix::process::CommandExt;
-    let dir = corpus(&[("a.txt", &clean_seed()), ("secret.txt", &clean_seed())]);
+    let dir = corpus(&[("entities.tsv", REGISTRY), ("a.txt", &clean_seed()), ("secret.txt", &clean_seed())]);
     let secret = dir.path().join("secret.txt");
     std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let mut cmd = command(dir.path(), &["check", "--format", "json"]);
     // Root reads anything: run the check as `nobody` then, with the folder open to it.
-    if std::fs::metadata(dir.path().join("a.txt")).unwrap().uid() == 0 {
+    let as_root = std::fs::metadata(dir.path().join("a.txt")).unwrap().uid() == 0;
+    if as_root {
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        cmd.uid(65534).gid(65534);
     }
-    let out = finish(cmd.output().unwrap());
+    let check = |args: &[&str]| {
+        let mut cmd = command(dir.path(), args);
+        if as_root {
+            cmd.uid(65534).gid(65534);
+        }
+        finish(cmd.output().unwrap())
+    };
+    let out = check(&["check", "--format", "json"]);
     assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{}", out.stderr);
     assert!(out.stderr.contains("secret.txt") && out.stderr.contains("ermission denied"), "{}", out.stderr);
+    // A file of the corpus that the paths given do not name is only context: a warning.
+    let out = check(&["check", "--format", "json", "a.txt"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
+    assert!(out.stderr.starts_with("warning: cannot read ") && out.stderr.contains("secret.txt"), "{}", out.stderr);
 }
 
 #[test]
@@ -446,7 +460,7 @@ fn several_roots_and_single_files() {
     assert_eq!(out.code, 1);
     let want = [("one/a.txt", "H001"), ("two/b.txt", "H005"), ("two/b.txt", "H003")];
     assert_eq!(out.codes(), pairs(&want));
-    // A single file is a corpus of one.
+    // With no corpus marker above it, a single file is a corpus of one.
     let out = run(dir.path(), &["check", "--format", "json", "two/b.txt"]);
     assert_eq!(out.codes(), pairs(&want[1..]));
     let out = run(dir.path(), &["check", "two/c.txt"]);
@@ -469,6 +483,167 @@ fn overlapping_roots_do_not_load_a_file_twice() {
             (0, "checked 2 files: 0 errors, 0 warnings in 0 files\n"),
             "{roots:?}"
         );
+    }
+}
+
+/// A registry with `kz.gov`, and an article that is only right in the corpus around it: its
+/// URL heads `001.txt` too (H007), `kz.gov` is registered (no A008), `kz.almaty` is a place
+/// in the registry (A006), `kz.nobody` is not registered (A005).
+fn corpus_around() -> tempfile::TempDir {
+    corpus(&[
+        ("entities.tsv", &format!("{REGISTRY}kz.gov\tgov\tGouvernement\t\nkz.unused\tplace\tNulle part\t\n")),
+        ("001.txt", &clean_seed()),
+        (
+            "sub/002.txt",
+            &format!(
+                "{HEADER}[Le gouvernement]{{concede actor=kz.gov}} à [Almaty]{{person:kz.almaty}}, [X]{{person:kz.nobody}}.\n"
+            ),
+        ),
+        ("sub/003.txt", &format!("{HEADER}[Tokaïev]{{person:kz.tokayev}} au [gouvernement]{{gov:kz.gov}}.\n")),
+    ])
+}
+
+/// The lines of `check --format json` (run in `dir`) about `path`.
+fn lines_about(dir: &Path, args: &[&str], path: &str) -> Vec<Value> {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend(args);
+    run(dir, &all).json_lines().into_iter().filter(|v| v["path"] == path).collect()
+}
+
+#[test]
+fn a_file_is_checked_in_the_corpus_around_it() {
+    let dir = corpus_around();
+    let out = run(dir.path(), &["check", "--format", "json", "sub/002.txt"]);
+    let want = [("sub/002.txt", "H007"), ("sub/002.txt", "A006"), ("sub/002.txt", "A005")];
+    assert_eq!((out.code, out.codes()), (1, pairs(&want)), "{}", out.stderr);
+    // Exactly what the whole corpus's check says of it.
+    assert_eq!(out.json_lines(), lines_about(dir.path(), &["."], "sub/002.txt"));
+    // H007 names the other file; the summary counts the one file checked.
+    let human = run(dir.path(), &["check", "sub/002.txt"]);
+    assert!(human.stdout.contains("= note: same URL here: 001.txt:1:18"), "{}", human.stdout);
+    assert!(human.stdout.contains("sub/003.txt:1:18"), "{}", human.stdout);
+    assert!(human.stdout.ends_with("checked 1 file: 1 error, 2 warnings in 1 file\n"), "{}", human.stdout);
+    // From the file's own folder, and as an absolute path: shown as typed.
+    let out = run(&dir.path().join("sub"), &["check", "--format", "json", "002.txt"]);
+    assert_eq!(out.codes(), pairs(&want.map(|(_, c)| ("002.txt", c))));
+    let abs = dir.path().join("sub/002.txt");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = run(elsewhere.path(), &["check", "--format", "json", abs.to_str().unwrap()]);
+    assert_eq!(out.codes(), pairs(&want.map(|(_, c)| (abs.to_str().unwrap(), c))));
+    // R005 of a registry given alone counts the mentions of the whole corpus.
+    let out = run(dir.path(), &["check", "--format", "json", "--hints", "entities.tsv"]);
+    assert_eq!(out.codes(), pairs(&[("entities.tsv", "R005")]));
+    assert!(out.stdout.contains("kz.unused"), "{}", out.stdout);
+}
+
+#[test]
+fn a_subfolder_is_checked_in_the_corpus_around_it() {
+    let dir = corpus_around();
+    let want = [("sub/002.txt", "H007"), ("sub/002.txt", "A006"), ("sub/002.txt", "A005"), ("sub/003.txt", "H007")];
+    let out = run(dir.path(), &["check", "--format", "json", "sub"]);
+    assert_eq!((out.code, out.codes()), (1, pairs(&want)), "{}", out.stderr);
+    let whole: Vec<Value> = run(dir.path(), &["check", "--format", "json"])
+        .json_lines()
+        .into_iter()
+        .filter(|v| v["path"] != "001.txt")
+        .collect();
+    assert_eq!(out.json_lines(), whole);
+    // `check` in the subfolder: the corpus is the one above; its other files are `../`.
+    let out = run(&dir.path().join("sub"), &["check"]);
+    assert!(out.stdout.contains("--> 002.txt:3:") && out.stdout.contains("../001.txt:1:18"), "{}", out.stdout);
+    assert!(out.stdout.ends_with("checked 2 files: 1 error, 3 warnings in 2 files\n"), "{}", out.stdout);
+}
+
+#[test]
+fn the_root_s_ignore_files_and_seedls_json_apply_in_a_subfolder_and_named_paths_are_checked() {
+    let dir = corpus(&[
+        (".seedls.json", r#"{"exclude": ["drafts/**", "**/*-old.txt"]}"#),
+        (".gitignore", "*.bak.txt\n"),
+        ("entities.tsv", REGISTRY),
+        ("sub/a.txt", "broken\n"),
+        ("sub/b-old.txt", "broken\n"),
+        ("sub/c.bak.txt", "broken\n"),
+        ("drafts/d.txt", "broken\n"),
+    ]);
+    let root = run(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(root.codes(), pairs(&[("sub/a.txt", "H001")]));
+    assert_eq!(run(dir.path(), &["check", "--format", "json", "sub"]).codes(), root.codes());
+    // A path named on the command line is checked although the root leaves it out (as rg and
+    // ruff do); inside a folder given, the root's rules still apply.
+    for (args, want) in [
+        (&["sub/b-old.txt"][..], &[("sub/b-old.txt", "H001")][..]),
+        (&["sub/c.bak.txt"], &[("sub/c.bak.txt", "H001")]),
+        (&["drafts"], &[("drafts/d.txt", "H001")]),
+        (&["drafts/d.txt", "sub"], &[("drafts/d.txt", "H001"), ("sub/a.txt", "H001")]),
+    ] {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend(args);
+        assert_eq!(run(dir.path(), &all).codes(), pairs(want), "{args:?}");
+    }
+}
+
+#[test]
+fn files_of_two_corpora_are_each_checked_in_their_own() {
+    // `kz.gov` is a government in one corpus and a person in the other; both articles share
+    // a URL, which is no duplicate across corpora.
+    let gov = |ty: &str| format!("id\ttype\tname\taliases\nkz.gov\t{ty}\tGouvernement\t\n");
+    let article = format!("{HEADER}[Le gouvernement]{{gov:kz.gov}} a parlé.\n");
+    let dir = corpus(&[
+        ("one/entities.tsv", &gov("gov")),
+        ("one/a.txt", &article),
+        ("two/entities.tsv", &gov("person")),
+        ("two/deeper/b.txt", &article),
+    ]);
+    let out = run(dir.path(), &["check", "--format", "json", "two/deeper/b.txt", "one/a.txt"]);
+    assert_eq!((out.code, out.codes()), (1, pairs(&[("two/deeper/b.txt", "A006")])), "{}", out.stderr);
+    // Two paths of the same corpus are one corpus: their URL is a duplicate.
+    std::fs::write(dir.path().join("one/c.txt"), &article).unwrap();
+    let out = run(dir.path(), &["check", "--format", "json", "one/c.txt", "one/a.txt"]);
+    assert_eq!(out.codes(), pairs(&[("one/a.txt", "H007"), ("one/c.txt", "H007")]));
+    // A corpus given with one nested in it: each file is reported once.
+    write_files(dir.path(), &[("two/nested/entities.tsv", &gov("gov")), ("two/nested/e.txt", &article)]);
+    let nested = run(dir.path(), &["check", "--format", "json", "two/nested"]);
+    assert_eq!(nested.codes(), pairs(&[]));
+    let out = run(dir.path(), &["check", "--format", "json", "two", "two/nested"]);
+    assert_eq!(out.stdout, run(dir.path(), &["check", "--format", "json", "two"]).stdout);
+}
+
+#[test]
+fn with_no_marker_above_a_path_is_its_own_corpus() {
+    // No registry, schema, .seedls.json or .git above: each path given is a corpus of its own,
+    // and the duplicate URL of two of them is not reported (it is, checked as one folder).
+    let article = format!("{HEADER}[Le gouvernement]{{concede actor=kz.gov}} a parlé.\n");
+    let dir = corpus(&[("x/a.txt", &article), ("x/b.txt", &article), ("y/c.txt", &article)]);
+    assert!(dir.path().ancestors().all(|a| !a.join(".git").exists() && !a.join("entities.tsv").exists()));
+    let out = run(dir.path(), &["check", "--format", "json", "x/a.txt", "x/b.txt"]);
+    let a008 = [("x/a.txt", "A008"), ("x/b.txt", "A008")];
+    assert_eq!(out.codes(), pairs(&a008));
+    let out = run(dir.path(), &["check", "--format", "json", "x", "y"]);
+    let want =
+        [("x/a.txt", "H007"), ("x/a.txt", "A008"), ("x/b.txt", "H007"), ("x/b.txt", "A008"), ("y/c.txt", "A008")];
+    assert_eq!(out.codes(), pairs(&want));
+}
+
+#[test]
+fn with_only_git_above_the_repository_is_the_corpus() {
+    let article = format!("{HEADER}Texte.\n");
+    for git_is_a_file in [false, true] {
+        let dir = corpus(&[("x/a.txt", &article), ("y/b.txt", &article)]);
+        if git_is_a_file {
+            // A worktree's or a submodule's `.git` is a file.
+            std::fs::write(dir.path().join(".git"), "gitdir: elsewhere\n").unwrap();
+        } else {
+            std::fs::create_dir(dir.path().join(".git")).unwrap();
+        }
+        let out = run(&dir.path().join("x"), &["check", "--format", "json", "a.txt"]);
+        assert_eq!(out.codes(), pairs(&[("a.txt", "H007")]), "{git_is_a_file}");
+        let human = run(&dir.path().join("x"), &["check"]);
+        assert!(human.stdout.contains("same URL here: ../y/b.txt:1:18"), "{}", human.stdout);
+        assert!(human.stdout.ends_with("checked 1 file: 0 errors, 1 warning in 1 file\n"), "{}", human.stdout);
+        // A corpus marker nearer than `.git` wins.
+        std::fs::write(dir.path().join("x/schema.tsv"), seedls::syntax::schema::DEFAULT_SCHEMA).unwrap();
+        let out = run(&dir.path().join("x"), &["check", "--format", "json", "a.txt"]);
+        assert_eq!(out.codes(), pairs(&[]), "{git_is_a_file}");
     }
 }
 

@@ -30,7 +30,11 @@ struct Run {
 }
 
 fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
+    finish(Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1"))
+}
+
+fn finish(command: &mut Command) -> Run {
+    let out = command.output().unwrap();
     Run {
         code: out.status.code().expect("killed by a signal"),
         stdout: String::from_utf8(out.stdout).unwrap(),
@@ -606,4 +610,110 @@ fn exit_codes_and_overwriting() {
     assert_eq!(run(p, &["stats", "missing"]).code, 2);
     assert_eq!(run(p, &["agree", "seeds", "missing"]).code, 2);
     assert_eq!(run(p, &["stats", "--format", "xml"]).code, 2);
+}
+
+/// The built-in schema plus an entity type `faction` and an event type `rally`.
+fn schema_with_faction() -> String {
+    format!(
+        "{}faction\tentity\t\t\tclass\tA faction of a movement\n\
+         rally\tevent\tactor:person|group|org|gov|faction*\t\tfunction\tA rally\n",
+        seedls::syntax::schema::DEFAULT_SCHEMA
+    )
+}
+
+#[test]
+fn a_file_or_folder_given_is_read_with_its_corpus_s_registry_and_schema() {
+    let in_sub = format!(
+        "{HEADER}[Les rebelles]{{faction:kz.rebels}} et [Tokaïev]{{person:kz.tokayev}} à [Almaty]{{place:kz.almaty}}.\n"
+    );
+    let dir = corpus(&[
+        ("entities.tsv", REGISTRY),
+        ("schema.tsv", &schema_with_faction()),
+        ("001_0000000000000001.txt", &article()),
+        ("sub/002_0000000000000002.txt", &in_sub),
+    ]);
+    let p = dir.path();
+    // stats: the articles given only; names from the registry, classes from the schema.
+    for path in ["sub", "sub/002_0000000000000002.txt"] {
+        let r = run(p, &["stats", "--format", "json", path]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["articles"], 1, "{path}");
+        let faction = serde_json::json!({"type": "faction", "class": "entity", "mentions": 1});
+        assert!(v["mentions_per_type"].as_array().unwrap().contains(&faction), "{path}: {}", r.stdout);
+        let top = v["top_entities"].as_array().unwrap();
+        let tokayev = top.iter().find(|e| e["id"] == "kz.tokayev").unwrap();
+        assert_eq!(tokayev["name"], "Kassym-Jomart Tokaïev", "{path}");
+    }
+    // export: the folder's articles only, laid out below it; the registry's QIDs, the schema's types.
+    let r = run(p, &["export", "--format", "brat", "sub", "-o", "out"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut written: Vec<String> =
+        std::fs::read_dir(p.join("out")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    written.sort();
+    assert_eq!(written, ["002_0000000000000002.ann", "002_0000000000000002.txt", "annotation.conf"]);
+    let ann = std::fs::read_to_string(p.join("out/002_0000000000000002.ann")).unwrap();
+    assert!(ann.contains("Wikidata:Q35493"), "{ann}");
+    let conf = std::fs::read_to_string(p.join("out/annotation.conf")).unwrap();
+    assert!(conf.lines().any(|l| l == "faction") && conf.lines().any(|l| l.starts_with("rally\t")), "{conf}");
+    // agree: a role of the schema's own event type counts.
+    let a = format!("{HEADER}[Le rassemblement]{{rally actor=kz.rebels}} des [rebelles]{{faction:kz.rebels}}.\n");
+    let b = format!("{HEADER}[Le rassemblement]{{rally actor=kz.rebels}} des rebelles.\n");
+    write_files(p, &[("a/x.txt", &a), ("b/x.txt", &b)]);
+    let r = run(p, &["agree", "a/x.txt", "b/x.txt", "--format", "json"]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stderr));
+    assert_eq!((v["roles"]["a"].as_u64(), v["roles"]["both"].as_u64()), (Some(1), Some(1)), "{}", r.stdout);
+    // Paths of two corpora: each article with its own; brat's one annotation.conf cannot
+    // describe two schemas.
+    write_files(p, &[("other/schema.tsv", seedls::syntax::schema::DEFAULT_SCHEMA), ("other/y.txt", &article())]);
+    let r = run(p, &["export", "--format", "brat", "sub", "other/y.txt", "-o", "out2"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("different schemas"), "{}", r.stderr);
+    assert!(!p.join("out2").exists());
+    let r = run(p, &["export", "--format", "jsonl", "sub", "other/y.txt", "-o", "out3"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(p.join("out3/corpus.jsonl")).unwrap().lines().count(), 2);
+}
+
+/// Runs `seedls ARGS` in `dir` under umask `mask`, set in the child's shell only.
+#[cfg(unix)]
+fn run_with_umask(dir: &Path, mask: &str, args: &[&str]) -> Run {
+    let mut command = Command::new("sh");
+    command.arg("-c").arg(format!("umask {mask} && exec \"$0\" \"$@\"")).arg(BIN).args(args);
+    finish(command.current_dir(dir).env("NO_COLOR", "1"))
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_have_the_permissions_of_a_plain_create() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| format!("{:03o}", std::fs::metadata(p).unwrap().permissions().mode() & 0o777);
+    let dir = corpus(&[("seeds/001_0000000000000001.txt", &article())]);
+    let p = dir.path();
+    for (mask, want) in [("022", "644"), ("002", "664"), ("027", "640")] {
+        let r = run_with_umask(p, mask, &["new", "seeds"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(mode(&p.join(r.stdout.trim())), want, "new under umask {mask}");
+        for format in ["text", "brat", "jsonl"] {
+            let out = p.join(format!("out-{mask}-{format}"));
+            let r = run_with_umask(p, mask, &["export", "--format", format, "seeds", "-o", out.to_str().unwrap()]);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            for entry in std::fs::read_dir(&out).unwrap() {
+                let path = entry.unwrap().path();
+                assert_eq!(mode(&path), want, "{} under umask {mask}", path.display());
+            }
+        }
+    }
+    // Overwriting keeps the file's own permissions; a file written anew gets the umask's.
+    let out = p.join("out-022-text");
+    let kept = out.join("001_0000000000000001.txt");
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let r = run_with_umask(p, "002", &["export", "--format", "text", "seeds", "-o", out.to_str().unwrap(), "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(mode(&kept), "640");
+    let anew = p.join("out-022-jsonl/corpus.jsonl");
+    std::fs::remove_file(&anew).unwrap();
+    let r = run_with_umask(p, "002", &["export", "--format", "jsonl", "seeds", "-o", "out-022-jsonl", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(mode(&anew), "664");
 }

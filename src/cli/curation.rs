@@ -1,6 +1,7 @@
 //! The curation commands: `stats`, `export`, `agree`, `new`. Files are found as `check` finds
-//! them ([`corpus::discover`]), read and parsed one by one in parallel; registries and the
-//! schema are loaded into a corpus of their own for the registry view and the alias matcher.
+//! them ([`corpus::select`]: the files the paths name, in the corpus around each), read and
+//! parsed one by one in parallel; each corpus's registries and schema are loaded into a corpus
+//! of their own for the registry view and the alias matcher.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -37,10 +38,24 @@ pub fn run(f: impl FnOnce() -> Result<(), Failure>) -> ExitCode {
     }
 }
 
-/// The seed files under some roots, with the registry and schema view.
+/// The seed files the paths given name, each with the registry and schema of its corpus.
 pub struct Input {
-    /// (path, path relative to its root) of every seed file, sorted by path.
-    pub seeds: Vec<(PathBuf, PathBuf)>,
+    /// Every seed file named, sorted by path within each corpus.
+    pub seeds: Vec<Seed>,
+    /// The corpora they belong to (SPEC §7), in the order first given.
+    pub corpora: Vec<Context>,
+}
+
+pub struct Seed {
+    pub path: PathBuf,
+    /// Relative to the path given that names it; a file given: its name.
+    pub rel: PathBuf,
+    /// Its corpus in [`Input::corpora`].
+    pub corpus: usize,
+}
+
+/// What a corpus puts in effect for its articles.
+pub struct Context {
     pub schema: Schema,
     pub registry: Registry,
     /// Registries and schema only: the alias matcher comes from its `Entities`.
@@ -48,41 +63,53 @@ pub struct Input {
 }
 
 impl Input {
-    /// Discovers the corpus under `roots`. A root that does not exist, an unreadable
-    /// `.seedls.json` or an unreadable registry is a failure: figures would be wrong.
-    pub fn load(roots: &[PathBuf]) -> Result<Input, Failure> {
-        let (found, errors) = corpus::discover(roots);
+    /// The seed files `paths` name, with the registries and schema of the corpus around each.
+    /// A path that does not exist, an unreadable `.seedls.json` or registry, or an unreadable
+    /// folder among the paths given is a failure: figures would be wrong. A folder of the
+    /// corpus that is not named and cannot be read is only a warning.
+    pub fn load(paths: &[PathBuf]) -> Result<Input, Failure> {
+        let (selections, errors) = corpus::select(paths);
         if let Some(e) = errors.first() {
             return Err(Failure(format!("cannot read {}: {}", e.path.display(), e.message)));
         }
-        let mut corpus = Corpus::new(roots.to_vec(), Date::today());
         let mut seeds = Vec::new();
-        for (path, kind) in found {
-            match kind {
-                FileKind::Seed => {
-                    let rel = relative(roots, &path);
-                    seeds.push((path, rel));
+        let mut corpora = Vec::new();
+        for sel in selections {
+            for e in &sel.errors {
+                if sel.naming(&e.path).is_some() {
+                    return Err(Failure(format!("cannot read {}: {}", e.path.display(), e.message)));
                 }
-                FileKind::Registry | FileKind::Schema => {
-                    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                    corpus.set_text(&path, &bytes);
+                eprintln!("warning: cannot read {}: {} (its corpus is read without it)", e.path.display(), e.message);
+            }
+            let mut corpus = Corpus::new(vec![sel.root.clone()], Date::today());
+            for (path, kind) in &sel.files {
+                match kind {
+                    FileKind::Seed => {
+                        if sel.naming(path).is_some() {
+                            seeds.push(Seed { path: path.clone(), rel: sel.relative(path), corpus: corpora.len() });
+                        }
+                    }
+                    FileKind::Registry | FileKind::Schema => {
+                        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                        corpus.set_text(path, &bytes);
+                    }
                 }
             }
+            let schema = corpus.schema().clone();
+            let registry = Registry::from_registries(corpus.registries().map(|(_, _, r)| r));
+            corpora.push(Context { schema, registry, corpus });
         }
-        let schema = corpus.schema().clone();
-        let registry = Registry::from_registries(corpus.registries().map(|(_, _, r)| r));
-        Ok(Input { seeds, schema, registry, corpus })
+        Ok(Input { seeds, corpora })
     }
-}
 
-/// `path` relative to the root it was found under (a file given as a root: its name).
-fn relative(roots: &[PathBuf], path: &Path) -> PathBuf {
-    roots
-        .iter()
-        .filter_map(|r| path.strip_prefix(r).ok())
-        .find(|rel| !rel.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| path.file_name().map(PathBuf::from).unwrap_or_default())
+    /// The one corpus of an input loaded from one path.
+    fn only(&self) -> &Context {
+        &self.corpora[0]
+    }
+
+    fn context(&self, seed: &Seed) -> &Context {
+        &self.corpora[seed.corpus]
+    }
 }
 
 /// A seed file read and decoded; `Err` with a message when it cannot be (it is skipped).
@@ -115,15 +142,16 @@ fn warn_skipped(skipped: &[String]) {
 pub fn stats(paths: &[PathBuf], json_out: bool, top: usize) -> Result<(), Failure> {
     let input = Input::load(paths)?;
     let today = Date::today();
-    let matcher = input.corpus.entities().matcher();
+    let matchers: Vec<_> = input.corpora.iter().map(|c| c.corpus.entities().matcher()).collect();
     let (stats, skipped) = input
         .seeds
         .par_iter()
-        .map(|(path, _)| match read(path) {
+        .map(|seed| match read(&seed.path) {
             Ok(text) => {
+                let schema = &input.context(seed).schema;
                 let parse = parse_seed(&text, today);
-                let article = Article::from_parse(&text, &parse, &input.schema);
-                let aliases = matcher.map_or((0, 0), |m| stats::alias_coverage(m, &text, &parse, &input.schema));
+                let article = Article::from_parse(&text, &parse, schema);
+                let aliases = matchers[seed.corpus].map_or((0, 0), |m| stats::alias_coverage(m, &text, &parse, schema));
                 (Stats::of(&article, aliases), Vec::new())
             }
             Err(e) => (Stats::default(), vec![e]),
@@ -131,15 +159,16 @@ pub fn stats(paths: &[PathBuf], json_out: bool, top: usize) -> Result<(), Failur
         .reduce(|| (Stats::default(), Vec::new()), |a, b| (a.0.merge(b.0), [a.1, b.1].concat()));
     warn_skipped(&skipped);
     let mut out = std::io::stdout().lock();
+    // With articles of several corpora, the first corpus that knows a type or an id says.
     let class_of = |ty: &str| {
-        input.schema.get(ty).map_or("unknown", |d| match d.class {
+        input.corpora.iter().find_map(|c| c.schema.get(ty)).map_or("unknown", |d| match d.class {
             crate::syntax::schema::Class::Entity => "entity",
             crate::syntax::schema::Class::Event => "event",
         })
     };
     let mut types: Vec<(&String, &usize)> = stats.by_type.iter().collect();
     types.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    let name = |id: &str| input.registry.get(id).map(|r| r.name.clone());
+    let name = |id: &str| input.corpora.iter().find_map(|c| c.registry.get(id)).map(|r| r.name.clone());
     if json_out {
         let top_list = |events| {
             stats
@@ -280,14 +309,24 @@ pub enum ExportFormat {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, renamed over
-/// `path` (which must not exist unless `overwrite`).
+/// `path` (which must not exist unless `overwrite`). Every file a command writes goes through
+/// here. The file gets the permissions a plain create gives it (0666 less the umask, and the
+/// folder's default ACL), not the temporary file's private 0600; a file overwritten keeps its
+/// own, as an editor saving it does.
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Failure> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".seedls-")
-        .tempfile_in(dir)
-        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".seedls-");
+    // Given at creation, the mode goes through the umask as `File::create`'s does.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
     tmp.write_all(bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    if overwrite && let Ok(existing) = std::fs::metadata(path) {
+        tmp.as_file()
+            .set_permissions(existing.permissions())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     let done = if overwrite { tmp.persist(path) } else { tmp.persist_noclobber(path) };
     done.map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
@@ -305,14 +344,30 @@ pub fn export(paths: &[PathBuf], format: ExportFormat, out_dir: &Path, force: bo
         return Err(Failure(format!("{} is not a directory", out_dir.display())));
     }
     let today = Date::today();
+    // One annotation.conf describes every article: corpora with different schemas cannot share it.
+    let conf = match format {
+        ExportFormat::Brat => {
+            let mut confs: Vec<String> = input.corpora.iter().map(|c| export::annotation_conf(&c.schema)).collect();
+            confs.dedup();
+            if confs.len() > 1 {
+                return Err(Failure(
+                    "the paths belong to corpora with different schemas, which one annotation.conf cannot describe; \
+                     export them one at a time"
+                        .into(),
+                ));
+            }
+            confs.pop().unwrap_or_else(|| export::annotation_conf(&Schema::builtin()))
+        }
+        _ => String::new(),
+    };
     let with_ext = |rel: &Path, ext: &str| out_dir.join(rel).with_extension(ext);
     // Every file this export writes, known before anything is parsed: refuse early.
     let mut targets: Vec<PathBuf> = match format {
-        ExportFormat::Text => input.seeds.iter().map(|(_, rel)| out_dir.join(rel)).collect(),
+        ExportFormat::Text => input.seeds.iter().map(|s| out_dir.join(&s.rel)).collect(),
         ExportFormat::Brat => input
             .seeds
             .iter()
-            .flat_map(|(_, rel)| [with_ext(rel, "txt"), with_ext(rel, "ann")])
+            .flat_map(|s| [with_ext(&s.rel, "txt"), with_ext(&s.rel, "ann")])
             .chain([out_dir.join("annotation.conf")])
             .collect(),
         ExportFormat::Jsonl => vec![out_dir.join("corpus.jsonl")],
@@ -335,16 +390,17 @@ pub fn export(paths: &[PathBuf], format: ExportFormat, out_dir: &Path, force: bo
     for d in dirs {
         std::fs::create_dir_all(d).map_err(|e| format!("cannot create {}: {e}", d.display()))?;
     }
-    let parse = |path: &Path| read(path).map(|text| Article::parse(&text, &input.schema, today));
+    let parse = |seed: &Seed| read(&seed.path).map(|text| Article::parse(&text, &input.context(seed).schema, today));
     let started = std::time::Instant::now();
     let results: Vec<Result<Option<String>, String>> = input
         .seeds
         .par_iter()
-        .map(|(path, rel)| {
-            let article = match parse(path) {
+        .map(|seed| {
+            let article = match parse(seed) {
                 Ok(a) => a,
                 Err(e) => return Ok(Err(e)),
             };
+            let (rel, registry) = (&seed.rel, &input.context(seed).registry);
             let k = key(rel);
             Ok(Ok(match format {
                 ExportFormat::Text => {
@@ -353,7 +409,7 @@ pub fn export(paths: &[PathBuf], format: ExportFormat, out_dir: &Path, force: bo
                 }
                 ExportFormat::Brat => {
                     write_atomic(&with_ext(rel, "txt"), export::brat_text(&article.text).as_bytes(), force)?;
-                    let ann = export::brat_ann(&article, &input.registry);
+                    let ann = export::brat_ann(&article, registry);
                     write_atomic(&with_ext(rel, "ann"), ann.as_bytes(), force)?;
                     None
                 }
@@ -361,7 +417,7 @@ pub fn export(paths: &[PathBuf], format: ExportFormat, out_dir: &Path, force: bo
                 ExportFormat::Conll => Some(export::conll(&article)),
                 ExportFormat::Plover => {
                     let mut s = String::new();
-                    for r in export::plover(&article, &k, &input.registry) {
+                    for r in export::plover(&article, &k, registry) {
                         s.push_str(&r.to_string());
                         s.push('\n');
                     }
@@ -384,9 +440,7 @@ pub fn export(paths: &[PathBuf], format: ExportFormat, out_dir: &Path, force: bo
         }
     }
     match format {
-        ExportFormat::Brat => {
-            write_atomic(&out_dir.join("annotation.conf"), export::annotation_conf(&input.schema).as_bytes(), force)?
-        }
+        ExportFormat::Brat => write_atomic(&out_dir.join("annotation.conf"), conf.as_bytes(), force)?,
         ExportFormat::Text => {}
         _ => write_atomic(&targets[0], joined.as_bytes(), force)?,
     }
@@ -410,7 +464,7 @@ pub fn agree(a: &Path, b: &Path, json_out: bool) -> Result<(), Failure> {
         input
             .seeds
             .iter()
-            .map(|(p, rel)| (rel.to_string_lossy().into_owned(), p.clone()))
+            .map(|s| (s.rel.to_string_lossy().into_owned(), s.path.clone()))
             .collect::<std::collections::BTreeMap<_, _>>()
     };
     let (ka, kb) = (by_key(&ia), by_key(&ib));
@@ -452,7 +506,7 @@ pub fn agree(a: &Path, b: &Path, json_out: bool) -> Result<(), Failure> {
     let parsed: Vec<(&String, Pair)> = pairs
         .par_iter()
         .map(|(k, pa, pb)| {
-            let one = |p: &Path, input: &Input| read(p).map(|t| Article::parse(&t, &input.schema, today));
+            let one = |p: &Path, input: &Input| read(p).map(|t| Article::parse(&t, &input.only().schema, today));
             (k, one(pa, &ia).and_then(|x| one(pb, &ib).map(|y| (x, y))))
         })
         .collect();

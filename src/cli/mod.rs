@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::analysis;
-use crate::corpus::{Corpus, FileId};
+use crate::corpus::{self, Corpus, FileId, Selection};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::header::Date;
 use crate::syntax::schema::DEFAULT_SCHEMA;
@@ -53,7 +53,7 @@ pub enum TableFormat {
 
 #[derive(clap::Args)]
 pub struct StatsArgs {
-    /// Files or directories of the corpus.
+    /// Files or directories to count, each with the registry and schema of the corpus around it.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = TableFormat::Human)]
@@ -68,7 +68,7 @@ pub struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum)]
     pub format: curation::ExportFormat,
-    /// Files or directories of the corpus.
+    /// Files or directories to export, each with the registry and schema of the corpus around it.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Directory to write into (created if missing).
@@ -120,7 +120,8 @@ pub enum Color {
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories to check.
+    /// Files or directories to check, each in the corpus around it (the nearest folder up with
+    /// .seedls.json, a registry or a schema, else .git, else the path itself).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -164,9 +165,42 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// A corpus of the command, and which of its files the paths given name.
+pub struct Loaded {
+    pub corpus: Corpus,
+    pub sel: Selection,
+}
+
+impl Loaded {
+    /// A path of the corpus as shown: as the user wrote the path given that names it, else as
+    /// the corpus spells it; relative to the current folder when under it.
+    pub fn display(&self, path: &std::path::Path, cwd: Option<&std::path::Path>) -> String {
+        let spelled = self.sel.spelled(path);
+        // A file of a corpus whose root is above the current folder (`check .` in one of its
+        // folders): `../other/b.txt`, not an absolute path.
+        if let Some(cwd) = cwd
+            && spelled.is_absolute()
+            && !spelled.starts_with(cwd)
+            && cwd.starts_with(&self.sel.root)
+            && spelled.starts_with(&self.sel.root)
+        {
+            let common = cwd.components().zip(spelled.components()).take_while(|(a, b)| a == b).count();
+            let up = cwd.components().count() - common;
+            let mut rel: PathBuf = std::iter::repeat_n("..", up).collect();
+            rel.extend(spelled.components().skip(common));
+            return rel.to_string_lossy().into_owned();
+        }
+        display_path(&spelled, cwd)
+    }
+}
+
 /// One file's diagnostics with the text they were computed on (for rendering).
 pub struct FileReport {
+    /// The path in its corpus.
     pub path: PathBuf,
+    /// Which corpus of the command it belongs to.
+    pub corpus: usize,
+    /// The path as the user wrote it (relative to the current folder when under it).
     pub display: String,
     /// The file read again, lossily: for the source lines of the human output, and for hints
     /// that need the text. `None` otherwise: JSON and SARIF need only positions, which the
@@ -197,22 +231,51 @@ fn check(args: CheckArgs) -> ExitCode {
             bar.set_position(done as u64);
         }
     };
-    let (corpus, errors) = Corpus::load(args.paths.clone(), Date::today(), Some(&progress));
+    // Each path belongs to the corpus around it (SPEC §7): every corpus given is loaded whole,
+    // and only the files the paths name are reported.
+    let (selections, mut errors) = corpus::select(&args.paths);
+    let total: usize = selections.iter().map(|s| s.files.len()).sum();
+    let today = Date::today();
+    let mut corpora = Vec::with_capacity(selections.len());
+    let mut unnamed = Vec::new();
+    let mut offset = 0;
+    for mut sel in selections {
+        let files = std::mem::take(&mut sel.files);
+        let count = files.len();
+        let progress = |done: usize, _: usize| progress(offset + done, total);
+        let (corpus, load_errors) = Corpus::new(vec![sel.root.clone()], today).load_discovered(
+            files,
+            std::mem::take(&mut sel.errors),
+            Some(&progress),
+        );
+        offset += count;
+        // A file the paths do not name is only context: failing to read it is a warning.
+        for e in load_errors {
+            if sel.naming(&e.path).is_some() { errors.push(e) } else { unnamed.push(e) }
+        }
+        corpora.push(Loaded { corpus, sel });
+    }
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let reports = collect(&corpus, args.hints, args.format == Format::Human);
+    let mut reports: Vec<FileReport> = corpora
+        .iter()
+        .enumerate()
+        .flat_map(|(i, loaded)| collect(i, loaded, args.hints, args.format == Format::Human))
+        .collect();
+    reports.sort_by(|a, b| std::path::Path::new(&a.display).cmp(std::path::Path::new(&b.display)));
+    let files_checked: usize =
+        corpora.iter().map(|l| l.corpus.files().filter(|(_, data)| l.sel.naming(&data.path).is_some()).count()).sum();
     let mut stdout = std::io::stdout().lock();
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let files_checked = corpus.files().count();
     let result = match args.format {
-        Format::Human => render::human(&mut stdout, &corpus, &reports, files_checked, color),
+        Format::Human => render::human(&mut stdout, &corpora, &reports, files_checked, color),
         Format::Json => render::json(&mut stdout, &reports),
-        Format::Sarif => render::sarif(&mut stdout, &corpus, &reports),
+        Format::Sarif => render::sarif(&mut stdout, &corpora, &reports),
     };
     if let Err(e) = result.and_then(|_| stdout.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -221,6 +284,9 @@ fn check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     // Load failures go to stderr in every format, so stdout stays parseable.
+    for e in &unnamed {
+        eprintln!("warning: cannot read {}: {} (its corpus is checked without it)", e.path.display(), e.message);
+    }
     for e in &errors {
         eprintln!("error: cannot read {}: {}", e.path.display(), e.message);
     }
@@ -234,13 +300,15 @@ fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
-/// Diagnostics of every file, sorted by path; files are read again only when needed (hints
-/// that need the text, and the source lines the human output shows).
-fn collect(corpus: &Corpus, hints: bool, show_source: bool) -> Vec<FileReport> {
+/// Diagnostics of the files the paths given name in corpus number `corpus_index`; files are
+/// read again only when needed (hints that need the text, and the source lines the human
+/// output shows).
+fn collect(corpus_index: usize, loaded: &Loaded, hints: bool, show_source: bool) -> Vec<FileReport> {
     let cwd = std::env::current_dir().ok();
-    let ids: Vec<FileId> = corpus.files().map(|(id, _)| id).collect();
-    let mut reports: Vec<FileReport> = ids
-        .par_iter()
+    let (corpus, sel) = (&loaded.corpus, &loaded.sel);
+    let ids: Vec<FileId> =
+        corpus.files().filter(|(_, data)| sel.naming(&data.path).is_some()).map(|(id, _)| id).collect();
+    ids.par_iter()
         .filter_map(|&id| {
             let data = corpus.file(id);
             // A file that cannot be read again shows as empty (its range is clamped to it).
@@ -261,12 +329,10 @@ fn collect(corpus: &Corpus, hints: bool, show_source: bool) -> Vec<FileReport> {
                 Some(text) => crate::text::LineIndex::new(text),
                 None => data.line_index().clone(),
             };
-            let display = display_path(&data.path, cwd.as_deref());
-            Some(FileReport { path: data.path.clone(), display, text, line_index, diagnostics })
+            let display = loaded.display(&data.path, cwd.as_deref());
+            Some(FileReport { path: data.path.clone(), corpus: corpus_index, display, text, line_index, diagnostics })
         })
-        .collect();
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
-    reports
+        .collect()
 }
 
 pub fn display_path(path: &std::path::Path, cwd: Option<&std::path::Path>) -> String {

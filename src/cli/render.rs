@@ -6,8 +6,7 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde_json::json;
 
-use super::FileReport;
-use crate::corpus::Corpus;
+use super::{FileReport, Loaded};
 use crate::diagnostic::{Code, Diagnostic, Related, Severity};
 use crate::text::{Encoding, LineCol, LineIndex, TextRange};
 
@@ -53,9 +52,10 @@ fn line_span(text: &str, index: &LineIndex, range: TextRange) -> (usize, TextRan
 
 /// `path:line:col` of a related location in another file, from the corpus's line index of
 /// that file (its text is not at hand); just the path when the file is not in the corpus.
-fn elsewhere(corpus: &Corpus, rel: &Related) -> (String, Option<(LineCol, LineCol)>) {
+fn elsewhere(loaded: &Loaded, rel: &Related) -> (String, Option<(LineCol, LineCol)>) {
     let path = rel.file.as_deref().expect("a related location in another file");
-    let display = super::display_path(path, std::env::current_dir().ok().as_deref());
+    let display = loaded.display(path, std::env::current_dir().ok().as_deref());
+    let corpus = &loaded.corpus;
     let position = corpus.file_id(path).map(|id| {
         let index = corpus.file(id).line_index();
         let one_based = |lc: LineCol| LineCol { line: lc.line + 1, col: lc.col + 1 };
@@ -73,7 +73,7 @@ fn same_file(r: &FileReport, rel: &Related) -> bool {
 
 pub fn human(
     out: &mut impl Write,
-    corpus: &Corpus,
+    corpora: &[Loaded],
     reports: &[FileReport],
     files: usize,
     color: bool,
@@ -81,7 +81,7 @@ pub fn human(
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     for r in reports {
         for d in &r.diagnostics {
-            writeln!(out, "{}\n", render_one(&renderer, corpus, r, d))?;
+            writeln!(out, "{}\n", render_one(&renderer, &corpora[r.corpus], r, d))?;
         }
     }
     let count = |sev| reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity() == sev).count();
@@ -96,7 +96,7 @@ pub fn human(
     writeln!(out, "checked {}: {} in {}", plural(files, "file"), parts.join(", "), plural(with, "file"))
 }
 
-fn render_one(renderer: &Renderer, corpus: &Corpus, r: &FileReport, d: &Diagnostic) -> String {
+fn render_one(renderer: &Renderer, loaded: &Loaded, r: &FileReport, d: &Diagnostic) -> String {
     let text = r.text.as_deref().expect("the human output reads the text of files it reports on");
     let range = snap(text, d.range);
     let (line_start, span) = line_span(text, &r.line_index, range);
@@ -122,7 +122,7 @@ fn render_one(renderer: &Renderer, corpus: &Corpus, r: &FileReport, d: &Diagnost
             let lc = position(r, rel.range.start);
             format!("{}:{}:{}", r.display, lc.line, lc.col)
         } else {
-            match elsewhere(corpus, rel) {
+            match elsewhere(loaded, rel) {
                 (path, Some((lc, _))) => format!("{path}:{}:{}", lc.line, lc.col),
                 (path, None) => path,
             }
@@ -201,7 +201,7 @@ pub fn json(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
     Ok(())
 }
 
-pub fn sarif(out: &mut impl Write, corpus: &Corpus, reports: &[FileReport]) -> io::Result<()> {
+pub fn sarif(out: &mut impl Write, corpora: &[Loaded], reports: &[FileReport]) -> io::Result<()> {
     let rules: Vec<_> = Code::ALL
         .iter()
         .map(|c| {
@@ -226,7 +226,7 @@ pub fn sarif(out: &mut impl Write, corpus: &Corpus, reports: &[FileReport]) -> i
                     let (uri, region) = if same_file(r, rel) {
                         (uri.clone(), Some(region(r, rel.range)))
                     } else {
-                        let (path, region) = elsewhere(corpus, rel);
+                        let (path, region) = elsewhere(&corpora[r.corpus], rel);
                         (self::uri(&path), region)
                     };
                     let mut location = json!({ "artifactLocation": { "uri": uri } });
