@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
+pub mod matching;
+
 /// A half-open byte range `start..end` into one file's text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct TextRange {
