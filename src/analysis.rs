@@ -12,7 +12,8 @@ use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::syntax::header::parse_date_literal;
 use crate::syntax::registry::Entry;
 use crate::syntax::schema::{Class, Role, TypeDef};
-use crate::text::{TextRange, fold, fold_with_offsets, lines};
+use crate::text::matching::{fold, fold_with_offsets};
+use crate::text::{TextRange, lines};
 
 /// Every diagnostic of one file: its syntax diagnostics plus the corpus-level checks. With
 /// `text`, hints that need the text (A011) are included and fixes can quote it.
@@ -800,11 +801,11 @@ fn registry_diagnostics(corpus: &Corpus, file: FileId, out: &mut Vec<Diagnostic>
         }
         // R004: an alias (or name) another id already carries.
         for alias in &entry.aliases {
-            let folded = crate::text::fold(&alias.text);
+            let folded = fold(&alias.text);
             let Some(rows) = entities.by_alias.get(&folded) else { continue };
             let other = rows.iter().find(|&&(f, j)| {
                 let e = &corpus.file(f).registry().unwrap().entries[j as usize];
-                e.id.text != entry.id.text && ((f, j) < me || crate::text::fold(&e.name.text) == folded)
+                e.id.text != entry.id.text && ((f, j) < me || fold(&e.name.text) == folded)
             });
             if let Some(&(f, j)) = other {
                 let e = &corpus.file(f).registry().unwrap().entries[j as usize];

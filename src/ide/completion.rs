@@ -20,7 +20,8 @@ use crate::corpus::{Corpus, FileId, OccurrenceKind, SeedSummary, Sym};
 use crate::ide::matching::{Tier, match_surface};
 use crate::ide::rename::times;
 use crate::syntax::schema::{Allowed, Card, Class, Role, TypeDef};
-use crate::text::{TextRange, fold};
+use crate::text::TextRange;
+use crate::text::matching::fold;
 
 /// How many `type:id` pairs a surface suggests.
 const MAX_PAIRS: usize = 20;
