@@ -1,10 +1,43 @@
-//! Matching names as plain text, below every layer that matches names: the one folding
-//! ([`fold`], [`fold_with`]) and the matchers built on it. Nothing here knows the corpus;
-//! ranking ids against the registry is `ide::matching`'s.
+//! Matching names as plain text, for every layer above: the one folding and the matchers that
+//! know nothing of the corpus. Ranking ids against the registry and the article is
+//! `ide::matching`'s.
+//!
+//! - [`fold`], [`fold_with`]: case, Unicode normalisation, apostrophes, accents kept or left
+//!   out; [`loosen`] for the looser tiers, [`fold_with_offsets`] for names found in a text
+//!   (A011, alias coverage).
+//! - [`fuzzy`]: a query scored against candidates (workspace symbols).
+//! - [`closest`]: did-you-mean names (A004, A005, A007, R003).
+//! - [`subsequence`]: typed characters in order (completion of ids).
 
 mod folding;
+pub mod fuzzy;
 
 pub use folding::{Accents, fold, fold_with, fold_with_offsets, loosen};
+
+/// Closest candidates to `target`, best first: what a "did you mean" offers. Types, modes,
+/// roles and ids are ASCII names compared as written.
+pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
+    let len = target.chars().count();
+    let limit = (len / 3).max(1);
+    let prefix = |c: &str| c.starts_with(target) || target.starts_with(c) && c.len() >= 3;
+    let mut scored: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .filter(|c| *c != target)
+        // The length difference bounds the distance from below: most candidates stop here.
+        .filter(|c| prefix(c) || c.chars().count().abs_diff(len) <= limit)
+        .map(|c| (strsim::damerau_levenshtein(target, c), c))
+        .filter(|(d, c)| *d <= limit || prefix(c))
+        .collect();
+    scored.sort();
+    scored.dedup_by_key(|(_, c)| *c);
+    scored.into_iter().take(max).map(|(_, c)| c).collect()
+}
+
+/// `needle`'s characters appear in `hay` in order (what editors call fuzzy matching).
+pub fn subsequence(needle: &str, hay: &str) -> bool {
+    let mut hay = hay.chars();
+    needle.chars().all(|c| hay.any(|h| h == c))
+}
 
 #[cfg(test)]
 mod tests {
@@ -73,6 +106,25 @@ mod tests {
             let folded = fold(&s);
             proptest::prop_assert_eq!(loosen(&folded), spaced);
         }
+    }
+
+    #[test]
+    fn closest_names_are_a_few_edits_away_or_share_a_prefix() {
+        let names = ["person", "place", "persona", "group", "gov", "kz.tokayev", "kz.tokaev-fan"];
+        assert_eq!(closest("persn", names, 3), ["person"]);
+        assert_eq!(closest("plcae", names, 3), ["place"]);
+        // Never the name itself; a prefix of three characters or more counts whatever its length.
+        assert_eq!(closest("person", names, 3), ["persona"]);
+        assert_eq!(closest("kz.tok", names, 1), ["kz.tokayev"]);
+        assert!(closest("xyz", names, 3).is_empty());
+    }
+
+    #[test]
+    fn a_subsequence_is_the_characters_in_order() {
+        assert!(subsequence("kztok", "kz.tokayev"));
+        assert!(subsequence("", "kz.tokayev"));
+        assert!(!subsequence("tokz", "kz.tokayev"));
+        assert!(!subsequence("Kz", "kz.tokayev"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! finds `Tokaïev`, `l'etat` finds `L’État`), ranked so that exact, prefix and word-start
 //! matches come before scattered ones.
 
-use crate::text::matching::{Accents, fold_with};
+use super::{Accents, fold_with};
 
 /// A query, folded once.
 pub struct Pattern {
