@@ -5,6 +5,8 @@
 //! UTF-16 code units (LSP default) or Unicode scalar values (CLI output). A `LineIndex` keeps
 //! only line starts and the offsets of non-ASCII characters, so positions in closed files can be
 //! converted without keeping their text.
+//!
+//! Names compared as text (folding, fuzzy matching, did-you-mean) are in [`matching`].
 
 use std::fmt;
 use std::ops::Range;

@@ -15,7 +15,7 @@ pub mod fuzzy;
 pub use folding::{Accents, fold, fold_with, fold_with_offsets, loosen};
 
 /// Closest candidates to `target`, best first: what a "did you mean" offers. Types, modes,
-/// roles and ids are ASCII names compared as written.
+/// roles and ids are compared as written: case counts.
 pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
     let len = target.chars().count();
     let limit = (len / 3).max(1);
