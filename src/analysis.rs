@@ -12,7 +12,8 @@ use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::syntax::header::parse_date_literal;
 use crate::syntax::registry::Entry;
 use crate::syntax::schema::{Class, Role, TypeDef};
-use crate::text::{TextRange, fold, fold_with_offsets, lines};
+use crate::text::matching::{closest, fold, fold_with_offsets};
+use crate::text::{TextRange, lines};
 
 /// Every diagnostic of one file: its syntax diagnostics plus the corpus-level checks. With
 /// `text`, hints that need the text (A011) are included and fixes can quote it.
@@ -34,24 +35,6 @@ pub fn file_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>) -> Ve
     }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     out
-}
-
-/// Closest candidates to `target`, best first: what a "did you mean" offers.
-pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
-    let len = target.chars().count();
-    let limit = (len / 3).max(1);
-    let prefix = |c: &str| c.starts_with(target) || target.starts_with(c) && c.len() >= 3;
-    let mut scored: Vec<(usize, &str)> = candidates
-        .into_iter()
-        .filter(|c| *c != target)
-        // The length difference bounds the distance from below: most candidates stop here.
-        .filter(|c| prefix(c) || c.chars().count().abs_diff(len) <= limit)
-        .map(|c| (strsim::damerau_levenshtein(target, c), c))
-        .filter(|(d, c)| *d <= limit || prefix(c))
-        .collect();
-    scored.sort();
-    scored.dedup_by_key(|(_, c)| *c);
-    scored.into_iter().take(max).map(|(_, c)| c).collect()
 }
 
 /// Registry ids close to `id`, best first; remembered until the registry changes, since every
@@ -800,11 +783,11 @@ fn registry_diagnostics(corpus: &Corpus, file: FileId, out: &mut Vec<Diagnostic>
         }
         // R004: an alias (or name) another id already carries.
         for alias in &entry.aliases {
-            let folded = crate::text::fold(&alias.text);
+            let folded = fold(&alias.text);
             let Some(rows) = entities.by_alias.get(&folded) else { continue };
             let other = rows.iter().find(|&&(f, j)| {
                 let e = &corpus.file(f).registry().unwrap().entries[j as usize];
-                e.id.text != entry.id.text && ((f, j) < me || crate::text::fold(&e.name.text) == folded)
+                e.id.text != entry.id.text && ((f, j) < me || fold(&e.name.text) == folded)
             });
             if let Some(&(f, j)) = other {
                 let e = &corpus.file(f).registry().unwrap().entries[j as usize];

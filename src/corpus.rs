@@ -1662,7 +1662,7 @@ pub struct Entities {
     matcher: OnceLock<Option<aho_corasick::AhoCorasick>>,
     /// Did-you-mean answers for ids not in the registry (see `analysis::registry_suggestions`).
     pub suggestions: std::sync::Mutex<FxHashMap<String, Vec<Sym>>>,
-    /// `patterns` loosened (`text::loosen`), computed on first use by the fuzzier matching.
+    /// `patterns` loosened (`text::matching::loosen`), computed on first use by the fuzzier matching.
     loose: OnceLock<Vec<String>>,
     /// Names found in the lines of open documents (see `analysis::untagged_aliases`), by file
     /// and line text, as (range in the line, pattern): a keystroke scans only its line.
@@ -1679,7 +1679,7 @@ impl Entities {
                     e.by_id.entry(sym).or_default().push(r);
                 }
                 for name in entry.names() {
-                    let folded = crate::text::fold(&name.text);
+                    let folded = crate::text::matching::fold(&name.text);
                     if folded.is_empty() {
                         continue;
                     }
@@ -1704,7 +1704,7 @@ impl Entities {
 
     /// [`Entities::patterns`] without accents, hyphens or double spaces, in the same order.
     pub fn loose_patterns(&self) -> &[String] {
-        self.loose.get_or_init(|| self.patterns.iter().map(|p| crate::text::loosen(p).into_owned()).collect())
+        self.loose.get_or_init(|| self.patterns.iter().map(|p| crate::text::matching::loosen(p).into_owned()).collect())
     }
 
     /// Leftmost-longest matcher over folded text for every name and alias.

@@ -1,8 +1,18 @@
 //! seedls: a language server and curation CLI for annotated news-event corpora.
 //!
-//! Layers, bottom up (see ARCHITECTURE.md): [`text`] (ranges, positions), [`syntax`] (pure
-//! parsers), [`corpus`] (discovery, summaries, the reverse index), [`analysis`] (diagnostics and
-//! the queries features need), then the front ends: [`cli`].
+//! Every top-level module, by layer, bottom up (see ARCHITECTURE.md). A module uses only those
+//! of the layers below its own; the two of a layer do not use each other.
+//!
+//! 1. [`text`]: byte ranges, line/column positions, names matched as plain text
+//!    ([`text::matching`]: the one folding, fuzzy, did-you-mean).
+//! 2. [`diagnostic`]: the contract's codes; diagnostics with their fixes.
+//! 3. [`syntax`]: pure parsers (header, annotations, registry, schema, prose).
+//! 4. [`corpus`]: discovery, per-file summaries, the reverse index, the registry view.
+//! 5. [`analysis`]: the checks that need the schema, the registries or the index;
+//!    [`idpass`]: a cold start's first pass, the occurrences of ids only.
+//! 6. [`ide`]: queries for editor features; [`curation`]: statistics, exports, agreement.
+//! 7. [`lsp`]: the language server.
+//! 8. [`cli`]: the commands (`seedls serve` starts the language server).
 
 pub mod analysis;
 pub mod cli;

@@ -5,10 +5,13 @@
 //! UTF-16 code units (LSP default) or Unicode scalar values (CLI output). A `LineIndex` keeps
 //! only line starts and the offsets of non-ASCII characters, so positions in closed files can be
 //! converted without keeping their text.
+//!
+//! Names compared as text (folding, fuzzy matching, did-you-mean) are in [`matching`].
 
-use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
+
+pub mod matching;
 
 /// A half-open byte range `start..end` into one file's text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -539,76 +542,6 @@ fn units(len: u32, enc: Encoding) -> u32 {
     }
 }
 
-/// Folds text for name matching: NFC, lower case, and ’ equal to '.
-pub fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfc().flat_map(char::to_lowercase).map(fold_apostrophe).collect()
-}
-
-fn fold_apostrophe(c: char) -> char {
-    if matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}') { '\'' } else { c }
-}
-
-/// [`fold`]ed text without accents, with hyphens as spaces and runs of spaces collapsed: what
-/// the looser tiers compare. ASCII text without hyphens or double spaces is returned as is.
-pub fn loosen(folded: &str) -> Cow<'_, str> {
-    if folded.is_ascii() && !folded.contains('-') && !folded.contains("  ") {
-        return Cow::Borrowed(folded);
-    }
-    use unicode_normalization::UnicodeNormalization;
-    use unicode_normalization::char::is_combining_mark;
-    let mut out = String::with_capacity(folded.len());
-    for c in folded.nfd().filter(|c| !is_combining_mark(*c)) {
-        let c = if c == '-' || c.is_whitespace() { ' ' } else { c };
-        if !(c == ' ' && out.ends_with(' ')) {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// [`fold`] applied to a whole text, with the original byte offset of every folded byte, so
-/// matches in the folded text map back: `fold_with_offsets(t).0 == fold(t)`, which the alias
-/// patterns need. The text is folded a cluster at a time, a character with what NFC may merge
-/// into it (combining marks, in any order, and characters that compose with the one before,
-/// like Hangul jamo); every byte a cluster folds to maps to the cluster's start.
-pub fn fold_with_offsets(text: &str) -> (String, Vec<u32>) {
-    use unicode_normalization::UnicodeNormalization;
-    use unicode_normalization::char::{canonical_combining_class, compose};
-    let mut out = String::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len() + 1);
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        let mut end = start + c.len_utf8();
-        // What the cluster composes to so far, for the next character to compose with (L+V
-        // then LV+T in Hangul). Taking in too much is harmless; stopping too early is not.
-        let mut composed = c;
-        // No character composes with an ASCII one that follows it: prose stays on the fast path.
-        while let Some(&(i, next)) = chars.peek() {
-            if next.is_ascii() {
-                break;
-            }
-            if canonical_combining_class(next) == 0 {
-                match compose(composed, next) {
-                    Some(x) => composed = x,
-                    None => break,
-                }
-            }
-            end = i + next.len_utf8();
-            chars.next();
-        }
-        let before = out.len();
-        if c.is_ascii() && end == start + 1 {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(text[start..end].nfc().flat_map(char::to_lowercase).map(fold_apostrophe));
-        }
-        map.extend(std::iter::repeat_n(start as u32, out.len() - before));
-    }
-    map.push(text.len() as u32);
-    (out, map)
-}
-
 /// Line ranges of `text` without their `\n` / `\r\n` break.
 pub fn lines(text: &str) -> impl Iterator<Item = TextRange> + '_ {
     let mut start = 0usize;
@@ -704,22 +637,6 @@ mod tests {
         // Far columns clamp to the line end; far lines are `None`.
         assert_eq!(index.offset(LineCol { line: 0, col: 99 }, Encoding::Utf16, None), Some(text.len() as u32));
         assert_eq!(index.offset(LineCol { line: 5, col: 0 }, Encoding::Utf16, None), None);
-    }
-
-    #[test]
-    fn folding_with_offsets_normalises_as_fold_does() {
-        // Marks out of canonical order (Vietnamese typed decomposed), a singleton (Å as the
-        // Angstrom sign), a composition exclusion (Hebrew) and Hangul jamo.
-        for text in
-            ["Tie\u{302}\u{323}t Vie\u{323}\u{302}t", "\u{212B}ngstr\u{F6}m", "\u{FB2A}", "\u{1100}\u{1161}\u{11A8}"]
-        {
-            let (folded, map) = fold_with_offsets(text);
-            assert_eq!(folded, fold(text), "{text:?}");
-            assert_eq!(map.len(), folded.len() + 1);
-        }
-        let (folded, map) = fold_with_offsets("L’E\u{301}TAT");
-        assert_eq!(folded, "l'état");
-        assert_eq!(map, [0, 1, 4, 4, 7, 8, 9, 10]);
     }
 
     #[test]

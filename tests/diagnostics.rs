@@ -1,5 +1,5 @@
 //! Every diagnostic code: a case that fires and a near miss that must not, as fixtures whose
-//! markers give the expected ranges (see `support`), with a snapshot of messages and fixes.
+//! markers give the expected ranges (see `support::fixture`), with a snapshot of messages and fixes.
 //!
 //! Registry and schema rows write a tab as `\t`, which is one character of the file: markers
 //! under such rows sit one column left of the visual position per tab before them.

@@ -13,7 +13,8 @@ use seedls::syntax::header::{Date, parse_header};
 use seedls::syntax::registry::parse_registry;
 use seedls::syntax::schema::parse_schema;
 use seedls::syntax::{decode, parse_seed};
-use seedls::text::{Encoding, LineCol, LineIndex, TextRange, fold, fold_with_offsets};
+use seedls::text::matching::{fold, fold_with_offsets};
+use seedls::text::{Encoding, LineCol, LineIndex, TextRange};
 
 const TODAY: Date = Date { year: 2024, month: 6, day: Some(15) };
 

@@ -20,7 +20,8 @@ use crate::corpus::{Corpus, FileId, OccurrenceKind, SeedSummary, Sym};
 use crate::ide::matching::{Tier, match_surface};
 use crate::ide::rename::times;
 use crate::syntax::schema::{Allowed, Card, Class, Role, TypeDef};
-use crate::text::{TextRange, fold};
+use crate::text::TextRange;
+use crate::text::matching::{fold, subsequence};
 
 /// How many `type:id` pairs a surface suggests.
 const MAX_PAIRS: usize = 20;
@@ -550,12 +551,6 @@ fn role_doc(role: &Role, required: bool) -> String {
     };
     let required = if required { "Required. " } else { "" };
     format!("{required}Takes {}; {how_many}.", takes.join(", "))
-}
-
-/// `needle`'s characters appear in `hay` in order (what editors call fuzzy matching).
-fn subsequence(needle: &str, hay: &str) -> bool {
-    let mut hay = hay.chars();
-    needle.chars().all(|c| hay.any(|h| h == c))
 }
 
 /// On line 1 while it is empty or a start of ` date`: the header for the current month

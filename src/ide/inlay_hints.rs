@@ -4,7 +4,8 @@
 use crate::analysis::registry_entry;
 use crate::corpus::{Corpus, FileId};
 use crate::syntax::annotation;
-use crate::text::{TextRange, fold};
+use crate::text::TextRange;
+use crate::text::matching::fold;
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct InlayHint {

@@ -7,7 +7,7 @@ use std::cmp::Reverse;
 
 use crate::corpus::{Corpus, FileId, Sym};
 use crate::syntax::annotation::strip;
-use crate::text::{fold, loosen};
+use crate::text::matching::{fold, loosen};
 
 /// How well a name matches, best first.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]

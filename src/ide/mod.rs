@@ -11,7 +11,6 @@ pub mod completion;
 pub mod fixes;
 #[cfg(test)]
 mod fixture;
-pub mod fuzzy;
 pub mod hover;
 pub mod inlay_hints;
 pub mod lens;

@@ -5,7 +5,6 @@
 
 use crate::analysis::id_type;
 use crate::corpus::{Content, Corpus, FileId, MentionSummary, SeedSummary, Sym};
-use crate::ide::fuzzy::Pattern;
 use crate::ide::hover::display_path;
 use crate::ide::navigation::first_mention;
 use crate::ide::semantic_tokens::{TokenType, type_token};
@@ -13,6 +12,7 @@ use crate::syntax::annotation;
 use crate::syntax::registry::{Entry, Registry};
 use crate::syntax::schema::Class;
 use crate::text::TextRange;
+use crate::text::matching::fuzzy::Pattern;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum SymbolKind {

@@ -1,19 +1,12 @@
-//! Multi-file fixtures with range markers, in the style of texlab and rust-analyzer.
-//!
-//! ```text
-//! //- seeds/a.txt
-//!  date 2022-01 https://example.org/a
-//! [Tokaïev]{persn:kz.tokayev}
-//!           ^^^^^ A004
-//! ```
-//!
-//! `//- path` starts a file. A line made only of spaces and `^` (or a single `|` for an empty
-//! range), optionally followed by a code, marks a range of the line above it, counted in
-//! characters; marker lines are not part of the file. `\t` in a file line stands for a tab so
-//! registry rows stay readable.
+//! What the integration tests share: fixtures ([`fixture`], the parser the unit tests use too)
+//! loaded from a temporary folder and checked against their expected diagnostics, and a
+//! language-server client ([`lsp`]).
 #![allow(dead_code)]
 
+pub mod fixture;
 pub mod lsp;
+
+pub use fixture::{Fixture, Marker};
 
 use std::path::{Path, PathBuf};
 
@@ -26,74 +19,10 @@ use seedls::text::{Encoding, LineIndex, TextRange};
 /// The fixed "today" of every fixture (H001's inserted month, H009).
 pub const TODAY: Date = Date { year: 2024, month: 6, day: Some(15) };
 
-pub struct Marker {
-    pub path: String,
-    pub range: TextRange,
-    pub code: Option<String>,
-}
-
-pub struct Fixture {
-    pub files: Vec<(String, String)>,
-    pub markers: Vec<Marker>,
-}
-
-fn is_marker(line: &str) -> Option<(usize, usize, Option<String>)> {
-    let trimmed = line.trim_end();
-    let body = trimmed.trim_start();
-    let indent = trimmed.chars().count() - body.chars().count();
-    let (marks, rest) = body.split_at(body.find(' ').unwrap_or(body.len()));
-    let code = rest.trim();
-    let code_ok = code.is_empty() || (code.len() == 4 && code.chars().next().unwrap().is_ascii_uppercase());
-    if !code_ok || marks.is_empty() {
-        return None;
-    }
-    let code = (!code.is_empty()).then(|| code.to_string());
-    if marks == "|" {
-        return Some((indent, indent, code));
-    }
-    marks.chars().all(|c| c == '^').then(|| (indent, indent + marks.chars().count(), code))
-}
-
-impl Fixture {
-    pub fn parse(fixture: &str) -> Fixture {
-        let mut files: Vec<(String, String)> = Vec::new();
-        let mut markers = Vec::new();
-        // Start offset of the last source line of the current file.
-        let mut last_line: Option<usize> = None;
-        for line in fixture.split_inclusive('\n') {
-            if let Some(path) = line.strip_prefix("//- ") {
-                files.push((path.trim().to_string(), String::new()));
-                last_line = None;
-                continue;
-            }
-            let Some((path, text)) = files.last_mut() else {
-                assert!(line.trim().is_empty(), "text before the first `//- path`: {line:?}");
-                continue;
-            };
-            if let (Some((from, to, code)), Some(start)) = (is_marker(line), last_line) {
-                let source = &text[start..];
-                let source = source.strip_suffix('\n').unwrap_or(source);
-                let offset = |col: usize| start + source.char_indices().nth(col).map_or(source.len(), |(i, _)| i);
-                markers.push(Marker {
-                    path: path.clone(),
-                    range: TextRange::new(offset(from) as u32, offset(to) as u32),
-                    code,
-                });
-                continue;
-            }
-            last_line = Some(text.len());
-            text.push_str(&line.replace("\\t", "\t"));
-        }
-        Fixture { files, markers }
-    }
-
-    /// Writes the files under `dir`.
-    pub fn write(&self, dir: &Path) {
-        for (path, text) in &self.files {
-            let full = dir.join(path);
-            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-            std::fs::write(full, text).unwrap();
-        }
+/// Writes the fixture's files under `dir`.
+pub fn write(fixture: &Fixture, dir: &Path) {
+    for (path, text) in &fixture.files {
+        write_raw(dir, path, text.as_bytes());
     }
 }
 
@@ -114,7 +43,7 @@ pub fn write_raw(dir: &Path, path: &str, bytes: &[u8]) {
 /// work as usual; the bytes must decode (lossily) to exactly that text.
 pub fn load_raw(fixture: &Fixture, raw: &[(&str, &[u8])]) -> (tempfile::TempDir, Corpus) {
     let dir = tempfile::tempdir().unwrap();
-    fixture.write(dir.path());
+    write(fixture, dir.path());
     for &(path, bytes) in raw {
         let text = fixture.files.iter().find(|(p, _)| p == path).map(|(_, t)| t.as_str());
         assert_eq!(
@@ -127,6 +56,10 @@ pub fn load_raw(fixture: &Fixture, raw: &[(&str, &[u8])]) -> (tempfile::TempDir,
     let (corpus, errors) = Corpus::load(vec![dir.path().to_path_buf()], TODAY, None);
     assert!(errors.is_empty(), "{errors:?}");
     (dir, corpus)
+}
+
+fn range(marker: &Marker) -> TextRange {
+    TextRange::from_usize(marker.range.clone())
 }
 
 fn rel(dir: &Path, path: &Path) -> String {
@@ -206,10 +139,10 @@ pub fn check_diagnostics_raw(fixture: &str, raw: &[(&str, &[u8])]) -> String {
     let mut unmatched: Vec<String> = Vec::new();
     for m in fixture.markers.iter().filter(|m| m.code.is_some()) {
         let found = all.iter().any(|(p, _, d)| {
-            rel(dir.path(), p) == m.path && d.range == m.range && Some(d.code.as_str()) == m.code.as_deref()
+            rel(dir.path(), p) == m.path && d.range == range(m) && Some(d.code.as_str()) == m.code.as_deref()
         });
         if !found {
-            unmatched.push(format!("expected {} at {}:{:?}", m.code.as_deref().unwrap(), m.path, m.range));
+            unmatched.push(format!("expected {} at {}:{:?}", m.code.as_deref().unwrap(), m.path, range(m)));
         }
     }
     for (p, _, d) in &all {
@@ -217,7 +150,7 @@ pub fn check_diagnostics_raw(fixture: &str, raw: &[(&str, &[u8])]) -> String {
         let marked = fixture
             .markers
             .iter()
-            .any(|m| m.path == path && m.range == d.range && m.code.as_deref() == Some(d.code.as_str()));
+            .any(|m| m.path == path && range(m) == d.range && m.code.as_deref() == Some(d.code.as_str()));
         if !marked {
             unmatched.push(format!("unexpected {} at {}:{:?}: {}", d.code, path, d.range, d.message));
         }
