@@ -15,8 +15,7 @@ use crate::analysis::file_diagnostics;
 use crate::corpus::{FileData, FileId};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::lsp::parked::{Parked, PublishDiagnostics};
-use crate::lsp::state::State;
-use crate::lsp::{catch, read_state, write_state};
+use crate::lsp::state::{State, catch, read_state, write_state};
 use crate::lsp::{convert, settings};
 
 pub fn to_lsp(st: &State, file: FileId, d: &Diagnostic) -> lsp::Diagnostic {

@@ -5,7 +5,7 @@
 //! without the state lock, until the index is installed (or the build ends without one, when
 //! what there is answers), and is then answered as usual ([`indexed`]). While it waits,
 //! `didOpen`/`didChange` still apply at once: a waiting request holds one of the server's
-//! concurrency slots, so at most [`MAX_WAITING`] wait (see `lsp::CONCURRENCY`), the others are
+//! concurrency slots, so at most [`MAX_WAITING`] wait (see [`CONCURRENCY`]), the others are
 //! answered ServerCancelled with `retriggerRequest`. A request whose document changed while it
 //! waited is answered ContentModified: its position belongs to a text that is gone.
 //!
@@ -28,15 +28,22 @@ use tower_lsp_server::ls_types::{Location, Position, Range, ReferenceParams, Uri
 use crate::corpus::{Corpus, OccurrenceKind, path_order};
 use crate::ide;
 use crate::idpass::{IdOccurrence, IdPass};
+use crate::lsp::convert;
 use crate::lsp::server::{locate, range_of};
-use crate::lsp::state::State;
+use crate::lsp::state::{State, catch, read_state};
 use crate::lsp::workspace::{Early, FirstBuild};
-use crate::lsp::{catch, convert, read_state};
 use crate::text::Encoding;
+
+/// How many messages may be in flight at once. Handlers finish in their first poll once the
+/// first index is in; before, requests wait for it, each holding a slot, and a message finds no
+/// slot until one is freed. So there are many, and at most [`MAX_WAITING`] of them wait: the
+/// rest carry `didOpen`, `didChange`, cancellations and the other requests meanwhile. A slot is
+/// never held waiting for the client.
+pub const CONCURRENCY: usize = 256;
 
 /// How many requests may wait for the first index at once: each holds a concurrency slot until
 /// the index is in, and the slots left must carry every other message meanwhile.
-pub const MAX_WAITING: usize = super::CONCURRENCY * 3 / 4;
+pub const MAX_WAITING: usize = CONCURRENCY * 3 / 4;
 
 /// The requests waiting for the first index.
 #[derive(Debug, Default)]
@@ -237,8 +244,7 @@ mod tests {
     use tower_lsp_server::ls_types::{ReferenceContext, TextDocumentIdentifier, TextDocumentPositionParams};
 
     use super::*;
-    use crate::lsp::state::Document;
-    use crate::lsp::write_state;
+    use crate::lsp::state::{Document, write_state};
     use crate::syntax::header::Date;
 
     const URI: &str = "file:///corpus/a.txt";

@@ -22,6 +22,7 @@ mod diagnostics;
 mod early;
 mod edit;
 mod framing;
+mod memory;
 mod parked;
 mod semantic_tokens;
 mod server;
@@ -32,25 +33,16 @@ mod view;
 mod watch;
 mod workspace;
 
-use std::any::Any;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, RwLock};
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::LspService;
 
 use crate::syntax::header::Date;
 
-pub use workspace::set_return_free_memory;
-
-/// How many messages may be in flight at once. Handlers finish in their first poll once the
-/// first index is in; before, requests wait for it (see `early`), each holding a slot, and a
-/// message finds no slot until one is freed. So there are many, and at most
-/// [`early::MAX_WAITING`] of them wait: the rest carry `didOpen`, `didChange`, cancellations and
-/// the other requests meanwhile. A slot is never held waiting for the client.
-const CONCURRENCY: usize = 256;
+pub use memory::set_return_free_memory;
 
 /// Runs the language server on stdin/stdout until `exit`. Exit code 0 after a `shutdown`
 /// request, 1 otherwise (the client went away, or sent `exit` first), as LSP prescribes.
@@ -90,7 +82,8 @@ where
     let (framed, pipe) = tokio::io::duplex(64 * 1024);
     let pump = framing::pump(input, pipe);
     let (printed, to_print) = tokio::io::duplex(64 * 1024);
-    let server = tower_lsp_server::Server::new(framed, printed, socket).concurrency_level(CONCURRENCY).serve(service);
+    let server =
+        tower_lsp_server::Server::new(framed, printed, socket).concurrency_level(early::CONCURRENCY).serve(service);
     let session = async {
         tokio::pin!(server);
         tokio::select! {
@@ -104,39 +97,4 @@ where
     // out before this returns.
     tokio::join!(session, parked::pump(to_print, Box::pin(output), parked));
     shutdown.load(Ordering::SeqCst)
-}
-
-/// Runs `f`, turning a panic into its message.
-fn catch<R>(f: impl FnOnce() -> R) -> Result<R, String> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_message(&*payload))
-}
-
-fn panic_message(payload: &(dyn Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_string())
-}
-
-/// A panic while the lock was held poisons it; the state is still the best we have (each
-/// update is one index operation), so keep serving rather than fail every later request.
-fn read_state(state: &RwLock<state::State>) -> RwLockReadGuard<'_, state::State> {
-    state.read().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn write_state(state: &RwLock<state::State>) -> RwLockWriteGuard<'_, state::State> {
-    state.write().unwrap_or_else(PoisonError::into_inner)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn panics_become_messages() {
-        assert_eq!(catch(|| 1), Ok(1));
-        assert_eq!(catch(|| -> i32 { panic!("boom {}", 1) }), Err("boom 1".to_string()));
-        assert_eq!(catch(|| -> i32 { panic!("static") }), Err("static".to_string()));
-    }
 }

@@ -26,8 +26,8 @@ use crate::ide;
 use crate::lsp::diagnostics::{file_report, push_worker, result_id};
 use crate::lsp::early::{Answer, Waiting};
 use crate::lsp::parked::Parked;
-use crate::lsp::state::{Document, State};
-use crate::lsp::{caps, catch, completion, convert, edit, read_state, write_state};
+use crate::lsp::state::{Document, State, catch, read_state, write_state};
+use crate::lsp::{caps, completion, convert, edit};
 use crate::text::LineCol;
 
 pub struct Server {

@@ -12,9 +12,8 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{ConfigurationItem, MessageType};
 
 use crate::diagnostic::Code;
-use crate::lsp::state::{Settings, State};
+use crate::lsp::state::{Settings, State, read_state, write_state};
 use crate::lsp::workspace::{self, Refresh};
-use crate::lsp::{read_state, write_state};
 
 pub const SECTION: &str = "seedls";
 

@@ -1,7 +1,10 @@
 //! What the server knows: the corpus and the open documents. Protocol-facing only in that
 //! edits arrive as protocol ranges; everything else is core types.
 
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use ropey::Rope;
 use rustc_hash::FxHashMap;
@@ -246,10 +249,41 @@ impl State {
     }
 }
 
+/// Runs `f`, turning a panic into its message. Every body that holds the state lock runs under
+/// it (see `server`): a panic is answered or logged, and the lock it poisoned keeps serving.
+pub fn catch<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_message(&*payload))
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+/// A panic while the lock was held poisons it; the state is still the best we have (each
+/// update is one index operation), so keep serving rather than fail every later request.
+pub fn read_state(state: &RwLock<State>) -> RwLockReadGuard<'_, State> {
+    state.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+pub fn write_state(state: &RwLock<State>) -> RwLockWriteGuard<'_, State> {
+    state.write().unwrap_or_else(PoisonError::into_inner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use tower_lsp_server::ls_types::{Position, Range};
+
+    #[test]
+    fn panics_become_messages() {
+        assert_eq!(catch(|| 1), Ok(1));
+        assert_eq!(catch(|| -> i32 { panic!("boom {}", 1) }), Err("boom 1".to_string()));
+        assert_eq!(catch(|| -> i32 { panic!("static") }), Err("static".to_string()));
+    }
 
     fn change(l1: u32, c1: u32, l2: u32, c2: u32, text: &str) -> TextDocumentContentChangeEvent {
         TextDocumentContentChangeEvent {

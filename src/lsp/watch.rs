@@ -18,9 +18,9 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{FileChangeType, FileEvent, MessageType};
 
 use crate::corpus::FileKind;
-use crate::lsp::state::State;
+use crate::lsp::convert;
+use crate::lsp::state::{State, catch, read_state, write_state};
 use crate::lsp::workspace::{self, Outcome};
-use crate::lsp::{catch, convert, read_state, write_state};
 
 /// Events are applied once they have stopped for this long (an editor's save, a `git checkout`,
 /// come as bursts), or this long after the first of a burst that goes on.

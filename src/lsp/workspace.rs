@@ -23,8 +23,9 @@ use tower_lsp_server::{Bounded, Client, NotCancellable, OngoingProgress};
 
 use crate::corpus::{self, Corpus, Keep};
 use crate::idpass::IdPass;
-use crate::lsp::state::{Session, State};
-use crate::lsp::{caps, catch, convert, read_state, write_state};
+use crate::lsp::memory::return_free_memory;
+use crate::lsp::state::{Session, State, catch, read_state, write_state};
+use crate::lsp::{caps, convert};
 
 /// What a client asked to be told, as globs: the corpus files of SPEC §1 and the per-root
 /// configuration that decides which of them count.
@@ -455,29 +456,6 @@ fn delay_for_tests() {
     }
 }
 
-/// What the binary's allocator does to return a thread's free pages to the system.
-static RETURN_FREE_MEMORY: OnceLock<fn()> = OnceLock::new();
-
-/// Sets how a thread returns its free pages, called on every parsing thread after a build:
-/// they freed most of what they allocated (texts, parse trees), but an allocator such as
-/// mimalloc hands a thread's free pages back only when that thread allocates again, and after
-/// the build they sit idle.
-pub fn set_return_free_memory(f: fn()) {
-    let _ = RETURN_FREE_MEMORY.set(f);
-}
-
-fn return_free_memory() {
-    if let Some(&f) = RETURN_FREE_MEMORY.get() {
-        on_parsing_threads(f);
-    }
-}
-
-/// Runs `f` on every thread of the parsing pool and on the calling one (which ran the build).
-fn on_parsing_threads(f: fn()) {
-    rayon::broadcast(|_| f());
-    f();
-}
-
 async fn begin(client: &Client, token: NumberOrString) -> OngoingProgress<Bounded, NotCancellable> {
     client.progress(token, "Indexing").with_message("looking for seed files").with_percentage(0).begin().await
 }
@@ -664,17 +642,6 @@ pub fn follow_up(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>
 mod tests {
     use super::*;
     use tower_lsp_server::ls_types::OneOf;
-
-    /// Every parsing thread, and the thread that ran the build, hands back its free pages.
-    #[test]
-    fn free_memory_is_returned_on_every_parsing_thread() {
-        static THREADS: std::sync::Mutex<Vec<std::thread::ThreadId>> = std::sync::Mutex::new(Vec::new());
-        on_parsing_threads(|| THREADS.lock().unwrap().push(std::thread::current().id()));
-        let mut threads = THREADS.lock().unwrap().clone();
-        threads.sort_by_key(|t| format!("{t:?}"));
-        threads.dedup();
-        assert_eq!(threads.len(), rayon::current_num_threads() + 1);
-    }
 
     #[test]
     fn refreshes_only_what_the_client_supports_and_the_server_advertises() {
