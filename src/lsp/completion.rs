@@ -14,9 +14,6 @@ use crate::ide::{self, CompletionKind};
 use crate::lsp::convert;
 use crate::lsp::state::State;
 
-/// `]{` opens a tag, `:` starts an id, `=` and `,` a role value, a space the next role.
-pub const TRIGGER_CHARACTERS: [char; 5] = ['{', ':', '=', ',', ' '];
-
 pub fn completion(st: &State, params: &CompletionParams) -> Result<Option<CompletionResponse>> {
     let p = &params.text_document_position;
     // Completion reads the text around the cursor: only open documents have one.

@@ -3,27 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use tower_lsp_server::ls_types::{ClientCapabilities, Position, PositionEncodingKind, Range, Uri};
+use tower_lsp_server::ls_types::{InitializeParams, Position, Range, Uri};
 
 use crate::text::{Encoding, LineCol, LineIndex, TextRange};
-
-/// utf-8 when the client offers it (no conversion work at all), else the mandatory utf-16.
-pub fn negotiate_encoding(caps: &ClientCapabilities) -> Encoding {
-    let offered = caps.general.as_ref().and_then(|g| g.position_encodings.as_ref());
-    if offered.is_some_and(|encs| encs.contains(&PositionEncodingKind::UTF8)) {
-        Encoding::Utf8
-    } else {
-        Encoding::Utf16
-    }
-}
-
-pub fn encoding_kind(enc: Encoding) -> PositionEncodingKind {
-    match enc {
-        Encoding::Utf8 => PositionEncodingKind::UTF8,
-        Encoding::Utf16 => PositionEncodingKind::UTF16,
-        Encoding::Char => PositionEncodingKind::UTF32,
-    }
-}
 
 pub fn position(index: &LineIndex, offset: u32, enc: Encoding) -> Position {
     from_line_col(index.line_col(offset, enc))
@@ -82,6 +64,19 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
 
 pub fn path_to_uri(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
+}
+
+/// The workspace folders of `initialize`: its folders, else the deprecated root URI, else the
+/// root path.
+#[allow(deprecated)]
+pub fn roots(params: &InitializeParams) -> Vec<PathBuf> {
+    if let Some(folders) = &params.workspace_folders {
+        return folders.iter().filter_map(|f| uri_to_path(&f.uri)).collect();
+    }
+    if let Some(uri) = &params.root_uri {
+        return uri_to_path(uri).into_iter().collect();
+    }
+    params.root_path.iter().map(PathBuf::from).collect()
 }
 
 #[cfg(test)]

@@ -203,7 +203,7 @@ fn nav_response(
 
 impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let session = caps::session(&params);
+        let session = caps::session(&params, convert::roots(&params));
         let capabilities = caps::server_capabilities(&session);
         let (settings, warnings) = super::settings::initial(params.initialization_options.as_ref());
         self.update("initialize", |st| {

@@ -11,8 +11,9 @@ use rustc_hash::FxHashMap;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use crate::corpus::{Changed, Corpus, FileId};
+use crate::lsp::caps::Session;
 use crate::lsp::convert;
-use crate::lsp::workspace::{ClientCaps, Tracking};
+use crate::lsp::workspace::Tracking;
 use crate::syntax::header::Date;
 use crate::text::{Encoding, LineIndex, TextRange};
 
@@ -75,54 +76,6 @@ impl Document {
             self.text = self.rope.to_string();
         }
         self.version = version;
-    }
-}
-
-/// Client facts fixed at `initialize`.
-#[derive(Clone, Debug)]
-pub struct Session {
-    pub encoding: Encoding,
-    pub roots: Vec<PathBuf>,
-    /// `window.workDoneProgress`: `$/progress` tokens may be created.
-    pub work_done_progress: bool,
-    /// The client pulls diagnostics (`textDocument/diagnostic`), so pushing them too would
-    /// show every problem twice.
-    pub pull_diagnostics: bool,
-    pub workspace_diagnostic_refresh: bool,
-    /// Registrations, configuration pulls and refreshes the client supports.
-    pub workspace: ClientCaps,
-    pub definition_links: bool,
-    pub declaration_links: bool,
-    pub document_changes: bool,
-    pub markdown: bool,
-    /// `completionItem.snippetSupport`: completions may insert `${1:…}` placeholders.
-    pub snippets: bool,
-    /// `completionItem.insertReplaceSupport`: an item may say what it overwrites when inserted
-    /// and what when replacing (`InsertReplaceEdit`), and the editor chooses.
-    pub insert_replace: bool,
-    /// `rename.prepareSupport`: only then may `prepareProvider` be advertised.
-    pub prepare_rename: bool,
-    pub view: crate::lsp::view::ViewCaps,
-}
-
-impl Default for Session {
-    fn default() -> Session {
-        Session {
-            encoding: Encoding::Utf16,
-            roots: Vec::new(),
-            work_done_progress: false,
-            pull_diagnostics: false,
-            workspace_diagnostic_refresh: false,
-            workspace: ClientCaps::default(),
-            definition_links: false,
-            declaration_links: false,
-            document_changes: false,
-            markdown: true,
-            snippets: false,
-            insert_replace: false,
-            prepare_rename: false,
-            view: Default::default(),
-        }
     }
 }
 

@@ -12,6 +12,7 @@ use crate::corpus::FileId;
 use crate::ide::semantic_tokens::{self as highlight, TokenType};
 use crate::ide::symbols::{self, Symbol, SymbolKind as Kind};
 use crate::ide::{inlay_hints as hints, lens, links};
+use crate::lsp::caps::SHOW_REFERENCES;
 use crate::lsp::convert;
 use crate::lsp::semantic_tokens::{self as tokens, Cache};
 use crate::lsp::state::State;
@@ -19,40 +20,6 @@ use crate::text::TextRange;
 
 /// How many workspace symbols one query returns at most.
 const WORKSPACE_SYMBOLS: usize = 128;
-
-/// What the client can do with these features (read at `initialize`).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ViewCaps {
-    /// `documentSymbol.hierarchicalDocumentSymbolSupport`: else a flat list.
-    pub hierarchical_symbols: bool,
-    /// The client runs `editor.action.showReferences` with protocol-typed arguments (declared
-    /// in `experimental.commands.commands`, as rust-analyzer's clients do): VS Code's own
-    /// command wants VS Code objects, so a stock client would fail on the JSON ones.
-    pub show_references: bool,
-}
-
-pub fn document_link_capability() -> DocumentLinkOptions {
-    DocumentLinkOptions { resolve_provider: Some(false), work_done_progress_options: Default::default() }
-}
-
-/// Resolved lazily: counting every row's uses would make a large registry slow to open.
-pub fn code_lens_capability() -> CodeLensOptions {
-    CodeLensOptions { resolve_provider: Some(true) }
-}
-
-pub const SHOW_REFERENCES: &str = "editor.action.showReferences";
-
-pub fn client_caps(caps: &ClientCapabilities) -> ViewCaps {
-    let text = caps.text_document.as_ref();
-    let commands = caps.experimental.as_ref().and_then(|e| e.pointer("/commands/commands")).and_then(Value::as_array);
-    ViewCaps {
-        hierarchical_symbols: text
-            .and_then(|t| t.document_symbol.as_ref())
-            .and_then(|d| d.hierarchical_document_symbol_support)
-            .unwrap_or(false),
-        show_references: commands.is_some_and(|c| c.iter().any(|c| c.as_str() == Some(SHOW_REFERENCES))),
-    }
-}
 
 /// The corpus file of a URI and its current text when it is open.
 fn file_text<'a>(st: &'a State, uri: &Uri) -> Option<(FileId, Option<&'a str>)> {

@@ -15,17 +15,17 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::Notify;
 use tokio::sync::watch::{Receiver, Sender};
 use tower_lsp_server::ls_types::{
-    DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher, GlobPattern,
-    InitializeParams, MessageType, NumberOrString, OneOf, Registration, ServerCapabilities,
-    WorkspaceFoldersChangeEvent, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+    DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher, GlobPattern, MessageType,
+    NumberOrString, Registration, ServerCapabilities, WorkspaceFoldersChangeEvent,
 };
 use tower_lsp_server::{Bounded, Client, NotCancellable, OngoingProgress};
 
 use crate::corpus::{self, Corpus, Keep};
 use crate::idpass::IdPass;
+use crate::lsp::caps::{self, Session};
+use crate::lsp::convert;
 use crate::lsp::memory::return_free_memory;
-use crate::lsp::state::{Session, State, catch, read_state, write_state};
-use crate::lsp::{caps, convert};
+use crate::lsp::state::{State, catch, read_state, write_state};
 
 /// What a client asked to be told, as globs: the corpus files of SPEC §1 and the per-root
 /// configuration that decides which of them count.
@@ -33,49 +33,6 @@ pub const WATCHED: [&str; 5] = ["**/*.txt", "**/entities.tsv", "**/*.entities.ts
 
 /// How long to wait for the client to accept a progress token before indexing without one.
 const PROGRESS_CREATE_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Client facts about the workspace features, fixed at `initialize`.
-#[derive(Clone, Debug, Default)]
-pub struct ClientCaps {
-    /// `workspace.didChangeWatchedFiles.dynamicRegistration`: the only way to ask for file
-    /// events; a client without it watches nothing for us.
-    pub watch_registration: bool,
-    /// `workspace.didChangeConfiguration.dynamicRegistration`: VS Code sends configuration
-    /// changes only for sections a server registered.
-    pub configuration_registration: bool,
-    /// `workspace.configuration`: settings can be pulled.
-    pub configuration: bool,
-    pub inlay_hint_refresh: bool,
-    pub semantic_tokens_refresh: bool,
-    pub code_lens_refresh: bool,
-}
-
-pub fn client_caps(params: &InitializeParams) -> ClientCaps {
-    let Some(w) = params.capabilities.workspace.as_ref() else { return ClientCaps::default() };
-    ClientCaps {
-        watch_registration: w.did_change_watched_files.as_ref().and_then(|c| c.dynamic_registration).unwrap_or(false),
-        configuration_registration: w
-            .did_change_configuration
-            .as_ref()
-            .and_then(|c| c.dynamic_registration)
-            .unwrap_or(false),
-        configuration: w.configuration.unwrap_or(false),
-        inlay_hint_refresh: w.inlay_hint.as_ref().and_then(|c| c.refresh_support).unwrap_or(false),
-        semantic_tokens_refresh: w.semantic_tokens.as_ref().and_then(|c| c.refresh_support).unwrap_or(false),
-        code_lens_refresh: w.code_lens.as_ref().and_then(|c| c.refresh_support).unwrap_or(false),
-    }
-}
-
-/// `workspace.workspaceFolders`: folders may come and go while the server runs.
-pub fn server_caps() -> WorkspaceServerCapabilities {
-    WorkspaceServerCapabilities {
-        workspace_folders: Some(WorkspaceFoldersServerCapabilities {
-            supported: Some(true),
-            change_notifications: Some(OneOf::Left(true)),
-        }),
-        file_operations: None,
-    }
-}
 
 /// Bookkeeping of the background work on the workspace.
 #[derive(Debug, Default)]
