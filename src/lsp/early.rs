@@ -30,8 +30,7 @@ use crate::ide;
 use crate::idpass::{IdOccurrence, IdPass};
 use crate::lsp::convert;
 use crate::lsp::server::{locate, range_of};
-use crate::lsp::state::{State, catch, read_state};
-use crate::lsp::workspace::{Early, FirstBuild};
+use crate::lsp::state::{Early, FirstBuild, State, catch, read_state};
 use crate::text::Encoding;
 
 /// How many messages may be in flight at once. Handlers finish in their first poll once the

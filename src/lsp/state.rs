@@ -4,16 +4,18 @@
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use notify::RecommendedWatcher;
 use ropey::Rope;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
+use tokio::sync::watch::Receiver;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use crate::corpus::{Changed, Corpus, FileId};
+use crate::idpass::IdPass;
 use crate::lsp::caps::Session;
 use crate::lsp::convert;
-use crate::lsp::workspace::Tracking;
 use crate::syntax::header::Date;
 use crate::text::{Encoding, LineIndex, TextRange};
 
@@ -91,6 +93,68 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings { untagged_alias_hints: true, inlay_hints: true }
+    }
+}
+
+/// Bookkeeping of the background work on the workspace.
+#[derive(Debug, Default)]
+pub struct Tracking {
+    /// Number of the latest index build started. A build that is no longer the latest when it
+    /// ends is dropped: a newer one, with more folders or new rules, is on its way.
+    pub builds: u64,
+    /// Number of the build whose result was installed (or that failed).
+    pub installed: u64,
+    /// Files that changed on disk while a build ran: it may have read them before the change,
+    /// so they are read again on top of its result.
+    pub changed_during_build: FxHashSet<PathBuf>,
+    /// Number of the latest settings change: the answer to an older `workspace/configuration`
+    /// pull is stale and dropped.
+    pub settings_changes: u64,
+    /// Problems in `initializationOptions`, logged once the client can be told.
+    pub startup_warnings: Vec<String>,
+    /// What the first index build has to show before its index is installed.
+    pub early: Option<FirstBuild>,
+    /// The server's own watcher of the workspace folders, when the client watches nothing.
+    pub watch: Option<Arc<Mutex<Watch>>>,
+}
+
+/// The first index build, as the requests that wait for it see it.
+#[derive(Clone, Debug)]
+pub struct FirstBuild {
+    /// Its id pass, once run (references are answered from it).
+    pub ids: Receiver<Early>,
+    /// Closed when the build ends: its index installed, or none.
+    pub done: Receiver<()>,
+}
+
+/// What the first index build publishes before its index is installed: the id pass (SPEC §11
+/// times the first references answer from a cold start), then that it is no longer needed.
+#[derive(Clone, Debug)]
+pub enum Early {
+    Scanning,
+    Ids(Arc<IdPass>),
+    /// The id pass failed: only the index will answer.
+    Failed,
+    /// The index is installed, or the build ended without one: the id pass is dropped.
+    Done,
+}
+
+impl Tracking {
+    /// Whether an index build is running.
+    pub fn building(&self) -> bool {
+        self.builds != self.installed
+    }
+}
+
+/// The server's own watcher of the workspace folders (see `watch`), and the folders it watches.
+pub struct Watch {
+    pub watcher: RecommendedWatcher,
+    pub watched: Vec<PathBuf>,
+}
+
+impl std::fmt::Debug for Watch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watch").field("watched", &self.watched).finish_non_exhaustive()
     }
 }
 

@@ -19,25 +19,13 @@ use tower_lsp_server::ls_types::{FileChangeType, FileEvent, MessageType};
 
 use crate::corpus::FileKind;
 use crate::lsp::convert;
-use crate::lsp::state::{State, catch, read_state, write_state};
+use crate::lsp::state::{State, Watch, catch, read_state, write_state};
 use crate::lsp::workspace::{self, Outcome};
 
 /// Events are applied once they have stopped for this long (an editor's save, a `git checkout`,
 /// come as bursts), or this long after the first of a burst that goes on.
 const QUIET: Duration = Duration::from_millis(50);
 const LONGEST: Duration = Duration::from_millis(500);
-
-/// The watcher, and the folders it watches.
-pub struct Watch {
-    watcher: RecommendedWatcher,
-    watched: Vec<PathBuf>,
-}
-
-impl std::fmt::Debug for Watch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Watch").field("watched", &self.watched).finish_non_exhaustive()
-    }
-}
 
 /// What the watcher reports.
 #[derive(Debug)]

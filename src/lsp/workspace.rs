@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::Notify;
-use tokio::sync::watch::{Receiver, Sender};
+use tokio::sync::watch::Sender;
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher, GlobPattern, MessageType,
     NumberOrString, Registration, ServerCapabilities, WorkspaceFoldersChangeEvent,
@@ -25,7 +25,7 @@ use crate::idpass::IdPass;
 use crate::lsp::caps::{self, Session};
 use crate::lsp::convert;
 use crate::lsp::memory::return_free_memory;
-use crate::lsp::state::{State, catch, read_state, write_state};
+use crate::lsp::state::{Early, FirstBuild, State, catch, read_state, write_state};
 
 /// What a client asked to be told, as globs: the corpus files of SPEC §1 and the per-root
 /// configuration that decides which of them count.
@@ -33,55 +33,6 @@ pub const WATCHED: [&str; 5] = ["**/*.txt", "**/entities.tsv", "**/*.entities.ts
 
 /// How long to wait for the client to accept a progress token before indexing without one.
 const PROGRESS_CREATE_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Bookkeeping of the background work on the workspace.
-#[derive(Debug, Default)]
-pub struct Tracking {
-    /// Number of the latest index build started. A build that is no longer the latest when it
-    /// ends is dropped: a newer one, with more folders or new rules, is on its way.
-    pub builds: u64,
-    /// Number of the build whose result was installed (or that failed).
-    pub installed: u64,
-    /// Files that changed on disk while a build ran: it may have read them before the change,
-    /// so they are read again on top of its result.
-    pub changed_during_build: FxHashSet<PathBuf>,
-    /// Number of the latest settings change: the answer to an older `workspace/configuration`
-    /// pull is stale and dropped.
-    pub settings_changes: u64,
-    /// Problems in `initializationOptions`, logged once the client can be told.
-    pub startup_warnings: Vec<String>,
-    /// What the first index build has to show before its index is installed.
-    pub early: Option<FirstBuild>,
-    /// The server's own watcher of the workspace folders, when the client watches nothing.
-    pub watch: Option<Arc<std::sync::Mutex<crate::lsp::watch::Watch>>>,
-}
-
-/// The first index build, as the requests that wait for it see it.
-#[derive(Clone, Debug)]
-pub struct FirstBuild {
-    /// Its id pass, once run (references are answered from it).
-    pub ids: Receiver<Early>,
-    /// Closed when the build ends: its index installed, or none.
-    pub done: Receiver<()>,
-}
-
-/// What the first index build publishes before its index is installed: the id pass (SPEC §11
-/// times the first references answer from a cold start), then that it is no longer needed.
-#[derive(Clone, Debug)]
-pub enum Early {
-    Scanning,
-    Ids(Arc<IdPass>),
-    /// The id pass failed: only the index will answer.
-    Failed,
-    /// The index is installed, or the build ended without one: the id pass is dropped.
-    Done,
-}
-
-impl Tracking {
-    fn building(&self) -> bool {
-        self.builds != self.installed
-    }
-}
 
 /// What the client should ask for again after the corpus or the settings changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
