@@ -17,7 +17,7 @@ use crate::lsp::state::State;
 pub fn completion(st: &State, params: &CompletionParams) -> Result<Option<CompletionResponse>> {
     let p = &params.text_document_position;
     // Completion reads the text around the cursor: only open documents have one.
-    let Some((file, Some(doc))) = st.file(&p.text_document.uri) else { return Ok(None) };
+    let Some((file, Some(doc))) = convert::file(st, &p.text_document.uri) else { return Ok(None) };
     let enc = st.session.encoding;
     let insert_replace = st.session.insert_replace;
     let offset = convert::offset(&doc.line_index, Some(&doc.text), p.position, enc);

@@ -34,7 +34,7 @@ fn converted(st: &State, file: FileId, data: &FileData, d: &Diagnostic) -> lsp::
             let other = if other == file { None } else { Some(st.corpus.full(other)) };
             let index = other.as_ref().map_or(data.line_index(), |o| o.line_index());
             Some(DiagnosticRelatedInformation {
-                location: Location { uri: st.uri(path)?, range: convert::range(index, r.range, enc) },
+                location: Location { uri: convert::uri(st, path)?, range: convert::range(index, r.range, enc) },
                 message: r.message.clone(),
             })
         })

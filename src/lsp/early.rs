@@ -27,11 +27,9 @@ use tower_lsp_server::ls_types::{Location, Position, Range, ReferenceParams, Uri
 
 use crate::corpus::{Corpus, OccurrenceKind, path_order};
 use crate::ide;
-use crate::idpass::{IdOccurrence, IdPass};
+use crate::idpass::IdPass;
 use crate::lsp::convert;
-use crate::lsp::server::{locate, range_of};
 use crate::lsp::state::{Early, FirstBuild, State, catch, read_state};
-use crate::text::Encoding;
 
 /// How many messages may be in flight at once. Handlers finish in their first poll once the
 /// first index is in; before, requests wait for it, each holding a slot, and a message finds no
@@ -190,19 +188,19 @@ fn from_id_pass(st: &State, pass: &IdPass, params: &ReferenceParams) -> Option<O
     };
     for (file, o) in pass.references(&id, include) {
         if !st.docs.contains_key(&file.path) {
-            push(&file.path, range(o, enc));
+            push(&file.path, convert::line_col_range(o.start(enc), o.end(enc)));
         }
     }
     if let Some(sym) = st.corpus.sym(&id) {
         let occurrences = st.corpus.occurrences(sym).iter();
         for o in occurrences.filter(|o| include || o.kind() != OccurrenceKind::RegistryRow) {
-            push(st.corpus.file(o.file).path.as_path(), range_of(st, o.file, st.corpus.range(sym, o)));
+            push(st.corpus.file(o.file).path.as_path(), convert::range_of(st, o.file, st.corpus.range(sym, o)));
         }
     }
     groups.sort_by(|a, b| path_order(a.0, b.0));
     let mut out = Vec::new();
     for (path, ranges) in groups {
-        if let Some(uri) = st.uri(path) {
+        if let Some(uri) = convert::uri(st, path) {
             out.extend(ranges.into_iter().map(|range| Location { uri: uri.clone(), range }));
         }
     }
@@ -212,8 +210,8 @@ fn from_id_pass(st: &State, pass: &IdPass, params: &ReferenceParams) -> Option<O
 /// The id under the cursor: from the open document, else from the file on disk (one the index
 /// will hold, so inside the workspace folders) parsed on its own.
 fn id_at(st: &State, pass: &IdPass, uri: &tower_lsp_server::ls_types::Uri, pos: Position) -> Option<String> {
-    if st.file(uri).is_some() {
-        let (file, offset) = locate(st, uri, pos)?;
+    if convert::file(st, uri).is_some() {
+        let (file, offset) = convert::locate(st, uri, pos)?;
         let (sym, _) = ide::target_at(&st.corpus, file, offset)?.id()?;
         return Some(st.corpus.resolve(sym).to_string());
     }
@@ -228,10 +226,6 @@ fn id_at(st: &State, pass: &IdPass, uri: &tower_lsp_server::ls_types::Uri, pos: 
     let offset = convert::offset(one.file(file).line_index(), None, pos, st.session.encoding);
     let (sym, _) = ide::target_at(&one, file, offset)?.id()?;
     Some(one.resolve(sym).to_string())
-}
-
-fn range(o: &IdOccurrence, enc: Encoding) -> Range {
-    Range { start: convert::from_line_col(o.start(enc)), end: convert::from_line_col(o.end(enc)) }
 }
 
 #[cfg(test)]

@@ -28,7 +28,6 @@ use crate::lsp::early::{Answer, Waiting};
 use crate::lsp::parked::Parked;
 use crate::lsp::state::{Document, State, catch, read_state, write_state};
 use crate::lsp::{caps, completion, convert, edit};
-use crate::text::LineCol;
 
 pub struct Server {
     client: Client,
@@ -116,61 +115,14 @@ impl Server {
 
 fn references(st: &State, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
     let p = params.text_document_position;
-    let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+    let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
     let include = params.context.include_declaration;
     let Some(refs) = ide::references(&st.corpus, file, offset, include) else { return Ok(None) };
-    Ok(Some(locations(st, &refs)))
+    Ok(Some(convert::locations(st, &refs)))
 }
 
 fn internal_error(method: &str, panic: &str) -> Error {
     Error { code: ErrorCode::InternalError, message: format!("seedls: {method} failed: {panic}").into(), data: None }
-}
-
-/// The corpus file and byte offset of a protocol position.
-pub(super) fn locate(st: &State, uri: &Uri, pos: Position) -> Option<(FileId, u32)> {
-    let (file, doc) = st.file(uri)?;
-    let offset = match doc {
-        Some(doc) => convert::offset(&doc.line_index, Some(&doc.text), pos, st.session.encoding),
-        None => convert::offset(st.corpus.full(file).line_index(), None, pos, st.session.encoding),
-    };
-    Some((file, offset))
-}
-
-pub(super) fn range_of(st: &State, file: FileId, range: crate::text::TextRange) -> Range {
-    convert::range(st.corpus.full(file).line_index(), range, st.session.encoding)
-}
-
-/// [`range_of`], or the place the corpus keeps for a lean file's occurrence (no file read).
-pub(super) fn placed_range(
-    st: &State,
-    file: FileId,
-    range: crate::text::TextRange,
-    place: Option<(LineCol, LineCol)>,
-) -> Range {
-    match place {
-        Some((start, end)) => Range { start: convert::from_line_col(start), end: convert::from_line_col(end) },
-        None => range_of(st, file, range),
-    }
-}
-
-fn location(st: &State, file: FileId, range: crate::text::TextRange) -> Option<Location> {
-    Some(Location { uri: st.uri(&st.corpus.file(file).path)?, range: range_of(st, file, range) })
-}
-
-/// Locations of many ranges grouped by file (as the index keeps them): each file's URI is
-/// built once, not once a range (an id can have 10,000 uses).
-pub(super) fn locations(st: &State, refs: &[ide::Reference]) -> Vec<Location> {
-    let mut last: Option<(FileId, Option<Uri>)> = None;
-    let mut out = Vec::new();
-    for r in refs {
-        if last.as_ref().is_none_or(|(f, _)| *f != r.file) {
-            last = Some((r.file, st.uri(&st.corpus.file(r.file).path)));
-        }
-        if let Some((_, Some(uri))) = &last {
-            out.push(Location { uri: uri.clone(), range: placed_range(st, r.file, r.range, r.place) });
-        }
-    }
-    out
 }
 
 fn nav_response(
@@ -181,22 +133,22 @@ fn nav_response(
 ) -> Option<GotoDefinitionResponse> {
     let found = found.filter(|f| !f.info.is_empty())?;
     if links {
-        let origin = range_of(st, file, found.range);
+        let origin = convert::range_of(st, file, found.range);
         let links = found
             .info
             .iter()
             .filter_map(|t| {
                 Some(LocationLink {
                     origin_selection_range: Some(origin),
-                    target_uri: st.uri(&st.corpus.file(t.file).path)?,
-                    target_range: range_of(st, t.file, t.full_range),
-                    target_selection_range: range_of(st, t.file, t.focus_range),
+                    target_uri: convert::file_uri(st, t.file)?,
+                    target_range: convert::range_of(st, t.file, t.full_range),
+                    target_selection_range: convert::range_of(st, t.file, t.focus_range),
                 })
             })
             .collect();
         Some(GotoDefinitionResponse::Link(links))
     } else {
-        let locations = found.info.iter().filter_map(|t| location(st, t.file, t.focus_range)).collect();
+        let locations = found.info.iter().filter_map(|t| convert::location(st, t.file, t.focus_range)).collect();
         Some(GotoDefinitionResponse::Array(locations))
     }
 }
@@ -245,7 +197,7 @@ impl LanguageServer for Server {
         self.update("didChange", |st| {
             let enc = st.session.encoding;
             let Some(doc) = st.docs.get_mut(&path) else { return };
-            doc.apply_changes(params.text_document.version, params.content_changes, enc);
+            convert::apply_changes(doc, params.text_document.version, params.content_changes, enc);
             st.reindex(&path);
         });
     }
@@ -289,7 +241,7 @@ impl LanguageServer for Server {
         let p = params.text_document_position_params;
         self.indexed(Some(&p.text_document.uri)).await?;
         self.query("hover", |st| {
-            let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+            let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             let Some(found) = ide::hover(&st.corpus, file, offset) else { return Ok(None) };
             let (kind, value) = if st.session.markdown {
                 (MarkupKind::Markdown, found.markup.markdown().to_string())
@@ -298,7 +250,7 @@ impl LanguageServer for Server {
             };
             Ok(Some(Hover {
                 contents: HoverContents::Markup(MarkupContent { kind, value }),
-                range: Some(range_of(st, file, found.range)),
+                range: Some(convert::range_of(st, file, found.range)),
             }))
         })
     }
@@ -307,7 +259,7 @@ impl LanguageServer for Server {
         let p = params.text_document_position_params;
         self.indexed(Some(&p.text_document.uri)).await?;
         self.query("definition", |st| {
-            let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+            let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             Ok(nav_response(st, file, ide::definition(&st.corpus, file, offset), st.session.definition_links))
         })
     }
@@ -316,7 +268,7 @@ impl LanguageServer for Server {
         let p = params.text_document_position_params;
         self.indexed(Some(&p.text_document.uri)).await?;
         self.query("declaration", |st| {
-            let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+            let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             Ok(nav_response(st, file, ide::declaration(&st.corpus, file, offset), st.session.declaration_links))
         })
     }
@@ -333,12 +285,12 @@ impl LanguageServer for Server {
         let p = params.text_document_position_params;
         self.indexed(Some(&p.text_document.uri)).await?;
         self.query("documentHighlight", |st| {
-            let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+            let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             let Some(refs) = ide::highlights(&st.corpus, file, offset) else { return Ok(None) };
             let highlights = refs
                 .iter()
                 .map(|r| DocumentHighlight {
-                    range: range_of(st, file, r.range),
+                    range: convert::range_of(st, file, r.range),
                     // A tag or registry row assigns the id; a role value only refers to it.
                     kind: Some(match r.kind {
                         OccurrenceKind::RoleValue => DocumentHighlightKind::READ,
@@ -373,7 +325,7 @@ impl LanguageServer for Server {
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
         self.indexed(Some(&params.text_document.uri)).await?;
         self.query("diagnostic", |st| {
-            let items = match st.file(&params.text_document.uri) {
+            let items = match convert::file(st, &params.text_document.uri) {
                 Some((file, _)) => file_report(st, file),
                 None => Vec::new(),
             };
@@ -402,7 +354,7 @@ impl LanguageServer for Server {
             let mut items: Vec<(&PathBuf, WorkspaceDocumentDiagnosticReport)> = files
                 .par_iter()
                 .filter_map(|&(file, path)| {
-                    let uri = st.uri(path)?;
+                    let uri = convert::uri(st, path)?;
                     let version = st.version(path).map(i64::from);
                     let diagnostics = file_report(st, file);
                     let id = result_id(&diagnostics);

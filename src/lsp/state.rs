@@ -1,5 +1,6 @@
-//! What the server knows: the corpus and the open documents. Protocol-facing only in that
-//! edits arrive as protocol ranges; everything else is core types.
+//! What the server knows: the session, the settings, the corpus and the open documents, the
+//! bookkeeping of background work, all behind one lock. Offsets only: protocol positions are
+//! converted by `convert`.
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -10,14 +11,13 @@ use notify::RecommendedWatcher;
 use ropey::Rope;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::watch::Receiver;
-use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::ls_types::Uri;
 
-use crate::corpus::{Changed, Corpus, FileId};
+use crate::corpus::{Changed, Corpus};
 use crate::idpass::IdPass;
 use crate::lsp::caps::Session;
-use crate::lsp::convert;
 use crate::syntax::header::Date;
-use crate::text::{Encoding, LineIndex, TextRange};
+use crate::text::{LineIndex, TextRange};
 
 /// An open document: the editor's text, which wins over the file on disk while it is open.
 pub struct Document {
@@ -45,39 +45,32 @@ impl Document {
         Document { uri, version, rope: Rope::from_str(&text), line_index, changed: None, text, on_disk }
     }
 
-    /// Applies one `didChange` batch in order: each change's range refers to the text left by
-    /// the previous one, so positions are converted against the current text every time.
-    ///
-    /// Edits go to the rope and the line index (which scans only the inserted text); the text
-    /// is derived from the rope once, at the end.
-    pub fn apply_changes(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>, enc: Encoding) {
-        let mut changed = false;
-        for change in changes {
-            let step = match change.range {
-                None => {
-                    let old = TextRange::new(0, self.line_index.len());
-                    self.rope = Rope::from_str(&change.text);
-                    self.line_index = LineIndex::new(&change.text);
-                    Changed::new(old, change.text.len() as u32)
-                }
-                Some(range) => {
-                    let rope = &self.rope;
-                    let r = convert::text_range_by(&self.line_index, |i| rope.get_byte(i as usize), range, enc);
-                    let start = self.rope.byte_to_char(r.start as usize);
-                    let end = self.rope.byte_to_char(r.end as usize);
-                    self.rope.remove(start..end);
-                    self.rope.insert(start, &change.text);
-                    self.line_index.splice(r, &change.text);
-                    Changed::new(r, change.text.len() as u32)
-                }
-            };
-            self.changed = Some(self.changed.map_or(step, |c| c.then(step)));
-            changed = true;
-        }
-        if changed {
-            self.text = self.rope.to_string();
-        }
-        self.version = version;
+    /// Replaces the bytes `range` (the whole text when `None`) with `text`, in the rope and the
+    /// line index (which scans only the inserted text), and notes the change for the corpus.
+    /// The text in one piece follows once a batch of edits is applied ([`Document::edited`]).
+    pub fn replace(&mut self, range: Option<TextRange>, text: &str) {
+        let step = match range {
+            None => {
+                let old = TextRange::new(0, self.line_index.len());
+                self.rope = Rope::from_str(text);
+                self.line_index = LineIndex::new(text);
+                Changed::new(old, text.len() as u32)
+            }
+            Some(r) => {
+                let start = self.rope.byte_to_char(r.start as usize);
+                let end = self.rope.byte_to_char(r.end as usize);
+                self.rope.remove(start..end);
+                self.rope.insert(start, text);
+                self.line_index.splice(r, text);
+                Changed::new(r, text.len() as u32)
+            }
+        };
+        self.changed = Some(self.changed.map_or(step, |c| c.then(step)));
+    }
+
+    /// Derives the text from the rope after a batch of edits: once a batch, not once an edit.
+    pub fn edited(&mut self) {
+        self.text = self.rope.to_string();
     }
 }
 
@@ -192,21 +185,6 @@ impl State {
         }
     }
 
-    /// The corpus file of a URI, and the open document when it is open.
-    pub fn file(&self, uri: &Uri) -> Option<(FileId, Option<&Document>)> {
-        let path = convert::uri_to_path(uri)?;
-        let file = self.corpus.file_id(&path)?;
-        Some((file, self.docs.get(&path)))
-    }
-
-    /// The URI to use for a corpus file: the client's own for open documents.
-    pub fn uri(&self, path: &Path) -> Option<Uri> {
-        match self.docs.get(path) {
-            Some(doc) => Some(doc.uri.clone()),
-            None => convert::path_to_uri(path),
-        }
-    }
-
     /// The version of an open document, for versioned edits and reports.
     pub fn version(&self, path: &Path) -> Option<i32> {
         self.docs.get(path).map(|d| d.version)
@@ -293,68 +271,11 @@ pub fn write_state(state: &RwLock<State>) -> RwLockWriteGuard<'_, State> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_lsp_server::ls_types::{Position, Range};
 
     #[test]
     fn panics_become_messages() {
         assert_eq!(catch(|| 1), Ok(1));
         assert_eq!(catch(|| -> i32 { panic!("boom {}", 1) }), Err("boom 1".to_string()));
         assert_eq!(catch(|| -> i32 { panic!("static") }), Err("static".to_string()));
-    }
-
-    fn change(l1: u32, c1: u32, l2: u32, c2: u32, text: &str) -> TextDocumentContentChangeEvent {
-        TextDocumentContentChangeEvent {
-            range: Some(Range { start: Position::new(l1, c1), end: Position::new(l2, c2) }),
-            range_length: None,
-            text: text.into(),
-        }
-    }
-
-    #[test]
-    fn batched_incremental_changes_apply_in_order_in_each_encoding() {
-        let uri: Uri = "file:///tmp/a.txt".parse().unwrap();
-        let mut doc = Document::new(uri.clone(), 1, "a😀b\r\nc".into(), false);
-        // utf-16: 😀 is two units, so `b` is at column 3.
-        doc.apply_changes(2, vec![change(0, 3, 0, 4, "B"), change(1, 0, 1, 1, "C«")], Encoding::Utf16);
-        assert_eq!(doc.text, "a😀B\r\nC«");
-        assert_eq!(doc.rope.to_string(), doc.text);
-        assert_eq!(doc.version, 2);
-        // utf-8: « is two bytes; insert after it, then a change past the line end clamps.
-        doc.apply_changes(3, vec![change(1, 3, 1, 3, "!"), change(0, 99, 0, 99, "?")], Encoding::Utf8);
-        assert_eq!(doc.text, "a😀B?\r\nC«!");
-        assert_eq!(doc.line_index, LineIndex::new(&doc.text));
-        // A position inside the surrogate pair snaps to the emoji's start.
-        let mut doc = Document::new(uri, 1, "a😀b".into(), false);
-        doc.apply_changes(2, vec![change(0, 2, 0, 2, "x")], Encoding::Utf16);
-        assert_eq!(doc.text, "ax😀b");
-        // A change past the end of a CRLF line clamps before its `\r`; a full replace resets.
-        let mut doc = Document::new(doc.uri.clone(), 1, "ab\r\ncd".into(), false);
-        doc.apply_changes(2, vec![change(0, 9, 0, 9, "!\n«")], Encoding::Utf16);
-        assert_eq!(doc.text, "ab!\n«\r\ncd");
-        assert_eq!(doc.line_index, LineIndex::new(&doc.text));
-    }
-
-    /// The corpus is told what the batches since it last indexed the text changed, as one
-    /// change: the old text with the changed bytes replaced is the new one.
-    #[test]
-    fn the_changes_of_batches_compose_into_one_until_taken() {
-        let uri: Uri = "file:///tmp/a.txt".parse().unwrap();
-        let old = "ab\ncd\nef\ngh";
-        let mut doc = Document::new(uri, 1, old.into(), false);
-        assert_eq!(doc.changed, None);
-        doc.apply_changes(2, vec![change(2, 1, 3, 0, "X\n"), change(0, 0, 0, 1, "")], Encoding::Utf16);
-        doc.apply_changes(3, vec![change(1, 1, 1, 1, "Y")], Encoding::Utf16);
-        assert_eq!(doc.text, "b\ncYd\neX\ngh");
-        let c = doc.changed.take().unwrap();
-        let (s, o, n) = (c.start as usize, c.old_end as usize, c.new_end as usize);
-        assert_eq!(format!("{}{}{}", &old[..s], &doc.text[s..n], &old[o..]), doc.text);
-        assert_eq!((s, o, n), (0, 9, 9), "from the first byte any change replaced to the last");
-        // A whole new text changes everything.
-        doc.apply_changes(
-            4,
-            vec![TextDocumentContentChangeEvent { range: None, range_length: None, text: "z".into() }],
-            Encoding::Utf16,
-        );
-        assert_eq!(doc.changed, Some(Changed { start: 0, old_end: 11, new_end: 1 }));
     }
 }
