@@ -24,6 +24,7 @@ mod edit;
 mod framing;
 mod memory;
 mod parked;
+mod refresh;
 mod semantic_tokens;
 mod server;
 // The workspace as a whole: folders, files on disk, settings.

@@ -16,15 +16,16 @@ use tokio::sync::Notify;
 use tokio::sync::watch::Sender;
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher, GlobPattern, MessageType,
-    NumberOrString, Registration, ServerCapabilities, WorkspaceFoldersChangeEvent,
+    NumberOrString, Registration, WorkspaceFoldersChangeEvent,
 };
 use tower_lsp_server::{Bounded, Client, NotCancellable, OngoingProgress};
 
 use crate::corpus::{self, Corpus, Keep};
 use crate::idpass::IdPass;
-use crate::lsp::caps::{self, Session};
+use crate::lsp::caps::Session;
 use crate::lsp::convert;
 use crate::lsp::memory::return_free_memory;
+use crate::lsp::refresh::{Refresh, refresh};
 use crate::lsp::state::{Early, FirstBuild, State, catch, read_state, write_state};
 
 /// What a client asked to be told, as globs: the corpus files of SPEC §1 and the per-root
@@ -33,71 +34,6 @@ pub const WATCHED: [&str; 5] = ["**/*.txt", "**/entities.tsv", "**/*.entities.ts
 
 /// How long to wait for the client to accept a progress token before indexing without one.
 const PROGRESS_CREATE_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// What the client should ask for again after the corpus or the settings changed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Refresh {
-    pub diagnostics: bool,
-    pub inlay_hints: bool,
-    pub semantic_tokens: bool,
-    pub code_lens: bool,
-}
-
-impl Refresh {
-    /// A change to the corpus: any of these can depend on another file (the registry gives
-    /// names and counts, the schema gives token types).
-    pub const CORPUS: Refresh =
-        Refresh { diagnostics: true, inlay_hints: true, semantic_tokens: true, code_lens: true };
-
-    pub fn any(self) -> bool {
-        self.diagnostics || self.inlay_hints || self.semantic_tokens || self.code_lens
-    }
-}
-
-/// The refresh requests to send: only those the client supports, for features the server
-/// advertises (a refresh of a feature the client never asked for is noise).
-pub fn refresh_requests(session: &Session, advertised: &ServerCapabilities, what: Refresh) -> Vec<&'static str> {
-    let caps = &session.workspace;
-    let mut out = Vec::new();
-    if what.diagnostics && session.workspace_diagnostic_refresh && advertised.diagnostic_provider.is_some() {
-        out.push("workspace/diagnostic/refresh");
-    }
-    if what.inlay_hints && caps.inlay_hint_refresh && advertised.inlay_hint_provider.is_some() {
-        out.push("workspace/inlayHint/refresh");
-    }
-    if what.semantic_tokens && caps.semantic_tokens_refresh && advertised.semantic_tokens_provider.is_some() {
-        out.push("workspace/semanticTokens/refresh");
-    }
-    if what.code_lens && caps.code_lens_refresh && advertised.code_lens_provider.is_some() {
-        out.push("workspace/codeLens/refresh");
-    }
-    out
-}
-
-/// Sends the refresh requests from a task of their own: a client slow to answer them must not
-/// hold up anything else.
-pub fn refresh(client: &Client, session: &Session, what: Refresh) {
-    if !what.any() {
-        return;
-    }
-    let requests = refresh_requests(session, &caps::server_capabilities(session), what);
-    if requests.is_empty() {
-        return;
-    }
-    // A task each: one the client answers late or never must not hold back the others.
-    for method in requests {
-        let client = client.clone();
-        tokio::spawn(async move {
-            // The answer carries nothing; an error only means the client will not refresh.
-            let _ = match method {
-                "workspace/diagnostic/refresh" => client.workspace_diagnostic_refresh().await,
-                "workspace/inlayHint/refresh" => client.inlay_hint_refresh().await,
-                "workspace/semanticTokens/refresh" => client.semantic_tokens_refresh().await,
-                _ => client.code_lens_refresh().await,
-            };
-        });
-    }
-}
 
 /// The dynamic registrations the client supports: file watching, and configuration changes
 /// for our section.
@@ -549,26 +485,6 @@ pub fn follow_up(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_lsp_server::ls_types::OneOf;
-
-    #[test]
-    fn refreshes_only_what_the_client_supports_and_the_server_advertises() {
-        let mut session = Session::default();
-        let mut advertised = caps::server_capabilities(&session);
-        // Whatever the server advertises today, this test decides.
-        advertised.inlay_hint_provider = None;
-        assert!(refresh_requests(&session, &advertised, Refresh::CORPUS).is_empty());
-        session.workspace_diagnostic_refresh = true;
-        session.workspace.inlay_hint_refresh = true;
-        assert_eq!(refresh_requests(&session, &advertised, Refresh::CORPUS), ["workspace/diagnostic/refresh"]);
-        advertised.inlay_hint_provider = Some(OneOf::Left(true));
-        assert_eq!(
-            refresh_requests(&session, &advertised, Refresh::CORPUS),
-            ["workspace/diagnostic/refresh", "workspace/inlayHint/refresh"]
-        );
-        let settings_only = Refresh { inlay_hints: true, ..Refresh::default() };
-        assert_eq!(refresh_requests(&session, &advertised, settings_only), ["workspace/inlayHint/refresh"]);
-    }
 
     fn state_on(root: &Path) -> State {
         let today = crate::syntax::header::Date { year: 2024, month: 6, day: Some(15) };
