@@ -27,6 +27,7 @@ use crate::lsp::convert;
 use crate::lsp::memory::return_free_memory;
 use crate::lsp::refresh::{Refresh, refresh};
 use crate::lsp::state::{Early, FirstBuild, State, catch, read_state, write_state};
+use crate::lsp::watch;
 
 /// What a client asked to be told, as globs: the corpus files of SPEC §1 and the per-root
 /// configuration that decides which of them count.
@@ -74,7 +75,7 @@ pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
     // A client that cannot watch files for us: the server watches the folders itself (each
     // index build adds them before it reads them).
     if !session.workspace.watch_registration {
-        crate::lsp::watch::start(client, state, wake);
+        watch::start(client, state, changed_on_disk(client, state, wake));
     }
     let registrations = registrations(&session);
     if !registrations.is_empty() {
@@ -84,8 +85,8 @@ pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
                 let message = format!("seedls: the client refused to watch files: {}", err.message);
                 client.log_message(MessageType::WARNING, message).await;
                 if session.workspace.watch_registration {
-                    crate::lsp::watch::start(&client, &state, &wake);
-                    let _ = tokio::task::spawn_blocking(move || crate::lsp::watch::sync(&client, &state)).await;
+                    watch::start(&client, &state, changed_on_disk(&client, &state, &wake));
+                    let _ = tokio::task::spawn_blocking(move || watch::sync(&client, &state)).await;
                 }
             }
         });
@@ -166,7 +167,7 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
         };
         // Before the files are read, so that a change after the read is seen (once the first
         // references are answered: a cold start's first answer does not wait for it).
-        crate::lsp::watch::sync(&for_watch, &watched);
+        watch::sync(&for_watch, &watched);
         let (corpus, errors) = Corpus::new(roots, today).keeping(keep).load_discovered(paths, errors, Some(&report));
         // What the first requests would otherwise compute while the user waits.
         corpus.warm(PRIME_USES);
@@ -388,6 +389,30 @@ pub fn watched_files(st: &mut State, events: Vec<FileEvent>) -> Outcome {
         out.changed = sync_paths(st, &paths);
     }
     out
+}
+
+/// What the server's own watcher hands on (see `watch`): the events applied as a client's,
+/// and events lost answered with a new index.
+fn changed_on_disk(
+    client: &Client,
+    state: &Arc<RwLock<State>>,
+    wake: &Arc<Notify>,
+) -> impl Fn(Vec<FileEvent>, bool) + Send + 'static {
+    let (client, state, wake) = (client.clone(), state.clone(), wake.clone());
+    move |events, lost| {
+        let mut outcome = Outcome::default();
+        if !events.is_empty() {
+            let applied = catch(|| outcome = watched_files(&mut write_state(&state), events));
+            if let Err(panic) = applied {
+                let client = client.clone();
+                let message = format!("seedls: files changed on disk: {panic}");
+                tokio::spawn(async move { client.log_message(MessageType::WARNING, message).await });
+            }
+            wake.notify_one();
+        }
+        outcome.rebuild |= lost;
+        follow_up(&client, &state, &wake, outcome);
+    }
 }
 
 /// Brings the corpus in line with the disk for `paths`: a file discovery would list is read
