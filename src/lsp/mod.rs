@@ -75,9 +75,9 @@ where
     let for_server = parked.clone();
     let (service, socket) = LspService::build(move |client| server::Server::new(client, state, flag, for_server))
         .custom_method(framing::INVALID_MESSAGE, server::Server::invalid_message)
-        .custom_method(parked::REFERENCES, server::Server::parked_references)
-        .custom_method(parked::RENAME, server::Server::parked_rename)
-        .custom_method(parked::SEMANTIC_TOKENS, server::Server::parked_semantic_tokens)
+        .custom_method(framing::REFERENCES, server::Server::parked_references)
+        .custom_method(framing::RENAME, server::Server::parked_rename)
+        .custom_method(framing::SEMANTIC_TOKENS, server::Server::parked_semantic_tokens)
         .finish();
     // Malformed messages are answered and skipped here; tower-lsp-server would stop reading.
     let (framed, pipe) = tokio::io::duplex(64 * 1024);
