@@ -1,13 +1,33 @@
 //! The `LanguageServer` implementation: decode parameters, call `ide` under the state lock,
 //! encode the answer. No feature logic lives here.
 //!
-//! Ordering: tower-lsp-server polls each message's future for the first time in arrival order,
-//! and every handler here does all its work synchronously in that first poll (no `.await`
-//! before the state is read or written). So document changes apply in order, and a request
-//! sees exactly the edits sent before it. Work that waits (progress, publishing, client
-//! requests) runs in spawned tasks and never holds the lock across an `.await`. The one
-//! exception: a request that arrives before the first index is installed waits for it (see
-//! `early`), without the lock, while the notifications that follow it apply.
+//! # Handler rules
+//!
+//! Every handler keeps these, and so does every module it calls; they are stated here once.
+//!
+//! - **Synchronous.** tower-lsp-server polls each message's future for the first time in
+//!   arrival order, and a handler does all its work on the state in that first poll: a
+//!   notification (`didOpen`, `didChange`, `didClose`, file events, folder changes, settings)
+//!   is applied under the write lock ([`Server::update`]), a request is answered under the read
+//!   lock ([`Server::query`]). So changes apply in order, and every answer reflects every edit
+//!   sent before it. The files a notification names are read there too (a closed document, a
+//!   file changed on disk); only whole index builds run in the background, and the previous
+//!   index answers until the new one is installed whole.
+//! - **What may await.** A request that arrives before the first index is installed waits for
+//!   it (`early::indexed`, `early::references`), without the lock, while the notifications that
+//!   follow it apply; once the index is in, that returns without an `.await`. Nothing else in a
+//!   handler awaits. Work that waits (index builds, progress, pushing diagnostics, and every
+//!   request to the client: registrations, `workspace/configuration`, progress tokens,
+//!   refreshes) runs in a task of its own, so a client that answers late or never blocks
+//!   nothing: no handler awaits a client reply, and no one holds the lock across an `.await`.
+//! - **Slots.** At most `early::CONCURRENCY` messages are in flight. Only a request waiting for
+//!   the first index holds its slot for long, never one waiting for the client.
+//! - **Panics.** A panic in a request's body is answered with InternalError naming the method
+//!   ([`Server::query`]); in a notification's it is logged, and the server goes on
+//!   ([`Server::update`]). Background tasks run their bodies under `state::catch` as well (an
+//!   index build's load is a blocking task whose panic is its join error). The lock a panic
+//!   poisoned keeps serving (`state::read_state`): each update is one index operation, so the
+//!   state is still the best there is.
 
 use std::collections::HashMap;
 use std::path::PathBuf;

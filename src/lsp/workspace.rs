@@ -1,10 +1,9 @@
 //! The workspace on disk: indexing the folders (at start-up, when a folder is added, when a
-//! `.seedls.json` changes), files changed on disk (`workspace/didChangeWatchedFiles`), folders
-//! removed, the dynamic registrations, and the refresh requests that make the client ask again.
+//! `.seedls.json` changes), files changed on disk (`workspace/didChangeWatchedFiles`, or the
+//! server's own watcher), folders removed, and the dynamic registrations.
 //!
-//! Every change is applied under the state lock in the handler's first poll, like a document
-//! change, so the next request sees it. Only index builds run in the background: the corpus
-//! keeps answering from the previous index until the new one is installed whole.
+//! Changes apply in the handler, index builds in the background (see the handler rules in
+//! `server`).
 
 use std::path::{Path, PathBuf};
 use std::pin::pin;
