@@ -79,6 +79,14 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
 }
 
+/// An `http:` or `https:` URI, for a link's target; none for any other scheme. The core only
+/// makes such targets; they are checked again where the URI is made.
+pub fn web_uri(target: &str) -> Option<Uri> {
+    let uri: Uri = target.parse().ok()?;
+    let scheme = uri.scheme().as_str();
+    (scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")).then_some(uri)
+}
+
 /// The workspace folders of `initialize`: its folders, else the deprecated root URI, else the
 /// root path.
 #[allow(deprecated)]
@@ -223,6 +231,15 @@ mod tests {
         assert_eq!(uri_to_path(&uri).as_deref(), Some(path));
         let untitled: Uri = "untitled:Untitled-1".parse().unwrap();
         assert_eq!(uri_to_path(&untitled), None);
+    }
+
+    #[test]
+    fn link_targets_are_web_uris_only() {
+        assert!(web_uri("https://example.org/a?b=1").is_some());
+        assert!(web_uri("HTTP://example.org").is_some());
+        for other in ["javascript:alert(1)", "file:///etc/passwd", "command:workbench.action.quit", "not a uri"] {
+            assert_eq!(web_uri(other), None, "{other}");
+        }
     }
 
     fn change(l1: u32, c1: u32, l2: u32, c2: u32, text: &str) -> TextDocumentContentChangeEvent {

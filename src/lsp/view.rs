@@ -184,15 +184,9 @@ pub fn document_links(st: &State, params: DocumentLinkParams) -> Result<Option<V
     let found = links::document_links(&st.corpus, file)
         .into_iter()
         .filter_map(|l| {
-            // The core only makes http(s) targets; check again where the URI is made.
-            let target: Uri = l.target.parse().ok()?;
-            let scheme = target.scheme().as_str();
-            if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
-                return None;
-            }
             Some(DocumentLink {
                 range: convert::range_of(st, file, l.range),
-                target: Some(target),
+                target: Some(convert::web_uri(&l.target)?),
                 tooltip: Some(l.tooltip),
                 data: None,
             })
