@@ -1,5 +1,6 @@
 //! The one place that turns core offsets and ranges into protocol positions and back, and
-//! paths into URIs. Columns are counted in the negotiated encoding by [`LineIndex`].
+//! paths and corpus files into URIs and back. Columns are counted in the negotiated encoding by
+//! [`LineIndex`].
 //!
 //! The functions on a [`LineIndex`] are the arithmetic; those on the [`State`] choose the index
 //! (the open document's, else the file's, read again when it is lean), the URI (the client's own
