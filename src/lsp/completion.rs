@@ -14,13 +14,10 @@ use crate::ide::{self, CompletionKind};
 use crate::lsp::convert;
 use crate::lsp::state::State;
 
-/// `]{` opens a tag, `:` starts an id, `=` and `,` a role value, a space the next role.
-pub const TRIGGER_CHARACTERS: [char; 5] = ['{', ':', '=', ',', ' '];
-
 pub fn completion(st: &State, params: &CompletionParams) -> Result<Option<CompletionResponse>> {
     let p = &params.text_document_position;
     // Completion reads the text around the cursor: only open documents have one.
-    let Some((file, Some(doc))) = st.file(&p.text_document.uri) else { return Ok(None) };
+    let Some((file, Some(doc))) = convert::file(st, &p.text_document.uri) else { return Ok(None) };
     let enc = st.session.encoding;
     let insert_replace = st.session.insert_replace;
     let offset = convert::offset(&doc.line_index, Some(&doc.text), p.position, enc);

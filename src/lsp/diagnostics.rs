@@ -15,8 +15,7 @@ use crate::analysis::file_diagnostics;
 use crate::corpus::{FileData, FileId};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::lsp::parked::{Parked, PublishDiagnostics};
-use crate::lsp::state::State;
-use crate::lsp::{catch, read_state, write_state};
+use crate::lsp::state::{State, catch, read_state, write_state};
 use crate::lsp::{convert, settings};
 
 pub fn to_lsp(st: &State, file: FileId, d: &Diagnostic) -> lsp::Diagnostic {
@@ -35,7 +34,7 @@ fn converted(st: &State, file: FileId, data: &FileData, d: &Diagnostic) -> lsp::
             let other = if other == file { None } else { Some(st.corpus.full(other)) };
             let index = other.as_ref().map_or(data.line_index(), |o| o.line_index());
             Some(DiagnosticRelatedInformation {
-                location: Location { uri: st.uri(path)?, range: convert::range(index, r.range, enc) },
+                location: Location { uri: convert::uri(st, path)?, range: convert::range(index, r.range, enc) },
                 message: r.message.clone(),
             })
         })

@@ -5,7 +5,7 @@
 //! without the state lock, until the index is installed (or the build ends without one, when
 //! what there is answers), and is then answered as usual ([`indexed`]). While it waits,
 //! `didOpen`/`didChange` still apply at once: a waiting request holds one of the server's
-//! concurrency slots, so at most [`MAX_WAITING`] wait (see `lsp::CONCURRENCY`), the others are
+//! concurrency slots, so at most [`MAX_WAITING`] wait (see [`CONCURRENCY`]), the others are
 //! answered ServerCancelled with `retriggerRequest`. A request whose document changed while it
 //! waited is answered ContentModified: its position belongs to a text that is gone.
 //!
@@ -27,16 +27,20 @@ use tower_lsp_server::ls_types::{Location, Position, Range, ReferenceParams, Uri
 
 use crate::corpus::{Corpus, OccurrenceKind, path_order};
 use crate::ide;
-use crate::idpass::{IdOccurrence, IdPass};
-use crate::lsp::server::{locate, range_of};
-use crate::lsp::state::State;
-use crate::lsp::workspace::{Early, FirstBuild};
-use crate::lsp::{catch, convert, read_state};
-use crate::text::Encoding;
+use crate::idpass::IdPass;
+use crate::lsp::convert;
+use crate::lsp::state::{Early, FirstBuild, State, catch, read_state};
+
+/// How many messages may be in flight at once. Handlers finish in their first poll once the
+/// first index is in; before, requests wait for it, each holding a slot, and a message finds no
+/// slot until one is freed. So there are many, and at most [`MAX_WAITING`] of them wait: the
+/// rest carry `didOpen`, `didChange`, cancellations and the other requests meanwhile. A slot is
+/// never held waiting for the client.
+pub const CONCURRENCY: usize = 256;
 
 /// How many requests may wait for the first index at once: each holds a concurrency slot until
 /// the index is in, and the slots left must carry every other message meanwhile.
-pub const MAX_WAITING: usize = super::CONCURRENCY * 3 / 4;
+pub const MAX_WAITING: usize = CONCURRENCY * 3 / 4;
 
 /// The requests waiting for the first index.
 #[derive(Debug, Default)]
@@ -184,19 +188,19 @@ fn from_id_pass(st: &State, pass: &IdPass, params: &ReferenceParams) -> Option<O
     };
     for (file, o) in pass.references(&id, include) {
         if !st.docs.contains_key(&file.path) {
-            push(&file.path, range(o, enc));
+            push(&file.path, convert::line_col_range(o.start(enc), o.end(enc)));
         }
     }
     if let Some(sym) = st.corpus.sym(&id) {
         let occurrences = st.corpus.occurrences(sym).iter();
         for o in occurrences.filter(|o| include || o.kind() != OccurrenceKind::RegistryRow) {
-            push(st.corpus.file(o.file).path.as_path(), range_of(st, o.file, st.corpus.range(sym, o)));
+            push(st.corpus.file(o.file).path.as_path(), convert::range_of(st, o.file, st.corpus.range(sym, o)));
         }
     }
     groups.sort_by(|a, b| path_order(a.0, b.0));
     let mut out = Vec::new();
     for (path, ranges) in groups {
-        if let Some(uri) = st.uri(path) {
+        if let Some(uri) = convert::uri(st, path) {
             out.extend(ranges.into_iter().map(|range| Location { uri: uri.clone(), range }));
         }
     }
@@ -206,8 +210,8 @@ fn from_id_pass(st: &State, pass: &IdPass, params: &ReferenceParams) -> Option<O
 /// The id under the cursor: from the open document, else from the file on disk (one the index
 /// will hold, so inside the workspace folders) parsed on its own.
 fn id_at(st: &State, pass: &IdPass, uri: &tower_lsp_server::ls_types::Uri, pos: Position) -> Option<String> {
-    if st.file(uri).is_some() {
-        let (file, offset) = locate(st, uri, pos)?;
+    if convert::file(st, uri).is_some() {
+        let (file, offset) = convert::locate(st, uri, pos)?;
         let (sym, _) = ide::target_at(&st.corpus, file, offset)?.id()?;
         return Some(st.corpus.resolve(sym).to_string());
     }
@@ -224,10 +228,6 @@ fn id_at(st: &State, pass: &IdPass, uri: &tower_lsp_server::ls_types::Uri, pos: 
     Some(one.resolve(sym).to_string())
 }
 
-fn range(o: &IdOccurrence, enc: Encoding) -> Range {
-    Range { start: convert::from_line_col(o.start(enc)), end: convert::from_line_col(o.end(enc)) }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -237,8 +237,7 @@ mod tests {
     use tower_lsp_server::ls_types::{ReferenceContext, TextDocumentIdentifier, TextDocumentPositionParams};
 
     use super::*;
-    use crate::lsp::state::Document;
-    use crate::lsp::write_state;
+    use crate::lsp::state::{Document, write_state};
     use crate::syntax::header::Date;
 
     const URI: &str = "file:///corpus/a.txt";

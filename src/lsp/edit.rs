@@ -13,7 +13,6 @@ use tower_lsp_server::ls_types::{
 use crate::ide::{self, ActionKind, RenameError, SourceChange};
 use crate::lsp::convert;
 use crate::lsp::diagnostics::to_lsp;
-use crate::lsp::server::{locate, placed_range};
 use crate::lsp::state::State;
 
 /// LSP's `RequestFailed`: the request was valid but cannot be done; the message says why.
@@ -31,9 +30,12 @@ pub fn workspace_edit(st: &State, change: &SourceChange) -> Option<WorkspaceEdit
         let edits: Vec<TextEdit> = f
             .edits
             .iter()
-            .map(|e| TextEdit { range: placed_range(st, f.file, e.range, e.place), new_text: e.insert.clone() })
+            .map(|e| TextEdit {
+                range: convert::placed_range(st, f.file, e.range, e.place),
+                new_text: e.insert.clone(),
+            })
             .collect();
-        Some((path, st.uri(path)?, edits))
+        Some((path, convert::uri(st, path)?, edits))
     });
     if st.session.document_changes {
         let edits = converted
@@ -73,19 +75,19 @@ fn not_indexed() -> Error {
 /// The id under the cursor with its range and current text as the placeholder; null on plain
 /// text, an error saying why on a near miss (a type, a mention without an id).
 pub fn prepare_rename(st: &State, params: &TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
-    let Some((file, offset)) = locate(st, &params.text_document.uri, params.position) else { return Ok(None) };
+    let Some((file, offset)) = convert::locate(st, &params.text_document.uri, params.position) else { return Ok(None) };
     let Some(target) = ide::prepare_rename(&st.corpus, file, offset).map_err(rename_error)? else {
         return Ok(None);
     };
     Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
-        range: convert::range(st.corpus.full(file).line_index(), target.range, st.session.encoding),
+        range: convert::range_of(st, file, target.range),
         placeholder: st.corpus.resolve(target.id).to_string(),
     }))
 }
 
 pub fn rename(st: &State, params: &RenameParams) -> Result<Option<WorkspaceEdit>> {
     let p = &params.text_document_position;
-    let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+    let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
     if !st.loaded {
         return Err(not_indexed());
     }
@@ -113,12 +115,9 @@ pub fn admits(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
 }
 
 pub fn code_actions(st: &State, params: &CodeActionParams) -> Result<Option<CodeActionResponse>> {
-    let Some((file, doc)) = st.file(&params.text_document.uri) else { return Ok(None) };
+    let Some((file, doc)) = convert::file(st, &params.text_document.uri) else { return Ok(None) };
     let text = doc.map(|d| d.text.as_str());
-    let range = match doc {
-        Some(d) => convert::text_range(&d.line_index, text, params.range, st.session.encoding),
-        None => convert::text_range(st.corpus.full(file).line_index(), text, params.range, st.session.encoding),
-    };
+    let range = convert::text_range_in(st, file, doc, params.range);
     let only = params.context.only.as_deref();
     let wanted = |kind: ActionKind| admits(only, &action_kind(kind));
     let actions: Vec<CodeActionOrCommand> = ide::code_actions(&st.corpus, file, text, range, &wanted)

@@ -5,18 +5,29 @@
 //! message): one malformed message would end the session. Here every frame is checked the way
 //! tower-lsp-server decodes it; a bad one is replaced by a request to [`INVALID_MESSAGE`], which
 //! the server answers with the JSON-RPC error (`id` null unless the message was a request with a
-//! usable id), and the session goes on. Requests for the methods of [`parked::ROUTED`] are
-//! renamed to their twins, which print their answer without the router's `Value` tree.
+//! usable id), and the session goes on. Requests for the methods of [`ROUTED`] are renamed to
+//! their twins, which park their answer (see `parked`): printed without the router's `Value`
+//! tree.
 
 use memchr::memmem;
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Request};
 
-use super::parked;
-
 /// The method a malformed message becomes. Its params are the error to answer with.
 pub const INVALID_MESSAGE: &str = "seedls/invalidMessage";
+
+/// The twins of the methods whose answers grow with the corpus.
+pub const REFERENCES: &str = "seedls/parked/references";
+pub const RENAME: &str = "seedls/parked/rename";
+pub const SEMANTIC_TOKENS: &str = "seedls/parked/semanticTokens";
+
+/// Client method → the twin that parks its answer.
+pub const ROUTED: &[(&str, &str)] = &[
+    ("textDocument/references", REFERENCES),
+    ("textDocument/rename", RENAME),
+    ("textDocument/semanticTokens/full", SEMANTIC_TOKENS),
+];
 
 /// Header lines longer than this are not headers: the stream is resynchronised instead of
 /// buffering an unbounded line.
@@ -95,7 +106,7 @@ fn checked(body: &[u8]) -> Result<Option<Vec<u8>>, Vec<u8>> {
 
 /// A routed request under its twin's name; `None` for the others.
 fn routed(request: Request) -> Option<Vec<u8>> {
-    let &(_, twin) = parked::ROUTED.iter().find(|(method, _)| *method == request.method())?;
+    let &(_, twin) = ROUTED.iter().find(|(method, _)| *method == request.method())?;
     let (_, id, params) = request.into_parts();
     // Without an id it is a notification: left to the plain method, which ignores it.
     let mut renamed = Request::build(twin).id(id?);
@@ -305,7 +316,7 @@ mod tests {
     fn requests_for_routed_methods_go_to_their_twins_with_their_id_and_params() {
         let params = json!({"textDocument": {"uri": "file:///a.txt"}, "position": {"line": 0, "character": 1}});
         let mut input = Vec::new();
-        for (method, _) in parked::ROUTED {
+        for (method, _) in ROUTED {
             let request = json!({"jsonrpc": "2.0", "id": "r", "method": method, "params": params});
             input.extend(frame(&serde_json::to_vec(&request).unwrap()));
         }
@@ -313,7 +324,7 @@ mod tests {
         let notification = json!({"jsonrpc": "2.0", "method": "textDocument/references", "params": params});
         input.extend(frame(&serde_json::to_vec(&notification).unwrap()));
         let got = frames(&input);
-        let twins: Vec<_> = parked::ROUTED
+        let twins: Vec<_> = ROUTED
             .iter()
             .map(|(_, twin)| json!({"jsonrpc": "2.0", "id": "r", "method": twin, "params": params}))
             .collect();

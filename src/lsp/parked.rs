@@ -3,7 +3,7 @@
 //! tower-lsp-server turns every result into a `serde_json::Value` tree and then prints the
 //! tree. For the 10,000 locations of a much-used id that costs ~25 ms (five maps and a dozen
 //! small strings a location), where printing the locations themselves takes under 2 ms. So
-//! [`framing`](super::framing) hands the methods of [`ROUTED`] to a twin method that
+//! [`framing`](super::framing) hands the methods of its `ROUTED` table to a twin method that
 //! serialises its answer itself, parks the bytes here and gives the router a placeholder
 //! string; [`pump`] puts the bytes in the placeholder's place on the way out. Published
 //! diagnostics go the same way, as the params of a notification. The message the client reads
@@ -21,17 +21,6 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::notification::Notification;
 
 use super::framing::{Frame, Reader, write_frame};
-
-pub const REFERENCES: &str = "seedls/parked/references";
-pub const RENAME: &str = "seedls/parked/rename";
-pub const SEMANTIC_TOKENS: &str = "seedls/parked/semanticTokens";
-
-/// Client method → the twin that parks its answer.
-pub const ROUTED: &[(&str, &str)] = &[
-    ("textDocument/references", REFERENCES),
-    ("textDocument/rename", RENAME),
-    ("textDocument/semanticTokens/full", SEMANTIC_TOKENS),
-];
 
 /// Starts every placeholder. The NUL keeps it out of anything a file or a client could make
 /// the server say as a whole result.

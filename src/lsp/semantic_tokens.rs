@@ -1,5 +1,6 @@
-//! Semantic tokens in the protocol: the legend, the relative encoding in the negotiated
-//! position unit, and `full/delta` edits against the previous result of each document.
+//! Semantic tokens in the protocol: the relative encoding in the negotiated position unit (the
+//! legend, which a token's type indexes, is advertised by `caps`), and `full/delta` edits
+//! against the previous result of each document.
 //!
 //! Tokens never overlap and never span lines whatever the client offers
 //! (`overlappingTokenSupport`, `multilineTokenSupport`): the core splits nested surfaces and
@@ -10,27 +11,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use rustc_hash::FxHashMap;
-use tower_lsp_server::ls_types::{
-    SemanticToken, SemanticTokenType, SemanticTokensEdit, SemanticTokensFullOptions, SemanticTokensLegend,
-    SemanticTokensOptions, SemanticTokensServerCapabilities,
-};
+use tower_lsp_server::ls_types::{SemanticToken, SemanticTokensEdit};
 
-use crate::ide::semantic_tokens::{Highlight, TOKEN_TYPES};
+use crate::ide::semantic_tokens::Highlight;
 use crate::text::{Encoding, LineIndex};
-
-/// Every standard token type, in [`TOKEN_TYPES`] order (a highlight's index is its legend
-/// index): a custom schema may name any of them, and the legend is fixed at `initialize`.
-pub fn capability() -> SemanticTokensServerCapabilities {
-    SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
-        legend: SemanticTokensLegend {
-            token_types: TOKEN_TYPES.iter().map(|&t| SemanticTokenType::new(t)).collect(),
-            token_modifiers: Vec::new(),
-        },
-        range: Some(true),
-        full: Some(SemanticTokensFullOptions::Delta { delta: Some(true) }),
-        ..Default::default()
-    })
-}
 
 /// Encodes sorted, disjoint highlights relative to each other (line delta, start delta,
 /// length), columns and lengths in `enc` units. One forward pass of a [`LineIndex`] cursor.

@@ -1,13 +1,33 @@
 //! The `LanguageServer` implementation: decode parameters, call `ide` under the state lock,
 //! encode the answer. No feature logic lives here.
 //!
-//! Ordering: tower-lsp-server polls each message's future for the first time in arrival order,
-//! and every handler here does all its work synchronously in that first poll (no `.await`
-//! before the state is read or written). So document changes apply in order, and a request
-//! sees exactly the edits sent before it. Work that waits (progress, publishing, client
-//! requests) runs in spawned tasks and never holds the lock across an `.await`. The one
-//! exception: a request that arrives before the first index is installed waits for it (see
-//! `early`), without the lock, while the notifications that follow it apply.
+//! # Handler rules
+//!
+//! Every handler keeps these, and so does every module it calls; they are stated here once.
+//!
+//! - **Synchronous.** tower-lsp-server polls each message's future for the first time in
+//!   arrival order, and a handler does all its work on the state in that first poll: a
+//!   notification (`didOpen`, `didChange`, `didClose`, file events, folder changes, settings)
+//!   is applied under the write lock ([`Server::update`]), a request is answered under the read
+//!   lock ([`Server::query`]). So changes apply in order, and every answer reflects every edit
+//!   sent before it. The files a notification names are read there too (a closed document, a
+//!   file changed on disk); only whole index builds run in the background, and the previous
+//!   index answers until the new one is installed whole.
+//! - **What may await.** A request that arrives before the first index is installed waits for
+//!   it (`early::indexed`, `early::references`), without the lock, while the notifications that
+//!   follow it apply; once the index is in, that returns without an `.await`. Nothing else in a
+//!   handler awaits. Work that waits (index builds, progress, pushing diagnostics, and every
+//!   request to the client: registrations, `workspace/configuration`, progress tokens,
+//!   refreshes) runs in a task of its own, so a client that answers late or never blocks
+//!   nothing: no handler awaits a client reply, and no one holds the lock across an `.await`.
+//! - **Slots.** At most `early::CONCURRENCY` messages are in flight. Only a request waiting for
+//!   the first index holds its slot for long, never one waiting for the client.
+//! - **Panics.** A panic in a request's body is answered with InternalError naming the method
+//!   ([`Server::query`]); in a notification's it is logged, and the server goes on
+//!   ([`Server::update`]). Background tasks run their bodies under `state::catch` as well (an
+//!   index build's load is a blocking task whose panic is its join error). The lock a panic
+//!   poisoned keeps serving (`state::read_state`): each update is one index operation, so the
+//!   state is still the best there is.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,9 +46,8 @@ use crate::ide;
 use crate::lsp::diagnostics::{file_report, push_worker, result_id};
 use crate::lsp::early::{Answer, Waiting};
 use crate::lsp::parked::Parked;
-use crate::lsp::state::{Document, State};
-use crate::lsp::{caps, catch, completion, convert, edit, read_state, write_state};
-use crate::text::LineCol;
+use crate::lsp::state::{Document, State, catch, read_state, write_state};
+use crate::lsp::{caps, completion, convert, edit};
 
 pub struct Server {
     client: Client,
@@ -116,61 +135,14 @@ impl Server {
 
 fn references(st: &State, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
     let p = params.text_document_position;
-    let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+    let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
     let include = params.context.include_declaration;
     let Some(refs) = ide::references(&st.corpus, file, offset, include) else { return Ok(None) };
-    Ok(Some(locations(st, &refs)))
+    Ok(Some(convert::locations(st, &refs)))
 }
 
 fn internal_error(method: &str, panic: &str) -> Error {
     Error { code: ErrorCode::InternalError, message: format!("seedls: {method} failed: {panic}").into(), data: None }
-}
-
-/// The corpus file and byte offset of a protocol position.
-pub(super) fn locate(st: &State, uri: &Uri, pos: Position) -> Option<(FileId, u32)> {
-    let (file, doc) = st.file(uri)?;
-    let offset = match doc {
-        Some(doc) => convert::offset(&doc.line_index, Some(&doc.text), pos, st.session.encoding),
-        None => convert::offset(st.corpus.full(file).line_index(), None, pos, st.session.encoding),
-    };
-    Some((file, offset))
-}
-
-pub(super) fn range_of(st: &State, file: FileId, range: crate::text::TextRange) -> Range {
-    convert::range(st.corpus.full(file).line_index(), range, st.session.encoding)
-}
-
-/// [`range_of`], or the place the corpus keeps for a lean file's occurrence (no file read).
-pub(super) fn placed_range(
-    st: &State,
-    file: FileId,
-    range: crate::text::TextRange,
-    place: Option<(LineCol, LineCol)>,
-) -> Range {
-    match place {
-        Some((start, end)) => Range { start: convert::from_line_col(start), end: convert::from_line_col(end) },
-        None => range_of(st, file, range),
-    }
-}
-
-fn location(st: &State, file: FileId, range: crate::text::TextRange) -> Option<Location> {
-    Some(Location { uri: st.uri(&st.corpus.file(file).path)?, range: range_of(st, file, range) })
-}
-
-/// Locations of many ranges grouped by file (as the index keeps them): each file's URI is
-/// built once, not once a range (an id can have 10,000 uses).
-pub(super) fn locations(st: &State, refs: &[ide::Reference]) -> Vec<Location> {
-    let mut last: Option<(FileId, Option<Uri>)> = None;
-    let mut out = Vec::new();
-    for r in refs {
-        if last.as_ref().is_none_or(|(f, _)| *f != r.file) {
-            last = Some((r.file, st.uri(&st.corpus.file(r.file).path)));
-        }
-        if let Some((_, Some(uri))) = &last {
-            out.push(Location { uri: uri.clone(), range: placed_range(st, r.file, r.range, r.place) });
-        }
-    }
-    out
 }
 
 fn nav_response(
@@ -181,29 +153,29 @@ fn nav_response(
 ) -> Option<GotoDefinitionResponse> {
     let found = found.filter(|f| !f.info.is_empty())?;
     if links {
-        let origin = range_of(st, file, found.range);
+        let origin = convert::range_of(st, file, found.range);
         let links = found
             .info
             .iter()
             .filter_map(|t| {
                 Some(LocationLink {
                     origin_selection_range: Some(origin),
-                    target_uri: st.uri(&st.corpus.file(t.file).path)?,
-                    target_range: range_of(st, t.file, t.full_range),
-                    target_selection_range: range_of(st, t.file, t.focus_range),
+                    target_uri: convert::file_uri(st, t.file)?,
+                    target_range: convert::range_of(st, t.file, t.full_range),
+                    target_selection_range: convert::range_of(st, t.file, t.focus_range),
                 })
             })
             .collect();
         Some(GotoDefinitionResponse::Link(links))
     } else {
-        let locations = found.info.iter().filter_map(|t| location(st, t.file, t.focus_range)).collect();
+        let locations = found.info.iter().filter_map(|t| convert::location(st, t.file, t.focus_range)).collect();
         Some(GotoDefinitionResponse::Array(locations))
     }
 }
 
 impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let session = caps::session(&params);
+        let session = caps::session(&params, convert::roots(&params));
         let capabilities = caps::server_capabilities(&session);
         let (settings, warnings) = super::settings::initial(params.initialization_options.as_ref());
         self.update("initialize", |st| {
@@ -245,7 +217,7 @@ impl LanguageServer for Server {
         self.update("didChange", |st| {
             let enc = st.session.encoding;
             let Some(doc) = st.docs.get_mut(&path) else { return };
-            doc.apply_changes(params.text_document.version, params.content_changes, enc);
+            convert::apply_changes(doc, params.text_document.version, params.content_changes, enc);
             st.reindex(&path);
         });
     }
@@ -289,7 +261,7 @@ impl LanguageServer for Server {
         let p = params.text_document_position_params;
         self.indexed(Some(&p.text_document.uri)).await?;
         self.query("hover", |st| {
-            let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+            let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             let Some(found) = ide::hover(&st.corpus, file, offset) else { return Ok(None) };
             let (kind, value) = if st.session.markdown {
                 (MarkupKind::Markdown, found.markup.markdown().to_string())
@@ -298,7 +270,7 @@ impl LanguageServer for Server {
             };
             Ok(Some(Hover {
                 contents: HoverContents::Markup(MarkupContent { kind, value }),
-                range: Some(range_of(st, file, found.range)),
+                range: Some(convert::range_of(st, file, found.range)),
             }))
         })
     }
@@ -307,7 +279,7 @@ impl LanguageServer for Server {
         let p = params.text_document_position_params;
         self.indexed(Some(&p.text_document.uri)).await?;
         self.query("definition", |st| {
-            let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+            let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             Ok(nav_response(st, file, ide::definition(&st.corpus, file, offset), st.session.definition_links))
         })
     }
@@ -316,7 +288,7 @@ impl LanguageServer for Server {
         let p = params.text_document_position_params;
         self.indexed(Some(&p.text_document.uri)).await?;
         self.query("declaration", |st| {
-            let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+            let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             Ok(nav_response(st, file, ide::declaration(&st.corpus, file, offset), st.session.declaration_links))
         })
     }
@@ -333,12 +305,12 @@ impl LanguageServer for Server {
         let p = params.text_document_position_params;
         self.indexed(Some(&p.text_document.uri)).await?;
         self.query("documentHighlight", |st| {
-            let Some((file, offset)) = locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
+            let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
             let Some(refs) = ide::highlights(&st.corpus, file, offset) else { return Ok(None) };
             let highlights = refs
                 .iter()
                 .map(|r| DocumentHighlight {
-                    range: range_of(st, file, r.range),
+                    range: convert::range_of(st, file, r.range),
                     // A tag or registry row assigns the id; a role value only refers to it.
                     kind: Some(match r.kind {
                         OccurrenceKind::RoleValue => DocumentHighlightKind::READ,
@@ -373,7 +345,7 @@ impl LanguageServer for Server {
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
         self.indexed(Some(&params.text_document.uri)).await?;
         self.query("diagnostic", |st| {
-            let items = match st.file(&params.text_document.uri) {
+            let items = match convert::file(st, &params.text_document.uri) {
                 Some((file, _)) => file_report(st, file),
                 None => Vec::new(),
             };
@@ -402,7 +374,7 @@ impl LanguageServer for Server {
             let mut items: Vec<(&PathBuf, WorkspaceDocumentDiagnosticReport)> = files
                 .par_iter()
                 .filter_map(|&(file, path)| {
-                    let uri = st.uri(path)?;
+                    let uri = convert::uri(st, path)?;
                     let version = st.version(path).map(i64::from);
                     let diagnostics = file_report(st, file);
                     let id = result_id(&diagnostics);

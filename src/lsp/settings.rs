@@ -12,9 +12,8 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{ConfigurationItem, MessageType};
 
 use crate::diagnostic::Code;
-use crate::lsp::state::{Settings, State};
-use crate::lsp::workspace::{self, Refresh};
-use crate::lsp::{read_state, write_state};
+use crate::lsp::refresh::{Refresh, refresh};
+use crate::lsp::state::{Settings, State, read_state, write_state};
 
 pub const SECTION: &str = "seedls";
 
@@ -110,7 +109,7 @@ pub fn follow_up(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>
     match change {
         Change::Applied(what, warnings) => {
             let session = read_state(state).session.clone();
-            workspace::refresh(client, &session, what);
+            refresh(client, &session, what);
             if !warnings.is_empty() {
                 let client = client.clone();
                 tokio::spawn(async move {
@@ -151,7 +150,7 @@ pub async fn pull(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>, 
     };
     let Some((what, session)) = applied else { return };
     wake.notify_one();
-    workspace::refresh(&client, &session, what);
+    refresh(&client, &session, what);
     for w in warnings {
         client.log_message(MessageType::WARNING, w).await;
     }

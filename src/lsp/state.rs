@@ -1,17 +1,23 @@
-//! What the server knows: the corpus and the open documents. Protocol-facing only in that
-//! edits arrive as protocol ranges; everything else is core types.
+//! What the server knows: the session, the settings, the corpus and the open documents, the
+//! bookkeeping of background work, all behind one lock. Offsets only: protocol positions are
+//! converted by `convert`.
 
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use notify::RecommendedWatcher;
 use ropey::Rope;
-use rustc_hash::FxHashMap;
-use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+use rustc_hash::{FxHashMap, FxHashSet};
+use tokio::sync::watch::Receiver;
+use tower_lsp_server::ls_types::Uri;
 
-use crate::corpus::{Changed, Corpus, FileId};
-use crate::lsp::convert;
-use crate::lsp::workspace::{ClientCaps, Tracking};
+use crate::corpus::{Changed, Corpus};
+use crate::idpass::IdPass;
+use crate::lsp::caps::Session;
 use crate::syntax::header::Date;
-use crate::text::{Encoding, LineIndex, TextRange};
+use crate::text::{LineIndex, TextRange};
 
 /// An open document: the editor's text, which wins over the file on disk while it is open.
 pub struct Document {
@@ -39,87 +45,32 @@ impl Document {
         Document { uri, version, rope: Rope::from_str(&text), line_index, changed: None, text, on_disk }
     }
 
-    /// Applies one `didChange` batch in order: each change's range refers to the text left by
-    /// the previous one, so positions are converted against the current text every time.
-    ///
-    /// Edits go to the rope and the line index (which scans only the inserted text); the text
-    /// is derived from the rope once, at the end.
-    pub fn apply_changes(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>, enc: Encoding) {
-        let mut changed = false;
-        for change in changes {
-            let step = match change.range {
-                None => {
-                    let old = TextRange::new(0, self.line_index.len());
-                    self.rope = Rope::from_str(&change.text);
-                    self.line_index = LineIndex::new(&change.text);
-                    Changed::new(old, change.text.len() as u32)
-                }
-                Some(range) => {
-                    let rope = &self.rope;
-                    let r = convert::text_range_by(&self.line_index, |i| rope.get_byte(i as usize), range, enc);
-                    let start = self.rope.byte_to_char(r.start as usize);
-                    let end = self.rope.byte_to_char(r.end as usize);
-                    self.rope.remove(start..end);
-                    self.rope.insert(start, &change.text);
-                    self.line_index.splice(r, &change.text);
-                    Changed::new(r, change.text.len() as u32)
-                }
-            };
-            self.changed = Some(self.changed.map_or(step, |c| c.then(step)));
-            changed = true;
-        }
-        if changed {
-            self.text = self.rope.to_string();
-        }
-        self.version = version;
+    /// Replaces the bytes `range` (the whole text when `None`) with `text`, in the rope and the
+    /// line index (which scans only the inserted text), and notes the change for the corpus.
+    /// The text in one piece follows once a batch of edits is applied ([`Document::edited`]).
+    pub fn replace(&mut self, range: Option<TextRange>, text: &str) {
+        let step = match range {
+            None => {
+                let old = TextRange::new(0, self.line_index.len());
+                self.rope = Rope::from_str(text);
+                self.line_index = LineIndex::new(text);
+                Changed::new(old, text.len() as u32)
+            }
+            Some(r) => {
+                let start = self.rope.byte_to_char(r.start as usize);
+                let end = self.rope.byte_to_char(r.end as usize);
+                self.rope.remove(start..end);
+                self.rope.insert(start, text);
+                self.line_index.splice(r, text);
+                Changed::new(r, text.len() as u32)
+            }
+        };
+        self.changed = Some(self.changed.map_or(step, |c| c.then(step)));
     }
-}
 
-/// Client facts fixed at `initialize`.
-#[derive(Clone, Debug)]
-pub struct Session {
-    pub encoding: Encoding,
-    pub roots: Vec<PathBuf>,
-    /// `window.workDoneProgress`: `$/progress` tokens may be created.
-    pub work_done_progress: bool,
-    /// The client pulls diagnostics (`textDocument/diagnostic`), so pushing them too would
-    /// show every problem twice.
-    pub pull_diagnostics: bool,
-    pub workspace_diagnostic_refresh: bool,
-    /// Registrations, configuration pulls and refreshes the client supports.
-    pub workspace: ClientCaps,
-    pub definition_links: bool,
-    pub declaration_links: bool,
-    pub document_changes: bool,
-    pub markdown: bool,
-    /// `completionItem.snippetSupport`: completions may insert `${1:…}` placeholders.
-    pub snippets: bool,
-    /// `completionItem.insertReplaceSupport`: an item may say what it overwrites when inserted
-    /// and what when replacing (`InsertReplaceEdit`), and the editor chooses.
-    pub insert_replace: bool,
-    /// `rename.prepareSupport`: only then may `prepareProvider` be advertised.
-    pub prepare_rename: bool,
-    pub view: crate::lsp::view::ViewCaps,
-}
-
-impl Default for Session {
-    fn default() -> Session {
-        Session {
-            encoding: Encoding::Utf16,
-            roots: Vec::new(),
-            work_done_progress: false,
-            pull_diagnostics: false,
-            workspace_diagnostic_refresh: false,
-            workspace: ClientCaps::default(),
-            definition_links: false,
-            declaration_links: false,
-            document_changes: false,
-            markdown: true,
-            snippets: false,
-            insert_replace: false,
-            prepare_rename: false,
-            view: Default::default(),
-        }
+    /// Derives the text from the rope after a batch of edits: once a batch, not once an edit.
+    pub fn edited(&mut self) {
+        self.text = self.rope.to_string();
     }
 }
 
@@ -135,6 +86,68 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings { untagged_alias_hints: true, inlay_hints: true }
+    }
+}
+
+/// Bookkeeping of the background work on the workspace.
+#[derive(Debug, Default)]
+pub struct Tracking {
+    /// Number of the latest index build started. A build that is no longer the latest when it
+    /// ends is dropped: a newer one, with more folders or new rules, is on its way.
+    pub builds: u64,
+    /// Number of the build whose result was installed (or that failed).
+    pub installed: u64,
+    /// Files that changed on disk while a build ran: it may have read them before the change,
+    /// so they are read again on top of its result.
+    pub changed_during_build: FxHashSet<PathBuf>,
+    /// Number of the latest settings change: the answer to an older `workspace/configuration`
+    /// pull is stale and dropped.
+    pub settings_changes: u64,
+    /// Problems in `initializationOptions`, logged once the client can be told.
+    pub startup_warnings: Vec<String>,
+    /// What the first index build has to show before its index is installed.
+    pub early: Option<FirstBuild>,
+    /// The server's own watcher of the workspace folders, when the client watches nothing.
+    pub watch: Option<Arc<Mutex<Watch>>>,
+}
+
+/// The first index build, as the requests that wait for it see it.
+#[derive(Clone, Debug)]
+pub struct FirstBuild {
+    /// Its id pass, once run (references are answered from it).
+    pub ids: Receiver<Early>,
+    /// Closed when the build ends: its index installed, or none.
+    pub done: Receiver<()>,
+}
+
+/// What the first index build publishes before its index is installed: the id pass (SPEC §11
+/// times the first references answer from a cold start), then that it is no longer needed.
+#[derive(Clone, Debug)]
+pub enum Early {
+    Scanning,
+    Ids(Arc<IdPass>),
+    /// The id pass failed: only the index will answer.
+    Failed,
+    /// The index is installed, or the build ended without one: the id pass is dropped.
+    Done,
+}
+
+impl Tracking {
+    /// Whether an index build is running.
+    pub fn building(&self) -> bool {
+        self.builds != self.installed
+    }
+}
+
+/// The server's own watcher of the workspace folders (see `watch`), and the folders it watches.
+pub struct Watch {
+    pub watcher: RecommendedWatcher,
+    pub watched: Vec<PathBuf>,
+}
+
+impl std::fmt::Debug for Watch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watch").field("watched", &self.watched).finish_non_exhaustive()
     }
 }
 
@@ -169,21 +182,6 @@ impl State {
             tracking: Tracking::default(),
             published: FxHashMap::default(),
             to_clear: Vec::new(),
-        }
-    }
-
-    /// The corpus file of a URI, and the open document when it is open.
-    pub fn file(&self, uri: &Uri) -> Option<(FileId, Option<&Document>)> {
-        let path = convert::uri_to_path(uri)?;
-        let file = self.corpus.file_id(&path)?;
-        Some((file, self.docs.get(&path)))
-    }
-
-    /// The URI to use for a corpus file: the client's own for open documents.
-    pub fn uri(&self, path: &Path) -> Option<Uri> {
-        match self.docs.get(path) {
-            Some(doc) => Some(doc.uri.clone()),
-            None => convert::path_to_uri(path),
         }
     }
 
@@ -246,64 +244,38 @@ impl State {
     }
 }
 
+/// Runs `f`, turning a panic into its message. Every body that holds the state lock runs under
+/// it (see `server`): a panic is answered or logged, and the lock it poisoned keeps serving.
+pub fn catch<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_message(&*payload))
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+/// A panic while the lock was held poisons it; the state is still the best we have (each
+/// update is one index operation), so keep serving rather than fail every later request.
+pub fn read_state(state: &RwLock<State>) -> RwLockReadGuard<'_, State> {
+    state.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+pub fn write_state(state: &RwLock<State>) -> RwLockWriteGuard<'_, State> {
+    state.write().unwrap_or_else(PoisonError::into_inner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_lsp_server::ls_types::{Position, Range};
-
-    fn change(l1: u32, c1: u32, l2: u32, c2: u32, text: &str) -> TextDocumentContentChangeEvent {
-        TextDocumentContentChangeEvent {
-            range: Some(Range { start: Position::new(l1, c1), end: Position::new(l2, c2) }),
-            range_length: None,
-            text: text.into(),
-        }
-    }
 
     #[test]
-    fn batched_incremental_changes_apply_in_order_in_each_encoding() {
-        let uri: Uri = "file:///tmp/a.txt".parse().unwrap();
-        let mut doc = Document::new(uri.clone(), 1, "a😀b\r\nc".into(), false);
-        // utf-16: 😀 is two units, so `b` is at column 3.
-        doc.apply_changes(2, vec![change(0, 3, 0, 4, "B"), change(1, 0, 1, 1, "C«")], Encoding::Utf16);
-        assert_eq!(doc.text, "a😀B\r\nC«");
-        assert_eq!(doc.rope.to_string(), doc.text);
-        assert_eq!(doc.version, 2);
-        // utf-8: « is two bytes; insert after it, then a change past the line end clamps.
-        doc.apply_changes(3, vec![change(1, 3, 1, 3, "!"), change(0, 99, 0, 99, "?")], Encoding::Utf8);
-        assert_eq!(doc.text, "a😀B?\r\nC«!");
-        assert_eq!(doc.line_index, LineIndex::new(&doc.text));
-        // A position inside the surrogate pair snaps to the emoji's start.
-        let mut doc = Document::new(uri, 1, "a😀b".into(), false);
-        doc.apply_changes(2, vec![change(0, 2, 0, 2, "x")], Encoding::Utf16);
-        assert_eq!(doc.text, "ax😀b");
-        // A change past the end of a CRLF line clamps before its `\r`; a full replace resets.
-        let mut doc = Document::new(doc.uri.clone(), 1, "ab\r\ncd".into(), false);
-        doc.apply_changes(2, vec![change(0, 9, 0, 9, "!\n«")], Encoding::Utf16);
-        assert_eq!(doc.text, "ab!\n«\r\ncd");
-        assert_eq!(doc.line_index, LineIndex::new(&doc.text));
-    }
-
-    /// The corpus is told what the batches since it last indexed the text changed, as one
-    /// change: the old text with the changed bytes replaced is the new one.
-    #[test]
-    fn the_changes_of_batches_compose_into_one_until_taken() {
-        let uri: Uri = "file:///tmp/a.txt".parse().unwrap();
-        let old = "ab\ncd\nef\ngh";
-        let mut doc = Document::new(uri, 1, old.into(), false);
-        assert_eq!(doc.changed, None);
-        doc.apply_changes(2, vec![change(2, 1, 3, 0, "X\n"), change(0, 0, 0, 1, "")], Encoding::Utf16);
-        doc.apply_changes(3, vec![change(1, 1, 1, 1, "Y")], Encoding::Utf16);
-        assert_eq!(doc.text, "b\ncYd\neX\ngh");
-        let c = doc.changed.take().unwrap();
-        let (s, o, n) = (c.start as usize, c.old_end as usize, c.new_end as usize);
-        assert_eq!(format!("{}{}{}", &old[..s], &doc.text[s..n], &old[o..]), doc.text);
-        assert_eq!((s, o, n), (0, 9, 9), "from the first byte any change replaced to the last");
-        // A whole new text changes everything.
-        doc.apply_changes(
-            4,
-            vec![TextDocumentContentChangeEvent { range: None, range_length: None, text: "z".into() }],
-            Encoding::Utf16,
-        );
-        assert_eq!(doc.changed, Some(Changed { start: 0, old_end: 11, new_end: 1 }));
+    fn panics_become_messages() {
+        assert_eq!(catch(|| 1), Ok(1));
+        assert_eq!(catch(|| -> i32 { panic!("boom {}", 1) }), Err("boom 1".to_string()));
+        assert_eq!(catch(|| -> i32 { panic!("static") }), Err("static".to_string()));
     }
 }

@@ -12,6 +12,7 @@ use crate::corpus::FileId;
 use crate::ide::semantic_tokens::{self as highlight, TokenType};
 use crate::ide::symbols::{self, Symbol, SymbolKind as Kind};
 use crate::ide::{inlay_hints as hints, lens, links};
+use crate::lsp::caps::SHOW_REFERENCES;
 use crate::lsp::convert;
 use crate::lsp::semantic_tokens::{self as tokens, Cache};
 use crate::lsp::state::State;
@@ -19,54 +20,6 @@ use crate::text::TextRange;
 
 /// How many workspace symbols one query returns at most.
 const WORKSPACE_SYMBOLS: usize = 128;
-
-/// What the client can do with these features (read at `initialize`).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ViewCaps {
-    /// `documentSymbol.hierarchicalDocumentSymbolSupport`: else a flat list.
-    pub hierarchical_symbols: bool,
-    /// The client runs `editor.action.showReferences` with protocol-typed arguments (declared
-    /// in `experimental.commands.commands`, as rust-analyzer's clients do): VS Code's own
-    /// command wants VS Code objects, so a stock client would fail on the JSON ones.
-    pub show_references: bool,
-}
-
-pub fn document_link_capability() -> DocumentLinkOptions {
-    DocumentLinkOptions { resolve_provider: Some(false), work_done_progress_options: Default::default() }
-}
-
-/// Resolved lazily: counting every row's uses would make a large registry slow to open.
-pub fn code_lens_capability() -> CodeLensOptions {
-    CodeLensOptions { resolve_provider: Some(true) }
-}
-
-pub const SHOW_REFERENCES: &str = "editor.action.showReferences";
-
-pub fn client_caps(caps: &ClientCapabilities) -> ViewCaps {
-    let text = caps.text_document.as_ref();
-    let commands = caps.experimental.as_ref().and_then(|e| e.pointer("/commands/commands")).and_then(Value::as_array);
-    ViewCaps {
-        hierarchical_symbols: text
-            .and_then(|t| t.document_symbol.as_ref())
-            .and_then(|d| d.hierarchical_document_symbol_support)
-            .unwrap_or(false),
-        show_references: commands.is_some_and(|c| c.iter().any(|c| c.as_str() == Some(SHOW_REFERENCES))),
-    }
-}
-
-/// The corpus file of a URI and its current text when it is open.
-fn file_text<'a>(st: &'a State, uri: &Uri) -> Option<(FileId, Option<&'a str>)> {
-    let (file, doc) = st.file(uri)?;
-    Some((file, doc.map(|d| d.text.as_str())))
-}
-
-fn range(st: &State, file: FileId, r: TextRange) -> Range {
-    convert::range(st.corpus.full(file).line_index(), r, st.session.encoding)
-}
-
-fn text_range(st: &State, file: FileId, text: Option<&str>, r: Range) -> TextRange {
-    convert::text_range(st.corpus.full(file).line_index(), text, r, st.session.encoding)
-}
 
 fn encoded(st: &State, file: FileId, window: Option<TextRange>) -> Vec<SemanticToken> {
     let highlights = highlight::semantic_tokens(&st.corpus, file, window);
@@ -82,7 +35,7 @@ pub fn semantic_tokens_full(
     cache: &Cache,
     params: SemanticTokensParams,
 ) -> Result<Option<SemanticTokensResult>> {
-    let Some((file, _)) = st.file(&params.text_document.uri) else { return Ok(None) };
+    let Some((file, _)) = convert::file(st, &params.text_document.uri) else { return Ok(None) };
     let data = encoded(st, file, None);
     let (id, _) = cache.replace(&st.corpus.file(file).path, &data, None, is_open(st));
     Ok(Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: Some(id), data })))
@@ -93,7 +46,7 @@ pub fn semantic_tokens_full_delta(
     cache: &Cache,
     params: SemanticTokensDeltaParams,
 ) -> Result<Option<SemanticTokensFullDeltaResult>> {
-    let Some((file, _)) = st.file(&params.text_document.uri) else { return Ok(None) };
+    let Some((file, _)) = convert::file(st, &params.text_document.uri) else { return Ok(None) };
     let data = encoded(st, file, None);
     let path = &st.corpus.file(file).path;
     let previous = Some(params.previous_result_id.as_str());
@@ -112,15 +65,16 @@ pub fn semantic_tokens_range(
     st: &State,
     params: SemanticTokensRangeParams,
 ) -> Result<Option<SemanticTokensRangeResult>> {
-    let Some((file, text)) = file_text(st, &params.text_document.uri) else { return Ok(None) };
-    let window = text_range(st, file, text, params.range);
+    let Some((file, doc)) = convert::file(st, &params.text_document.uri) else { return Ok(None) };
+    let window = convert::text_range_in(st, file, doc, params.range);
     let data = encoded(st, file, Some(window));
     Ok(Some(SemanticTokensRangeResult::Tokens(SemanticTokens { result_id: None, data })))
 }
 
 pub fn document_symbols(st: &State, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
     let uri = params.text_document.uri;
-    let Some((file, text)) = file_text(st, &uri) else { return Ok(None) };
+    let Some((file, doc)) = convert::file(st, &uri) else { return Ok(None) };
+    let text = doc.map(|d| d.text.as_str());
     let found = symbols::document_symbols(&st.corpus, file, text);
     if st.session.view.hierarchical_symbols {
         let nested = found.iter().map(|s| nested_symbol(st, file, s)).collect();
@@ -139,8 +93,8 @@ fn nested_symbol(st: &State, file: FileId, s: &Symbol) -> DocumentSymbol {
         kind: symbol_kind(s.kind),
         tags: None,
         deprecated: None,
-        range: range(st, file, s.range),
-        selection_range: range(st, file, s.focus_range),
+        range: convert::range_of(st, file, s.range),
+        selection_range: convert::range_of(st, file, s.focus_range),
         children: (!s.children.is_empty()).then(|| s.children.iter().map(|c| nested_symbol(st, file, c)).collect()),
     }
 }
@@ -160,7 +114,7 @@ fn flatten(
             kind: symbol_kind(s.kind),
             tags: None,
             deprecated: None,
-            location: Location { uri: uri.clone(), range: range(st, file, s.range) },
+            location: Location { uri: uri.clone(), range: convert::range_of(st, file, s.range) },
             container_name: parent.map(str::to_string),
         });
         flatten(st, file, uri, &s.children, Some(&s.name), out);
@@ -214,7 +168,10 @@ pub fn workspace_symbols(st: &State, params: WorkspaceSymbolParams) -> Result<Op
                 kind: symbol_kind(s.kind),
                 tags: None,
                 deprecated: None,
-                location: Location { uri: st.uri(&st.corpus.file(s.file).path)?, range: range(st, s.file, s.range) },
+                location: Location {
+                    uri: convert::file_uri(st, s.file)?,
+                    range: convert::range_of(st, s.file, s.range),
+                },
                 container_name: s.container,
             })
         })
@@ -223,19 +180,13 @@ pub fn workspace_symbols(st: &State, params: WorkspaceSymbolParams) -> Result<Op
 }
 
 pub fn document_links(st: &State, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-    let Some((file, _)) = st.file(&params.text_document.uri) else { return Ok(None) };
+    let Some((file, _)) = convert::file(st, &params.text_document.uri) else { return Ok(None) };
     let found = links::document_links(&st.corpus, file)
         .into_iter()
         .filter_map(|l| {
-            // The core only makes http(s) targets; check again where the URI is made.
-            let target: Uri = l.target.parse().ok()?;
-            let scheme = target.scheme().as_str();
-            if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
-                return None;
-            }
             Some(DocumentLink {
-                range: range(st, file, l.range),
-                target: Some(target),
+                range: convert::range_of(st, file, l.range),
+                target: Some(convert::web_uri(&l.target)?),
                 tooltip: Some(l.tooltip),
                 data: None,
             })
@@ -249,10 +200,11 @@ pub fn inlay_hints(st: &State, params: InlayHintParams) -> Result<Option<Vec<Inl
         return Ok(None);
     }
     // Surfaces are compared with names: that needs the text, which only open documents have.
-    let Some((file, Some(text))) = file_text(st, &params.text_document.uri) else { return Ok(None) };
-    let window = text_range(st, file, Some(text), params.range);
-    let doc = st.corpus.full(file);
-    let index = doc.line_index();
+    let Some((file, Some(doc))) = convert::file(st, &params.text_document.uri) else { return Ok(None) };
+    let window = convert::text_range_in(st, file, Some(doc), params.range);
+    let text = doc.text.as_str();
+    let data = st.corpus.full(file);
+    let index = data.line_index();
     let found = hints::inlay_hints(&st.corpus, file, text, window)
         .into_iter()
         .map(|h| InlayHint {
@@ -274,11 +226,11 @@ pub fn inlay_hints(st: &State, params: InlayHintParams) -> Result<Option<Vec<Inl
 /// rows the editor shows.
 pub fn code_lens(st: &State, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
     let uri = params.text_document.uri;
-    let Some((file, _)) = st.file(&uri) else { return Ok(None) };
+    let Some((file, _)) = convert::file(st, &uri) else { return Ok(None) };
     let lenses = lens::registry_lenses(&st.corpus, file)
         .into_iter()
         .map(|l| CodeLens {
-            range: range(st, file, l.range),
+            range: convert::range_of(st, file, l.range),
             command: None,
             data: Some(json!({ "uri": uri.as_str(), "id": l.id })),
         })
@@ -296,18 +248,18 @@ pub fn code_lens_resolve(st: &State, mut lens: CodeLens) -> Result<CodeLens> {
     let mut command = Command { title, command: String::new(), arguments: None };
     if st.session.view.show_references
         && let Some(uri) = uri
-        && let Some((file, _)) = st.file(&uri)
+        && let Some((file, _)) = convert::file(st, &uri)
         && let Some(entry) = st.corpus.file(file).registry().and_then(|r| r.entries.iter().find(|e| e.id.text == id))
     {
         let at = entry.id.range.start;
         let locations: Vec<Location> = lens::lens_references(&st.corpus, file, at)
             .iter()
             .filter_map(|r| {
-                let uri = st.uri(&st.corpus.file(r.file).path)?;
-                Some(Location { uri, range: crate::lsp::server::placed_range(st, r.file, r.range, r.place) })
+                let uri = convert::file_uri(st, r.file)?;
+                Some(Location { uri, range: convert::placed_range(st, r.file, r.range, r.place) })
             })
             .collect();
-        let position = convert::position(st.corpus.full(file).line_index(), at, st.session.encoding);
+        let position = convert::position_of(st, file, at);
         command.command = SHOW_REFERENCES.to_string();
         command.arguments = Some(vec![json!(uri), json!(position), json!(locations)]);
     }

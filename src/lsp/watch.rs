@@ -2,8 +2,8 @@
 //! it offers no dynamic registration of `workspace/didChangeWatchedFiles` (Neovim on Linux), or
 //! refuses ours. The workspace folders are watched with `notify` (inotify, FSEvents, …;
 //! symbolic links never followed), and what changed becomes the `FileEvent`s a client would
-//! send, applied by [`workspace::watched_files`] as theirs are: the same discovery rules
-//! (`corpus::admitted`), nothing read outside the folders.
+//! send, handed to the caller of [`start`] (`workspace`, which applies them as a client's: the
+//! same discovery rules, `corpus::admitted`, nothing read outside the folders).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -12,32 +12,18 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind, RenameMode};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use rustc_hash::FxHashMap;
-use tokio::sync::Notify;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{FileChangeType, FileEvent, MessageType};
 
 use crate::corpus::FileKind;
-use crate::lsp::state::State;
-use crate::lsp::workspace::{self, Outcome};
-use crate::lsp::{catch, convert, read_state, write_state};
+use crate::lsp::convert;
+use crate::lsp::state::{State, Watch, read_state, write_state};
 
 /// Events are applied once they have stopped for this long (an editor's save, a `git checkout`,
 /// come as bursts), or this long after the first of a burst that goes on.
 const QUIET: Duration = Duration::from_millis(50);
 const LONGEST: Duration = Duration::from_millis(500);
-
-/// The watcher, and the folders it watches.
-pub struct Watch {
-    watcher: RecommendedWatcher,
-    watched: Vec<PathBuf>,
-}
-
-impl std::fmt::Debug for Watch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Watch").field("watched", &self.watched).finish_non_exhaustive()
-    }
-}
 
 /// What the watcher reports.
 #[derive(Debug)]
@@ -52,9 +38,10 @@ enum Seen {
 }
 
 /// Starts watching for the session, unless it already is. The folders are added by [`sync`]
-/// (each index build calls it before reading them). A watcher that cannot start is logged;
-/// the server goes on without it.
-pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
+/// (each index build calls it before reading them). Each burst of changes goes to `changed`:
+/// the events a client would send, and whether events were lost (the workspace must be indexed
+/// again). A watcher that cannot start is logged; the server goes on without it.
+pub fn start(client: &Client, state: &Arc<RwLock<State>>, changed: impl Fn(Vec<FileEvent>, bool) + Send + 'static) {
     if read_state(state).tracking.watch.is_some() {
         return;
     }
@@ -64,7 +51,7 @@ pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
         Ok(watcher) => {
             let watch = Watch { watcher, watched: Vec::new() };
             write_state(state).tracking.watch = Some(Arc::new(Mutex::new(watch)));
-            tokio::spawn(apply(rx, client.clone(), state.clone(), wake.clone()));
+            tokio::spawn(apply(rx, client.clone(), state.clone(), changed));
         }
         Err(err) => log(client, vec![failure(None, &err)]),
     }
@@ -128,8 +115,13 @@ fn forward(tx: &UnboundedSender<Seen>, event: notify::Result<notify::Event>) {
     }
 }
 
-/// Applies bursts of events as they come, until the watcher is dropped.
-async fn apply(mut rx: UnboundedReceiver<Seen>, client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>) {
+/// Hands bursts of events on as they come, until the watcher is dropped.
+async fn apply(
+    mut rx: UnboundedReceiver<Seen>,
+    client: Client,
+    state: Arc<RwLock<State>>,
+    changed: impl Fn(Vec<FileEvent>, bool),
+) {
     while let Some(first) = rx.recv().await {
         let mut burst = Burst::default();
         burst.add(first);
@@ -146,16 +138,7 @@ async fn apply(mut rx: UnboundedReceiver<Seen>, client: Client, state: Arc<RwLoc
         let roots = read_state(&state).session.roots.clone();
         // Reading the disk: off the runtime's threads.
         let Ok(events) = tokio::task::spawn_blocking(move || burst.events(&roots)).await else { continue };
-        let mut outcome = Outcome::default();
-        if !events.is_empty() {
-            let applied = catch(|| outcome = workspace::watched_files(&mut write_state(&state), events));
-            if let Err(panic) = applied {
-                log(&client, vec![format!("seedls: files changed on disk: {panic}")]);
-            }
-            wake.notify_one();
-        }
-        outcome.rebuild |= lost;
-        workspace::follow_up(&client, &state, &wake, outcome);
+        changed(events, lost);
     }
 }
 

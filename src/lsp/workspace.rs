@@ -1,10 +1,9 @@
 //! The workspace on disk: indexing the folders (at start-up, when a folder is added, when a
-//! `.seedls.json` changes), files changed on disk (`workspace/didChangeWatchedFiles`), folders
-//! removed, the dynamic registrations, and the refresh requests that make the client ask again.
+//! `.seedls.json` changes), files changed on disk (`workspace/didChangeWatchedFiles`, or the
+//! server's own watcher), folders removed, and the dynamic registrations.
 //!
-//! Every change is applied under the state lock in the handler's first poll, like a document
-//! change, so the next request sees it. Only index builds run in the background: the corpus
-//! keeps answering from the previous index until the new one is installed whole.
+//! Changes apply in the handler, index builds in the background (see the handler rules in
+//! `server`).
 
 use std::path::{Path, PathBuf};
 use std::pin::pin;
@@ -13,18 +12,21 @@ use std::time::Duration;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::Notify;
-use tokio::sync::watch::{Receiver, Sender};
+use tokio::sync::watch::Sender;
 use tower_lsp_server::ls_types::{
-    DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher, GlobPattern,
-    InitializeParams, MessageType, NumberOrString, OneOf, Registration, ServerCapabilities,
-    WorkspaceFoldersChangeEvent, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+    DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher, GlobPattern, MessageType,
+    NumberOrString, Registration, WorkspaceFoldersChangeEvent,
 };
 use tower_lsp_server::{Bounded, Client, NotCancellable, OngoingProgress};
 
 use crate::corpus::{self, Corpus, Keep};
 use crate::idpass::IdPass;
-use crate::lsp::state::{Session, State};
-use crate::lsp::{caps, catch, convert, read_state, write_state};
+use crate::lsp::caps::Session;
+use crate::lsp::convert;
+use crate::lsp::memory::return_free_memory;
+use crate::lsp::refresh::{Refresh, refresh};
+use crate::lsp::state::{Early, FirstBuild, State, catch, read_state, write_state};
+use crate::lsp::watch;
 
 /// What a client asked to be told, as globs: the corpus files of SPEC §1 and the per-root
 /// configuration that decides which of them count.
@@ -32,163 +34,6 @@ pub const WATCHED: [&str; 5] = ["**/*.txt", "**/entities.tsv", "**/*.entities.ts
 
 /// How long to wait for the client to accept a progress token before indexing without one.
 const PROGRESS_CREATE_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Client facts about the workspace features, fixed at `initialize`.
-#[derive(Clone, Debug, Default)]
-pub struct ClientCaps {
-    /// `workspace.didChangeWatchedFiles.dynamicRegistration`: the only way to ask for file
-    /// events; a client without it watches nothing for us.
-    pub watch_registration: bool,
-    /// `workspace.didChangeConfiguration.dynamicRegistration`: VS Code sends configuration
-    /// changes only for sections a server registered.
-    pub configuration_registration: bool,
-    /// `workspace.configuration`: settings can be pulled.
-    pub configuration: bool,
-    pub inlay_hint_refresh: bool,
-    pub semantic_tokens_refresh: bool,
-    pub code_lens_refresh: bool,
-}
-
-pub fn client_caps(params: &InitializeParams) -> ClientCaps {
-    let Some(w) = params.capabilities.workspace.as_ref() else { return ClientCaps::default() };
-    ClientCaps {
-        watch_registration: w.did_change_watched_files.as_ref().and_then(|c| c.dynamic_registration).unwrap_or(false),
-        configuration_registration: w
-            .did_change_configuration
-            .as_ref()
-            .and_then(|c| c.dynamic_registration)
-            .unwrap_or(false),
-        configuration: w.configuration.unwrap_or(false),
-        inlay_hint_refresh: w.inlay_hint.as_ref().and_then(|c| c.refresh_support).unwrap_or(false),
-        semantic_tokens_refresh: w.semantic_tokens.as_ref().and_then(|c| c.refresh_support).unwrap_or(false),
-        code_lens_refresh: w.code_lens.as_ref().and_then(|c| c.refresh_support).unwrap_or(false),
-    }
-}
-
-/// `workspace.workspaceFolders`: folders may come and go while the server runs.
-pub fn server_caps() -> WorkspaceServerCapabilities {
-    WorkspaceServerCapabilities {
-        workspace_folders: Some(WorkspaceFoldersServerCapabilities {
-            supported: Some(true),
-            change_notifications: Some(OneOf::Left(true)),
-        }),
-        file_operations: None,
-    }
-}
-
-/// Bookkeeping of the background work on the workspace.
-#[derive(Debug, Default)]
-pub struct Tracking {
-    /// Number of the latest index build started. A build that is no longer the latest when it
-    /// ends is dropped: a newer one, with more folders or new rules, is on its way.
-    pub builds: u64,
-    /// Number of the build whose result was installed (or that failed).
-    pub installed: u64,
-    /// Files that changed on disk while a build ran: it may have read them before the change,
-    /// so they are read again on top of its result.
-    pub changed_during_build: FxHashSet<PathBuf>,
-    /// Number of the latest settings change: the answer to an older `workspace/configuration`
-    /// pull is stale and dropped.
-    pub settings_changes: u64,
-    /// Problems in `initializationOptions`, logged once the client can be told.
-    pub startup_warnings: Vec<String>,
-    /// What the first index build has to show before its index is installed.
-    pub early: Option<FirstBuild>,
-    /// The server's own watcher of the workspace folders, when the client watches nothing.
-    pub watch: Option<Arc<std::sync::Mutex<crate::lsp::watch::Watch>>>,
-}
-
-/// The first index build, as the requests that wait for it see it.
-#[derive(Clone, Debug)]
-pub struct FirstBuild {
-    /// Its id pass, once run (references are answered from it).
-    pub ids: Receiver<Early>,
-    /// Closed when the build ends: its index installed, or none.
-    pub done: Receiver<()>,
-}
-
-/// What the first index build publishes before its index is installed: the id pass (SPEC §11
-/// times the first references answer from a cold start), then that it is no longer needed.
-#[derive(Clone, Debug)]
-pub enum Early {
-    Scanning,
-    Ids(Arc<IdPass>),
-    /// The id pass failed: only the index will answer.
-    Failed,
-    /// The index is installed, or the build ended without one: the id pass is dropped.
-    Done,
-}
-
-impl Tracking {
-    fn building(&self) -> bool {
-        self.builds != self.installed
-    }
-}
-
-/// What the client should ask for again after the corpus or the settings changed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Refresh {
-    pub diagnostics: bool,
-    pub inlay_hints: bool,
-    pub semantic_tokens: bool,
-    pub code_lens: bool,
-}
-
-impl Refresh {
-    /// A change to the corpus: any of these can depend on another file (the registry gives
-    /// names and counts, the schema gives token types).
-    pub const CORPUS: Refresh =
-        Refresh { diagnostics: true, inlay_hints: true, semantic_tokens: true, code_lens: true };
-
-    pub fn any(self) -> bool {
-        self.diagnostics || self.inlay_hints || self.semantic_tokens || self.code_lens
-    }
-}
-
-/// The refresh requests to send: only those the client supports, for features the server
-/// advertises (a refresh of a feature the client never asked for is noise).
-pub fn refresh_requests(session: &Session, advertised: &ServerCapabilities, what: Refresh) -> Vec<&'static str> {
-    let caps = &session.workspace;
-    let mut out = Vec::new();
-    if what.diagnostics && session.workspace_diagnostic_refresh && advertised.diagnostic_provider.is_some() {
-        out.push("workspace/diagnostic/refresh");
-    }
-    if what.inlay_hints && caps.inlay_hint_refresh && advertised.inlay_hint_provider.is_some() {
-        out.push("workspace/inlayHint/refresh");
-    }
-    if what.semantic_tokens && caps.semantic_tokens_refresh && advertised.semantic_tokens_provider.is_some() {
-        out.push("workspace/semanticTokens/refresh");
-    }
-    if what.code_lens && caps.code_lens_refresh && advertised.code_lens_provider.is_some() {
-        out.push("workspace/codeLens/refresh");
-    }
-    out
-}
-
-/// Sends the refresh requests from a task of their own: a client slow to answer them must not
-/// hold up anything else.
-pub fn refresh(client: &Client, session: &Session, what: Refresh) {
-    if !what.any() {
-        return;
-    }
-    let requests = refresh_requests(session, &caps::server_capabilities(session), what);
-    if requests.is_empty() {
-        return;
-    }
-    // A task each: one the client answers late or never must not hold back the others.
-    for method in requests {
-        let client = client.clone();
-        tokio::spawn(async move {
-            // The answer carries nothing; an error only means the client will not refresh.
-            let _ = match method {
-                "workspace/diagnostic/refresh" => client.workspace_diagnostic_refresh().await,
-                "workspace/inlayHint/refresh" => client.inlay_hint_refresh().await,
-                "workspace/semanticTokens/refresh" => client.semantic_tokens_refresh().await,
-                _ => client.code_lens_refresh().await,
-            };
-        });
-    }
-}
 
 /// The dynamic registrations the client supports: file watching, and configuration changes
 /// for our section.
@@ -229,7 +74,7 @@ pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
     // A client that cannot watch files for us: the server watches the folders itself (each
     // index build adds them before it reads them).
     if !session.workspace.watch_registration {
-        crate::lsp::watch::start(client, state, wake);
+        watch::start(client, state, changed_on_disk(client, state, wake));
     }
     let registrations = registrations(&session);
     if !registrations.is_empty() {
@@ -239,8 +84,8 @@ pub fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
                 let message = format!("seedls: the client refused to watch files: {}", err.message);
                 client.log_message(MessageType::WARNING, message).await;
                 if session.workspace.watch_registration {
-                    crate::lsp::watch::start(&client, &state, &wake);
-                    let _ = tokio::task::spawn_blocking(move || crate::lsp::watch::sync(&client, &state)).await;
+                    watch::start(&client, &state, changed_on_disk(&client, &state, &wake));
+                    let _ = tokio::task::spawn_blocking(move || watch::sync(&client, &state)).await;
                 }
             }
         });
@@ -321,7 +166,7 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
         };
         // Before the files are read, so that a change after the read is seen (once the first
         // references are answered: a cold start's first answer does not wait for it).
-        crate::lsp::watch::sync(&for_watch, &watched);
+        watch::sync(&for_watch, &watched);
         let (corpus, errors) = Corpus::new(roots, today).keeping(keep).load_discovered(paths, errors, Some(&report));
         // What the first requests would otherwise compute while the user waits.
         corpus.warm(PRIME_USES);
@@ -455,29 +300,6 @@ fn delay_for_tests() {
     }
 }
 
-/// What the binary's allocator does to return a thread's free pages to the system.
-static RETURN_FREE_MEMORY: OnceLock<fn()> = OnceLock::new();
-
-/// Sets how a thread returns its free pages, called on every parsing thread after a build:
-/// they freed most of what they allocated (texts, parse trees), but an allocator such as
-/// mimalloc hands a thread's free pages back only when that thread allocates again, and after
-/// the build they sit idle.
-pub fn set_return_free_memory(f: fn()) {
-    let _ = RETURN_FREE_MEMORY.set(f);
-}
-
-fn return_free_memory() {
-    if let Some(&f) = RETURN_FREE_MEMORY.get() {
-        on_parsing_threads(f);
-    }
-}
-
-/// Runs `f` on every thread of the parsing pool and on the calling one (which ran the build).
-fn on_parsing_threads(f: fn()) {
-    rayon::broadcast(|_| f());
-    f();
-}
-
 async fn begin(client: &Client, token: NumberOrString) -> OngoingProgress<Bounded, NotCancellable> {
     client.progress(token, "Indexing").with_message("looking for seed files").with_percentage(0).begin().await
 }
@@ -566,6 +388,30 @@ pub fn watched_files(st: &mut State, events: Vec<FileEvent>) -> Outcome {
         out.changed = sync_paths(st, &paths);
     }
     out
+}
+
+/// What the server's own watcher hands on (see `watch`): the events applied as a client's,
+/// and events lost answered with a new index.
+fn changed_on_disk(
+    client: &Client,
+    state: &Arc<RwLock<State>>,
+    wake: &Arc<Notify>,
+) -> impl Fn(Vec<FileEvent>, bool) + Send + 'static {
+    let (client, state, wake) = (client.clone(), state.clone(), wake.clone());
+    move |events, lost| {
+        let mut outcome = Outcome::default();
+        if !events.is_empty() {
+            let applied = catch(|| outcome = watched_files(&mut write_state(&state), events));
+            if let Err(panic) = applied {
+                let client = client.clone();
+                let message = format!("seedls: files changed on disk: {panic}");
+                tokio::spawn(async move { client.log_message(MessageType::WARNING, message).await });
+            }
+            wake.notify_one();
+        }
+        outcome.rebuild |= lost;
+        follow_up(&client, &state, &wake, outcome);
+    }
 }
 
 /// Brings the corpus in line with the disk for `paths`: a file discovery would list is read
@@ -663,37 +509,6 @@ pub fn follow_up(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_lsp_server::ls_types::OneOf;
-
-    /// Every parsing thread, and the thread that ran the build, hands back its free pages.
-    #[test]
-    fn free_memory_is_returned_on_every_parsing_thread() {
-        static THREADS: std::sync::Mutex<Vec<std::thread::ThreadId>> = std::sync::Mutex::new(Vec::new());
-        on_parsing_threads(|| THREADS.lock().unwrap().push(std::thread::current().id()));
-        let mut threads = THREADS.lock().unwrap().clone();
-        threads.sort_by_key(|t| format!("{t:?}"));
-        threads.dedup();
-        assert_eq!(threads.len(), rayon::current_num_threads() + 1);
-    }
-
-    #[test]
-    fn refreshes_only_what_the_client_supports_and_the_server_advertises() {
-        let mut session = Session::default();
-        let mut advertised = caps::server_capabilities(&session);
-        // Whatever the server advertises today, this test decides.
-        advertised.inlay_hint_provider = None;
-        assert!(refresh_requests(&session, &advertised, Refresh::CORPUS).is_empty());
-        session.workspace_diagnostic_refresh = true;
-        session.workspace.inlay_hint_refresh = true;
-        assert_eq!(refresh_requests(&session, &advertised, Refresh::CORPUS), ["workspace/diagnostic/refresh"]);
-        advertised.inlay_hint_provider = Some(OneOf::Left(true));
-        assert_eq!(
-            refresh_requests(&session, &advertised, Refresh::CORPUS),
-            ["workspace/diagnostic/refresh", "workspace/inlayHint/refresh"]
-        );
-        let settings_only = Refresh { inlay_hints: true, ..Refresh::default() };
-        assert_eq!(refresh_requests(&session, &advertised, settings_only), ["workspace/inlayHint/refresh"]);
-    }
 
     fn state_on(root: &Path) -> State {
         let today = crate::syntax::header::Date { year: 2024, month: 6, day: Some(15) };
