@@ -534,6 +534,48 @@ fn code_lens_on_registry_rows_counts_mentions_and_articles() {
 }
 
 #[test]
+fn editing_an_open_registry_refreshes_the_views_of_other_documents() {
+    // A name changed in the registry changes the inlay hints, hovers and lens counts of every
+    // article: the client is asked for them again once the edits pause, not on every keystroke.
+    let refresh = json!({"workspace": {
+        "semanticTokens": {"refreshSupport": true},
+        "inlayHint": {"refreshSupport": true},
+        "codeLens": {"refreshSupport": true},
+    }});
+    let mut client = Client::start(&workspace(), caps(false, refresh));
+    client.open("seeds/a.txt", A);
+    let hints = |client: &mut Client| {
+        let all = range(A, 0, A.len(), Enc::Utf16);
+        let hints = client.request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": client.uri("seeds/a.txt")}, "range": all}),
+        );
+        hints.as_array().unwrap().iter().map(|h| h["label"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    assert!(hints(&mut client).contains(&"Kassym-Jomart Tokaïev".to_owned()));
+    let count = |client: &Client| {
+        client.server_requests.lock().unwrap().iter().filter(|r| r["method"] == "workspace/inlayHint/refresh").count()
+    };
+    // The refreshes that follow the first index are in (the answer above waited for it).
+    let before = count(&client);
+    client.open("entities.tsv", REGISTRY);
+    let renamed = REGISTRY.replace("Kassym-Jomart Tokaïev", "Kassym Tokaïev");
+    for (version, text) in [(2, renamed.as_str()), (3, REGISTRY), (4, renamed.as_str())] {
+        client.change("entities.tsv", version, json!([{ "text": text }]));
+    }
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while count(&client) == before {
+        assert!(std::time::Instant::now() < deadline, "no inlay hint refresh after the registry changed");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // Once for the burst of edits (the open and three changes), then nothing more.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    assert_eq!(count(&client), before + 1);
+    assert!(hints(&mut client).contains(&"Kassym Tokaïev".to_owned()));
+    client.shutdown();
+}
+
+#[test]
 fn views_are_refreshed_once_the_workspace_is_indexed() {
     // Requests answered before indexing knew neither the registry (inlay hints, lens counts)
     // nor a custom schema (token types): the client is asked to request them again.

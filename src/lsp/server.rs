@@ -30,9 +30,10 @@
 //!   state is still the best there is.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use rayon::prelude::*;
 use tokio::sync::Notify;
@@ -41,11 +42,12 @@ use tower_lsp_server::ls_types::request::{GotoDeclarationParams, GotoDeclaration
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use crate::corpus::{Corpus, FileId, OccurrenceKind};
+use crate::corpus::{Corpus, FileId, FileKind, OccurrenceKind};
 use crate::ide;
 use crate::lsp::diagnostics::{file_report, push_worker, result_id};
 use crate::lsp::early::{Answer, Waiting};
 use crate::lsp::parked::Parked;
+use crate::lsp::refresh::{Refresh, refresh};
 use crate::lsp::state::{Document, State, catch, read_state, write_state};
 use crate::lsp::{caps, completion, convert, edit};
 
@@ -62,7 +64,15 @@ pub struct Server {
     parked: Arc<Parked>,
     /// Requests waiting for the first index (see `early`).
     waiting: Waiting,
+    /// Edits of open registries and schemas so far: the views of other documents are refreshed
+    /// once they pause (see [`Server::tables_edited`]).
+    table_edits: Arc<AtomicU64>,
 }
+
+/// How long edits of an open registry or schema must pause before other documents' views are
+/// refreshed: a refresh makes the client ask again for every visible document's tokens, hints
+/// and lenses, which is too much on every keystroke.
+const TABLE_SETTLE: Duration = Duration::from_millis(300);
 
 impl Server {
     pub fn new(client: Client, state: Arc<RwLock<State>>, shutdown: Arc<AtomicBool>, parked: Arc<Parked>) -> Server {
@@ -74,7 +84,27 @@ impl Server {
             semantic: Default::default(),
             parked,
             waiting: Waiting::default(),
+            table_edits: Arc::default(),
         }
+    }
+
+    /// After an open registry or schema changed in the editor (opened, edited, closed back to
+    /// its text on disk): names, counts, types and token colours of every other document may
+    /// have changed, so the client is asked to request its views again, once the edits pause.
+    /// Files changed on disk are refreshed by `workspace::follow_up`.
+    fn tables_edited(&self, path: &Path) {
+        if !matches!(FileKind::of(path), Some(FileKind::Registry | FileKind::Schema)) {
+            return;
+        }
+        let edit = self.table_edits.fetch_add(1, Ordering::SeqCst) + 1;
+        let (client, state, edits) = (self.client.clone(), self.state.clone(), self.table_edits.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(TABLE_SETTLE).await;
+            if edits.load(Ordering::SeqCst) == edit {
+                let session = read_state(&state).session.clone();
+                refresh(&client, &session, Refresh::CORPUS);
+            }
+        });
     }
 
     /// Runs a read-only request body under the state lock; a panic becomes an error answer
@@ -208,8 +238,9 @@ impl LanguageServer for Server {
         let Some(path) = convert::uri_to_path(&doc.uri) else { return };
         self.update("didOpen", |st| {
             let on_disk = st.loaded && st.corpus.file_id(&path).is_some();
-            st.open(path, Document::new(doc.uri, doc.version, doc.text, on_disk));
+            st.open(path.clone(), Document::new(doc.uri, doc.version, doc.text, on_disk));
         });
+        self.tables_edited(&path);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -220,6 +251,7 @@ impl LanguageServer for Server {
             convert::apply_changes(doc, params.text_document.version, params.content_changes, enc);
             st.reindex(&path);
         });
+        self.tables_edited(&path);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -232,6 +264,7 @@ impl LanguageServer for Server {
                 st.to_clear.push(uri);
             }
         });
+        self.tables_edited(&path);
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
