@@ -37,72 +37,77 @@ impl Corpus {
     }
 
     /// Puts `new` (sorted by id, then offset) in place of the file's occurrences of `old` ids
-    /// (sorted). Each id's occurrences in one file are one run of its list: a run that keeps
-    /// its length is overwritten in place, so an edit moves no other file's occurrences, and
-    /// only ids whose occurrences changed lose their cached usage (and go to `changed`).
+    /// (sorted), each id's run looked for first where `runs` (an open document's) says it was
+    /// last time, and noted there. Open documents' checks are told which ids' uses changed.
     pub(super) fn replace_occurrences(
         &mut self,
         id: FileId,
         old: &[Sym],
         new: &[(Sym, Occurrence)],
         mut runs: Option<&mut FxHashMap<Sym, u32>>,
-        mut changed: Option<&mut Vec<Sym>>,
     ) {
-        let usage = self.usage.get_mut().unwrap_or_else(|e| e.into_inner());
-        let mut groups = new.chunk_by(|a, b| a.0 == b.0).peekable();
-        let mut old = old.iter().copied().peekable();
-        loop {
-            let next_new = groups.peek().map(|g| g[0].0);
-            let sym = match (old.peek().copied(), next_new) {
-                (None, None) => break,
-                (Some(o), Some(n)) => o.min(n),
-                (Some(o), None) => o,
-                (None, Some(n)) => n,
-            };
-            if old.peek() == Some(&sym) {
-                old.next();
-            }
-            let group: &[(Sym, Occurrence)] =
-                if next_new == Some(sym) { groups.next().unwrap_or_default() } else { &[] };
-            let list = match self.index.get_mut(&sym) {
-                Some(list) => list,
-                None if group.is_empty() => continue,
-                None => self.index.entry(sym).or_default(),
-            };
-            let hint = runs.as_deref().and_then(|r| r.get(&sym)).map(|&i| i as usize);
-            let from = hint
-                .filter(|&i| i <= list.len() && list.get(i).is_none_or(|o| o.file >= id))
-                .filter(|&i| i == 0 || list[i - 1].file < id)
-                .unwrap_or_else(|| list.partition_point(|o| o.file < id));
+        let note = !self.line_memos.is_empty();
+        let mut changed = Vec::new();
+        for (sym, group) in runs_by_id(old, new) {
+            let hint = runs.as_deref().and_then(|r| r.get(&sym).copied());
+            let Some((from, uses_changed)) = self.replace_run(id, sym, group, hint) else { continue };
             if let Some(runs) = runs.as_deref_mut() {
-                runs.insert(sym, from as u32);
+                runs.insert(sym, from);
             }
-            let to = from + list[from..].partition_point(|o| o.file == id);
-            let occs = group.iter().map(|&(_, o)| Occurrence { file: id, ..o });
-            if to - from == group.len() {
-                let mut changed = false;
-                for (slot, o) in list[from..to].iter_mut().zip(occs) {
-                    // A place is not a use: opening a lean file (whose occurrences have places)
-                    // must not throw away the usage of every id it holds (10,000 uses each).
-                    changed |= !slot.same_use(&o);
-                    *slot = o;
-                }
-                if !changed {
-                    continue;
-                }
-            } else {
-                list.splice(from..to, occs);
-            }
-            if list.is_empty() {
-                self.index.remove(&sym);
-            }
-            if !usage.is_empty() {
-                usage.remove(&sym);
-            }
-            if let Some(changed) = changed.as_deref_mut() {
+            if uses_changed && note {
                 changed.push(sym);
             }
         }
+        self.note_changed_ids(&changed);
+    }
+
+    /// Puts `group` (occurrences of `sym` in file `id`, by offset) in place of the file's run in
+    /// the id's list, looked for at `hint` first. Each id's occurrences in one file are one run
+    /// of its list: a run that keeps its length is overwritten in place, so an edit moves no
+    /// other file's occurrences, and only an id whose uses changed loses its cached usage.
+    /// Returns where the run starts and whether the uses changed; `None` when the id has no
+    /// occurrences, before or after.
+    pub(super) fn replace_run(
+        &mut self,
+        id: FileId,
+        sym: Sym,
+        group: &[(Sym, Occurrence)],
+        hint: Option<u32>,
+    ) -> Option<(u32, bool)> {
+        let list = match self.index.get_mut(&sym) {
+            Some(list) => list,
+            None if group.is_empty() => return None,
+            None => self.index.entry(sym).or_default(),
+        };
+        let from = hint
+            .map(|i| i as usize)
+            .filter(|&i| i <= list.len() && list.get(i).is_none_or(|o| o.file >= id))
+            .filter(|&i| i == 0 || list[i - 1].file < id)
+            .unwrap_or_else(|| list.partition_point(|o| o.file < id));
+        let to = from + list[from..].partition_point(|o| o.file == id);
+        let occs = group.iter().map(|&(_, o)| Occurrence { file: id, ..o });
+        if to - from == group.len() {
+            let mut changed = false;
+            for (slot, o) in list[from..to].iter_mut().zip(occs) {
+                // A place is not a use: opening a lean file (whose occurrences have places)
+                // must not throw away the usage of every id it holds (10,000 uses each).
+                changed |= !slot.same_use(&o);
+                *slot = o;
+            }
+            if !changed {
+                return Some((from as u32, false));
+            }
+        } else {
+            list.splice(from..to, occs);
+        }
+        if list.is_empty() {
+            self.index.remove(&sym);
+        }
+        let usage = self.usage.get_mut().unwrap_or_else(|e| e.into_inner());
+        if !usage.is_empty() {
+            usage.remove(&sym);
+        }
+        Some((from as u32, true))
     }
 
     /// Takes a file out of the URL index and the registry view, and returns the ids it holds
@@ -137,11 +142,32 @@ impl Corpus {
 
     pub(super) fn unindex(&mut self, id: FileId) {
         let syms = self.unindex_but_occurrences(id);
-        let mut changed = Vec::new();
-        let note = (!self.line_memos.is_empty()).then_some(&mut changed);
-        self.replace_occurrences(id, &syms, &[], None, note);
-        self.note_changed_ids(&changed);
+        self.replace_occurrences(id, &syms, &[], None);
     }
+}
+
+/// The ids of `old` (sorted) and of `new` (sorted by id, then offset) in order, each once with
+/// its occurrences in `new` (none for an id only `old` has).
+pub(super) fn runs_by_id<'a>(
+    old: &'a [Sym],
+    new: &'a [(Sym, Occurrence)],
+) -> impl Iterator<Item = (Sym, &'a [(Sym, Occurrence)])> + 'a {
+    let mut groups = new.chunk_by(|a, b| a.0 == b.0).peekable();
+    let mut old = old.iter().copied().peekable();
+    std::iter::from_fn(move || {
+        let next_new = groups.peek().map(|g| g[0].0);
+        let sym = match (old.peek().copied(), next_new) {
+            (None, None) => return None,
+            (Some(o), Some(n)) => o.min(n),
+            (Some(o), None) => o,
+            (None, Some(n)) => n,
+        };
+        if old.peek() == Some(&sym) {
+            old.next();
+        }
+        let group: &[(Sym, Occurrence)] = if next_new == Some(sym) { groups.next().unwrap_or_default() } else { &[] };
+        Some((sym, group))
+    })
 }
 
 fn normalize_url(url: &str) -> &str {

@@ -93,10 +93,7 @@ impl Corpus {
             syntax_diagnostics: parsed.diagnostics,
             content: parsed.content,
         };
-        let mut changed = Vec::new();
-        let note = (!self.line_memos.is_empty()).then_some(&mut changed);
-        self.replace_occurrences(id, &old_syms, &parsed.occurrences, runs, note);
-        self.note_changed_ids(&changed);
+        self.replace_occurrences(id, &old_syms, &parsed.occurrences, runs);
         // The date orders the articles of every id the file holds (`article_cmp`); a new date
         // in a header of the same length moves no occurrence, so their usage goes here.
         let old_date = self.files[id.0 as usize].as_ref().and_then(FileData::seed).and_then(|s| s.date);
