@@ -5,7 +5,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::corpus::{
-    Changed, Content, Corpus, DocChecks, FileId, FileKind, MentionSummary, OccurrenceKind, SeedSummary, Sym,
+    Changed, Content, Corpus, DocChecks, FileId, FileKind, MentionSummary, OccurrenceKind, Recover, SeedSummary, Sym,
     is_date_shaped,
 };
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
@@ -58,7 +58,7 @@ pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, 
 /// keystroke re-checks the same unknown ids.
 pub fn registry_suggestions<'c>(corpus: &'c Corpus, id: &str) -> Vec<&'c str> {
     let entities = corpus.entities();
-    let mut cache = entities.suggestions.lock().unwrap_or_else(|e| e.into_inner());
+    let mut cache = entities.suggestions.lock().recover();
     let syms = cache.entry(id.to_string()).or_insert_with(|| {
         let ids = entities.by_id.keys().map(|&s| corpus.resolve(s));
         closest(id, ids, 3).into_iter().filter_map(|s| corpus.sym(s)).collect()
@@ -566,7 +566,7 @@ fn untagged_names(
     let Some(matcher) = entities.matcher() else { return Vec::new() };
     // Names never span lines (folding keeps line breaks), so the scan goes line by line, and
     // the lines of an open document are remembered until they change.
-    let mut memo = corpus.keeps_lines(file).then(|| entities.untagged_lines.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut memo = corpus.keeps_lines(file).then(|| entities.untagged_lines.lock().recover());
     let mut lines_memo = memo.as_mut().map(|m| m.entry(file).or_default());
     if let Some(m) = lines_memo.as_deref_mut() {
         m.start();

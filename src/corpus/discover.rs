@@ -6,7 +6,7 @@ use std::sync::Arc;
 use ignore::WalkState;
 use serde::Deserialize;
 
-use super::{FileKind, LoadError};
+use super::{FileKind, LoadError, Recover};
 
 /// `Path`'s order (component by component) for the walker's paths, which are normalised: their
 /// bytes with the separator as the smallest byte. `Path::cmp` splits both paths into
@@ -49,9 +49,9 @@ pub(crate) fn discover_with<T: Send>(
             match FileKind::of(root) {
                 Some(kind) => {
                     let seen = visit(root, kind);
-                    found.lock().unwrap().push((root.clone(), kind, root_index, seen))
+                    found.lock().recover().push((root.clone(), kind, root_index, seen))
                 }
-                None => errors.lock().unwrap().push(LoadError {
+                None => errors.lock().recover().push(LoadError {
                     path: root.clone(),
                     message: "not a seed (.txt), registry (entities.tsv) or schema (schema.tsv) file".into(),
                 }),
@@ -59,15 +59,16 @@ pub(crate) fn discover_with<T: Send>(
             continue;
         }
         if !root.is_dir() {
-            errors.lock().unwrap().push(LoadError { path: root.clone(), message: "no such file or directory".into() });
+            errors.lock().recover().push(LoadError { path: root.clone(), message: "no such file or directory".into() });
             continue;
         }
-        let filter = match load_config(root).and_then(|c| c.map(|c| Filter::new(&c)).transpose()) {
+        let filter = match filter_of(root) {
             Ok(filter) => filter.map(Arc::new),
-            Err(message) => {
+            Err(e) => {
                 // Without its configuration the root's file set is unknown: loading it anyway
                 // would report on files the team excluded.
-                errors.lock().unwrap().push(LoadError { path: root.join(".seedls.json"), message });
+                let message = e.to_string();
+                errors.lock().recover().push(LoadError { path: root.join(".seedls.json"), message });
                 continue;
             }
         };
@@ -88,19 +89,19 @@ pub(crate) fn discover_with<T: Send>(
                                 .is_none_or(|f| f.included(entry.path().strip_prefix(root).unwrap_or(entry.path())))
                         {
                             let seen = visit(entry.path(), kind);
-                            found.lock().unwrap().push((entry.into_path(), kind, root_index, seen));
+                            found.lock().recover().push((entry.into_path(), kind, root_index, seen));
                         }
                     }
                     Err(err) => {
                         let message = err.to_string();
-                        errors.lock().unwrap().push(LoadError { path: error_path(err), message });
+                        errors.lock().recover().push(LoadError { path: error_path(err), message });
                     }
                 }
                 WalkState::Continue
             })
         });
     }
-    let mut found = found.into_inner().unwrap();
+    let mut found = found.into_inner().recover();
     found.sort_unstable_by(|a, b| path_order(&a.0, &b.0).then((a.1, a.2).cmp(&(b.1, b.2))));
     found.dedup_by(|a, b| a.0 == b.0);
     if roots.len() > 1 {
@@ -119,7 +120,7 @@ pub(crate) fn discover_with<T: Send>(
         });
     }
     let found = found.into_iter().map(|(path, kind, _, seen)| (path, kind, seen)).collect();
-    (found, errors.into_inner().unwrap())
+    (found, errors.into_inner().recover())
 }
 
 /// The walker of `discover`: `.gitignore` and `.ignore` honoured with or without a git
@@ -155,7 +156,7 @@ pub fn admitted(roots: &[PathBuf], paths: &[PathBuf]) -> Vec<(PathBuf, FileKind)
             continue;
         }
         // An unreadable or invalid `.seedls.json` keeps the whole root out, as in `discover`.
-        let Ok(filter) = load_config(root).and_then(|c| c.map(|c| Filter::new(&c)).transpose()) else { continue };
+        let Ok(filter) = filter_of(root) else { continue };
         let filter = filter.map(Arc::new);
         let ancestors: rustc_hash::FxHashSet<PathBuf> = wanted
             .iter()
@@ -200,37 +201,69 @@ fn error_path(err: ignore::Error) -> PathBuf {
     }
 }
 
-pub fn load_config(root: &Path) -> Result<Option<Config>, String> {
+/// A root's `.seedls.json`, `None` when there is none.
+pub fn load_config(root: &Path) -> Result<Option<Config>, ConfigError> {
     let path = root.join(".seedls.json");
     match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| format!("invalid .seedls.json: {e}")),
+        Ok(text) => serde_json::from_str(&text).map(Some).map_err(ConfigError::Invalid),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("cannot read .seedls.json: {e}")),
+        Err(e) => Err(ConfigError::Read(e)),
     }
+}
+
+/// What is wrong with a root's `.seedls.json` (reported against that file's path).
+#[derive(Debug)]
+pub enum ConfigError {
+    /// It is there but cannot be read.
+    Read(std::io::Error),
+    /// Not the settings expected; serde_json's message names the line and column.
+    Invalid(serde_json::Error),
+    /// A glob that does not parse.
+    Glob { what: &'static str, glob: String, error: globset::Error },
+    /// The globs that parsed do not build into one matcher.
+    Globs(globset::Error),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Read(e) => write!(f, "cannot read .seedls.json: {e}"),
+            ConfigError::Invalid(e) => write!(f, "invalid .seedls.json: {e}"),
+            ConfigError::Glob { what, glob, error } => write!(f, "bad {what} glob `{glob}` in .seedls.json: {error}"),
+            ConfigError::Globs(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The root's configuration as a filter; `None` without one.
+fn filter_of(root: &Path) -> Result<Option<Filter>, ConfigError> {
+    load_config(root)?.map(|c| Filter::new(&c)).transpose()
 }
 
 /// `.seedls.json` globs, matched against paths relative to the root.
 struct Filter {
-    pub(super) include: Option<globset::GlobSet>,
-    pub(super) exclude: globset::GlobSet,
+    include: Option<globset::GlobSet>,
+    exclude: globset::GlobSet,
 }
 
 impl Filter {
-    pub(super) fn new(config: &Config) -> Result<Filter, String> {
-        let set = |globs: &[String], what: &str| {
+    fn new(config: &Config) -> Result<Filter, ConfigError> {
+        let set = |globs: &[String], what: &'static str| {
             let mut b = globset::GlobSetBuilder::new();
             for g in globs {
                 // `*` stays within one folder, as in .gitignore; `**` crosses folders.
                 let glob = globset::GlobBuilder::new(g).literal_separator(true).build();
-                b.add(glob.map_err(|e| format!("bad {what} glob `{g}` in .seedls.json: {e}"))?);
+                b.add(glob.map_err(|error| ConfigError::Glob { what, glob: g.clone(), error })?);
             }
-            b.build().map_err(|e| e.to_string())
+            b.build().map_err(ConfigError::Globs)
         };
         let include = if config.include.is_empty() { None } else { Some(set(&config.include, "include")?) };
         Ok(Filter { include, exclude: set(&config.exclude, "exclude")? })
     }
 
-    pub(super) fn excluded(&self, rel: &Path) -> bool {
+    fn excluded(&self, rel: &Path) -> bool {
         self.exclude.is_match(rel)
     }
 

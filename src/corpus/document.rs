@@ -10,7 +10,7 @@ use crate::text::LineIndex;
 use super::index::runs_by_id;
 use super::{
     Changed, Content, Corpus, DocChecks, FileData, FileId, LastDocument, LineSummary, MentionSummary, Occurrence,
-    SeedSummary, Sym, diagnostic_order, occurrence_order, summarize_line_into, title,
+    Recover, SeedSummary, Sym, diagnostic_order, occurrence_order, summarize_line_into, title,
 };
 
 impl Corpus {
@@ -72,7 +72,7 @@ impl Corpus {
             }
         }
         memo.last = Some(LastDocument { len: text.len() as u32, top, occurrences: spliced.list });
-        memo.checks.get_mut().unwrap_or_else(|e| e.into_inner()).splice(lines, mentions);
+        memo.checks.get_mut().recover().splice(lines, mentions);
         self.line_memos.insert(path.to_path_buf(), memo);
         self.note_changed_ids(&spliced.retyped);
         Some(id)
@@ -100,7 +100,7 @@ impl Corpus {
     pub(super) fn note_changed_ids(&mut self, ids: &[Sym]) {
         if !ids.is_empty() {
             for memo in self.line_memos.values_mut() {
-                memo.checks.get_mut().unwrap_or_else(|e| e.into_inner()).note_ids(ids);
+                memo.checks.get_mut().recover().note_ids(ids);
             }
         }
     }
@@ -108,7 +108,7 @@ impl Corpus {
     /// After a registry or the schema changed: everything derived from them is computed again.
     pub(super) fn invalidate_checks(&mut self) {
         for memo in self.line_memos.values_mut() {
-            memo.checks.get_mut().unwrap_or_else(|e| e.into_inner()).invalidate();
+            memo.checks.get_mut().recover().invalidate();
         }
     }
 

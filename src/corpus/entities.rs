@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 
 use crate::text::TextRange;
 
-use super::{Corpus, FileId, LineMemo, Sym};
+use super::{Corpus, FileId, LineMemo, Recover, Sym};
 
 /// Registered names in one line: (range in the line, pattern index).
 pub type LineNames = Vec<(TextRange, u32)>;
@@ -61,7 +61,7 @@ impl Entities {
     /// Drops what [`Entities::untagged_lines`] remembers of a file.
     pub(super) fn forget_lines(&self, file: Option<FileId>) {
         if let Some(file) = file {
-            self.untagged_lines.lock().unwrap_or_else(|e| e.into_inner()).remove(&file);
+            self.untagged_lines.lock().recover().remove(&file);
         }
     }
 

@@ -5,7 +5,7 @@ use std::hash::BuildHasher;
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
-use super::{Content, Corpus, FileData, FileId, FileKind, Occurrence, Sym, pack};
+use super::{Content, Corpus, FileData, FileId, FileKind, Occurrence, Recover, Sym, pack};
 
 impl Corpus {
     /// Every occurrence of an id, sorted by file id, then offset.
@@ -103,7 +103,7 @@ impl Corpus {
         if list.is_empty() {
             self.index.remove(&sym);
         }
-        let usage = self.usage.get_mut().unwrap_or_else(|e| e.into_inner());
+        let usage = self.usage.get_mut().recover();
         if !usage.is_empty() {
             usage.remove(&sym);
         }

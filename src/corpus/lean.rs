@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::text::{Encoding, LineCol, LineIndex};
 
-use super::{Content, Corpus, Diagnostics, FileData, FileId, FileKind, Occurrence, Sym, pack, parse_file};
+use super::{Content, Corpus, Diagnostics, FileData, FileId, FileKind, Occurrence, Recover, Sym, pack, parse_file};
 
 /// What a corpus keeps of the files nobody edits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -113,7 +113,7 @@ impl Corpus {
         if !data.is_lean() {
             return Full::Kept(data);
         }
-        if let Some((_, hit)) = self.recent.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(f, _)| *f == id) {
+        if let Some((_, hit)) = self.recent.lock().recover().iter().find(|(f, _)| *f == id) {
             return Full::Read(hit.clone());
         }
         let bytes = std::fs::read(&data.path).unwrap_or_default();
@@ -125,7 +125,7 @@ impl Corpus {
             syntax_diagnostics: parsed.diagnostics,
             content: parsed.content,
         });
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let mut recent = self.recent.lock().recover();
         recent.retain(|(f, _)| *f != id);
         recent.insert(0, (id, full.clone()));
         recent.truncate(RECENT);
@@ -133,7 +133,7 @@ impl Corpus {
     }
 
     pub(super) fn forget_recent(&mut self, id: FileId) {
-        self.recent.get_mut().unwrap_or_else(|e| e.into_inner()).retain(|(f, _)| *f != id);
+        self.recent.get_mut().recover().retain(|(f, _)| *f != id);
     }
 
     /// Where an occurrence of `id` is in a lean file: the line and column of its start and

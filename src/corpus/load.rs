@@ -79,12 +79,11 @@ impl Corpus {
                 break;
             }
             let (interner, keep) = (&corpus.interner, corpus.keep);
-            let parsed: Vec<(PathBuf, Result<Parsed, String>)> = chunk
+            let parsed: Vec<(PathBuf, std::io::Result<Parsed>)> = chunk
                 .into_par_iter()
                 .map(|(path, kind)| {
                     let result = std::fs::read(&path)
-                        .map(|bytes| parse_file(interner, kind, &bytes, today, None, None).kept(keep))
-                        .map_err(|e| e.to_string());
+                        .map(|bytes| parse_file(interner, kind, &bytes, today, None, None).kept(keep));
                     if let Some(p) = progress {
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                         if n.is_multiple_of(256) || n == total {
@@ -99,7 +98,7 @@ impl Corpus {
                     Ok(parsed) => {
                         corpus.insert(path, parsed, None);
                     }
-                    Err(message) => errors.push(LoadError { path, message }),
+                    Err(e) => errors.push(LoadError { path, message: e.to_string() }),
                 }
             }
         }

@@ -44,7 +44,7 @@ mod tests;
 mod update;
 mod usage;
 
-pub use discover::{Config, admitted, discover, load_config};
+pub use discover::{Config, ConfigError, admitted, discover, load_config};
 pub(crate) use discover::{discover_with, path_order};
 pub use edit::{Changed, DocChecks, LineMemo};
 pub use entities::{Entities, EntryRef, LineNames};
@@ -62,6 +62,19 @@ use edit::{DocMemo, LastDocument};
 use index::{url_hash, url_key};
 use lean::Parsed;
 use summarize::{LineSummary, diagnostic_order, occurrence_order, parse_file, summarize_line_into, title};
+
+/// A lock's value even after a thread panicked holding it: the corpus's locks guard caches and
+/// lists being filled, which stay usable (an open document's checks, which do not, are
+/// invalidated instead: [`Corpus::doc_checks`]).
+pub(crate) trait Recover<T> {
+    fn recover(self) -> T;
+}
+
+impl<T> Recover<T> for std::sync::LockResult<T> {
+    fn recover(self) -> T {
+        self.unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
 
 /// The whole corpus: files, their summaries, the effective schema and the reverse index.
 pub struct Corpus {

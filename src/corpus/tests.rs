@@ -356,3 +356,28 @@ fn admitted_agrees_with_discovery() {
     let file_root = vec![ws.join("a.txt")];
     assert_eq!(admitted(&file_root, &candidates), [(ws.join("a.txt"), FileKind::Seed)]);
 }
+
+#[test]
+fn a_bad_seedls_json_is_an_error_naming_the_file_and_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    std::fs::write(root.join("a.txt"), " date 2022-01\n\nx\n").unwrap();
+    assert!(matches!(load_config(&root), Ok(None)));
+
+    std::fs::write(root.join(".seedls.json"), "{\n  \"exclude\": [\"a\",]\n}").unwrap();
+    let err = load_config(&root).unwrap_err();
+    assert!(matches!(err, ConfigError::Invalid(_)), "{err:?}");
+    let (found, errors) = discover(std::slice::from_ref(&root));
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].path, root.join(".seedls.json"));
+    assert!(
+        errors[0].message.starts_with("invalid .seedls.json: ") && errors[0].message.contains("line 2"),
+        "{errors:?}"
+    );
+
+    std::fs::write(root.join(".seedls.json"), r#"{"include": ["[a"]}"#).unwrap();
+    let (found, errors) = discover(std::slice::from_ref(&root));
+    assert!(found.is_empty(), "{found:?}");
+    assert!(errors[0].message.starts_with("bad include glob `[a` in .seedls.json: "), "{errors:?}");
+}

@@ -9,8 +9,8 @@ use crate::syntax::schema::Schema;
 use crate::text::LineIndex;
 
 use super::{
-    Content, Corpus, FileData, FileId, FileKind, LastDocument, Parsed, Sym, live, parse_file, path_hash, url_hash,
-    url_key,
+    Content, Corpus, FileData, FileId, FileKind, LastDocument, Parsed, Recover, Sym, live, parse_file, path_hash,
+    url_hash, url_key,
 };
 
 impl Corpus {
@@ -40,7 +40,7 @@ impl Corpus {
             memo.last = document
                 .filter(|_| matches!(parsed.content, Content::Seed(_)))
                 .map(|(text, _)| LastDocument::new(text, self.today, parsed.occurrences.clone()));
-            memo.checks.get_mut().unwrap_or_else(|e| e.into_inner()).invalidate();
+            memo.checks.get_mut().recover().invalidate();
         }
         let id = self.insert(path.to_path_buf(), parsed, memo.as_mut().map(|m| &mut m.runs));
         if let Some(memo) = memo {
@@ -58,7 +58,7 @@ impl Corpus {
         let (id, _) = self.by_path.find_entry(path_hash(path), |&f| live(files, f).path == path).ok()?.remove();
         if let Some(memo) = self.line_memos.get_mut(path) {
             memo.last = None;
-            memo.checks.get_mut().unwrap_or_else(|e| e.into_inner()).invalidate();
+            memo.checks.get_mut().recover().invalidate();
         }
         self.unindex(id);
         self.forget_recent(id);
@@ -98,7 +98,7 @@ impl Corpus {
         // in a header of the same length moves no occurrence, so their usage goes here.
         let old_date = self.files[id.0 as usize].as_ref().and_then(FileData::seed).and_then(|s| s.date);
         if old_date != data.seed().and_then(|s| s.date) {
-            let usage = self.usage.get_mut().unwrap_or_else(|e| e.into_inner());
+            let usage = self.usage.get_mut().recover();
             for sym in old_syms.iter().chain(parsed.occurrences.iter().map(|(s, _)| s)) {
                 usage.remove(sym);
             }

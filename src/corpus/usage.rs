@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{Corpus, FileId, Occurrence, OccurrenceKind, Sym};
+use super::{Corpus, FileId, Occurrence, OccurrenceKind, Recover, Sym};
 
 /// How many first articles [`Usage`] keeps.
 pub const FIRST_ARTICLES: usize = 5;
@@ -25,7 +25,7 @@ pub struct Usage {
 impl Corpus {
     /// Counts and firsts of an id's uses, from the cache when no file holding it changed.
     pub fn usage(&self, id: Sym) -> Arc<Usage> {
-        if let Some(hit) = self.usage.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+        if let Some(hit) = self.usage.lock().recover().get(&id) {
             return hit.clone();
         }
         let occurrences = self.occurrences(id);
@@ -58,7 +58,7 @@ impl Corpus {
             first_files: files,
             first: earliest(OccurrenceKind::Mention).or_else(|| earliest(OccurrenceKind::RoleValue)),
         });
-        self.usage.lock().unwrap_or_else(|e| e.into_inner()).insert(id, usage.clone());
+        self.usage.lock().recover().insert(id, usage.clone());
         usage
     }
 
@@ -81,6 +81,6 @@ impl Corpus {
     /// Whether the usage of an id is computed and kept.
     #[cfg(test)]
     pub(super) fn has_usage(&self, id: Sym) -> bool {
-        self.usage.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&id)
+        self.usage.lock().recover().contains_key(&id)
     }
 }
