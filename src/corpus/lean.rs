@@ -117,7 +117,7 @@ impl Corpus {
             return Full::Read(hit.clone());
         }
         let bytes = std::fs::read(&data.path).unwrap_or_default();
-        let parsed = parse_file(&self.interner, data.kind, &bytes, self.today, None, None);
+        let parsed = parse_file(&self.interner, data.kind, &bytes, self.today);
         let full = Arc::new(FileData {
             path: data.path.clone(),
             kind: data.kind,

@@ -82,8 +82,7 @@ impl Corpus {
             let parsed: Vec<(PathBuf, std::io::Result<Parsed>)> = chunk
                 .into_par_iter()
                 .map(|(path, kind)| {
-                    let result = std::fs::read(&path)
-                        .map(|bytes| parse_file(interner, kind, &bytes, today, None, None).kept(keep));
+                    let result = std::fs::read(&path).map(|bytes| parse_file(interner, kind, &bytes, today).kept(keep));
                     if let Some(p) = progress {
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                         if n.is_multiple_of(256) || n == total {

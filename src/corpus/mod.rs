@@ -61,7 +61,9 @@ pub use usage::{FIRST_ARTICLES, Usage};
 use edit::{DocMemo, LastDocument};
 use index::{url_hash, url_key};
 use lean::Parsed;
-use summarize::{LineSummary, diagnostic_order, occurrence_order, parse_file, summarize_line_into, title};
+use summarize::{
+    Known, LineSummary, diagnostic_order, occurrence_order, parse_file, parse_known, summarize_line_into, title,
+};
 
 /// A lock's value even after a thread panicked holding it: the corpus's locks guard caches and
 /// lists being filled, which stay usable (an open document's checks, which do not, are

@@ -15,14 +15,23 @@ use super::{
 /// A placeholder file id for occurrences not yet inserted.
 const NO_FILE: FileId = FileId(u32::MAX);
 
-pub(super) fn parse_file(
-    interner: &Interner,
-    kind: FileKind,
-    bytes: &[u8],
-    today: Date,
-    memo: Option<&mut LineMemo<LineSummary>>,
-    line_index: Option<LineIndex>,
-) -> Parsed {
+/// What is known of a file's new text before it is parsed (see [`parse_known`]).
+#[derive(Default)]
+pub(super) struct Known<'a> {
+    /// The summaries of the lines of a document being edited, by line text.
+    pub(super) lines: Option<&'a mut LineMemo<LineSummary>>,
+    /// The line index the editor side keeps for an open document.
+    pub(super) line_index: Option<LineIndex>,
+}
+
+/// One file's text parsed, as a load reads it.
+pub(super) fn parse_file(interner: &Interner, kind: FileKind, bytes: &[u8], today: Date) -> Parsed {
+    parse_known(interner, kind, bytes, today, Known::default())
+}
+
+/// [`parse_file`] reusing what is `known` of the text.
+pub(super) fn parse_known(interner: &Interner, kind: FileKind, bytes: &[u8], today: Date, known: Known) -> Parsed {
+    let Known { lines: memo, line_index } = known;
     let text = match syntax::decode(bytes) {
         Ok(text) => text,
         Err(diag) => {

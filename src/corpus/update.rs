@@ -9,8 +9,8 @@ use crate::syntax::schema::Schema;
 use crate::text::LineIndex;
 
 use super::{
-    Content, Corpus, FileData, FileId, FileKind, LastDocument, Parsed, Recover, Sym, live, parse_file, path_hash,
-    url_hash, url_key,
+    Content, Corpus, FileData, FileId, FileKind, Known, LastDocument, Parsed, Recover, Sym, live, parse_known,
+    path_hash, url_hash, url_key,
 };
 
 impl Corpus {
@@ -29,9 +29,8 @@ impl Corpus {
     ) -> Option<FileId> {
         let kind = FileKind::of(path)?;
         let mut memo = self.line_memos.remove(path);
-        let lines = memo.as_mut().map(|m| &mut m.lines);
-        let line_index = document.map(|(_, index)| index.clone());
-        let mut parsed = parse_file(&self.interner, kind, bytes, self.today, lines, line_index);
+        let known = Known { lines: memo.as_mut().map(|m| &mut m.lines), line_index: document.map(|(_, i)| i.clone()) };
+        let mut parsed = parse_known(&self.interner, kind, bytes, self.today, known);
         if memo.is_none() {
             // A file nobody edits: kept as a load keeps it.
             parsed = parsed.kept(self.keep);
