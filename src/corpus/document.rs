@@ -9,7 +9,7 @@ use crate::text::LineIndex;
 
 use super::index::runs_by_id;
 use super::{
-    Changed, Content, Corpus, DocChecks, FileData, FileId, LastDocument, LineSummary, MentionSummary, Occurrence,
+    Changed, Content, Corpus, DocState, FileData, FileId, LastDocument, LineSummary, MentionSummary, Occurrence,
     Recover, SeedSummary, Sym, diagnostic_order, occurrence_order, summarize_line_into, title,
 };
 
@@ -72,7 +72,7 @@ impl Corpus {
             }
         }
         memo.last = Some(LastDocument { len: text.len() as u32, top, occurrences: spliced.list });
-        memo.checks.get_mut().recover().splice(lines, mentions);
+        memo.checks.get_mut().recover().changes.splice(lines, mentions);
         self.line_memos.insert(path.to_path_buf(), memo);
         self.note_changed_ids(&spliced.retyped);
         Some(id)
@@ -100,7 +100,7 @@ impl Corpus {
     pub(super) fn note_changed_ids(&mut self, ids: &[Sym]) {
         if !ids.is_empty() {
             for memo in self.line_memos.values_mut() {
-                memo.checks.get_mut().recover().note_ids(ids);
+                memo.checks.get_mut().recover().changes.note_ids(ids);
             }
         }
     }
@@ -108,18 +108,19 @@ impl Corpus {
     /// After a registry or the schema changed: everything derived from them is computed again.
     pub(super) fn invalidate_checks(&mut self) {
         for memo in self.line_memos.values_mut() {
-            memo.checks.get_mut().recover().invalidate();
+            memo.checks.get_mut().recover().changes.invalidate();
         }
     }
 
-    /// What the analysis keeps of an open document ([`DocChecks`]); `None` for other files.
-    pub fn doc_checks(&self, file: FileId) -> Option<std::sync::MutexGuard<'_, DocChecks>> {
+    /// What changed in an open document and what the analysis keeps of it ([`DocState`]);
+    /// `None` for other files.
+    pub fn doc_state(&self, file: FileId) -> Option<std::sync::MutexGuard<'_, DocState>> {
         let memo = self.line_memos.get(&self.file(file).path)?;
         // A panic in the middle of an update leaves nothing to trust.
         Some(memo.checks.lock().unwrap_or_else(|e| {
-            let mut checks = e.into_inner();
-            checks.invalidate();
-            checks
+            let mut state = e.into_inner();
+            state.changes.invalidate();
+            state
         }))
     }
 

@@ -2,7 +2,6 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::diagnostic::Diagnostic;
 use crate::syntax;
 use crate::syntax::header::Date;
 use crate::text::TextRange;
@@ -66,7 +65,7 @@ pub(super) struct DocMemo {
     /// into; `None` once anything else replaced the file (or for files that are not seeds).
     pub(super) last: Option<LastDocument>,
     /// What the analysis keeps of the document between two runs.
-    pub(super) checks: std::sync::Mutex<DocChecks>,
+    pub(super) checks: std::sync::Mutex<DocState>,
 }
 
 /// What a change to a document is spliced into, besides the file's summary itself.
@@ -120,49 +119,39 @@ impl Changed {
     }
 }
 
-/// What the analysis keeps of an open document's corpus checks between two runs (see
-/// `analysis::file_diagnostics`), so that a change checks again only the mentions and lines it
-/// touched. The corpus notes what may have changed underneath: lines of the document
-/// (`pending`), ids whose occurrences changed (`dirty`: the type of an id used as a role value
-/// comes from them), or anything (`stale`).
-pub struct DocChecks {
-    /// Nothing below holds: compute everything again.
+/// What changed in an open document, and underneath it, since the analysis last looked (see
+/// `analysis::file_diagnostics`, which keeps its checks of the document between two runs and
+/// checks again only what this names): lines of the document (`pending`), ids whose
+/// occurrences changed (`dirty`: the type of an id used as a role value comes from them), or
+/// anything (`stale`).
+pub struct DocChanges {
+    /// Nothing the analysis kept holds: it computes everything again.
     pub stale: bool,
     /// The lines changed since, as bytes and as indices into the file's mentions.
     pub pending: Option<(Changed, Changed)>,
     pub dirty: rustc_hash::FxHashSet<Sym>,
-    /// Each mention's diagnostics (A004–A009), by the mention's index.
-    pub mentions: Vec<(u32, Diagnostic)>,
-    /// Untagged registered names (A011): (range, pattern index), in text order.
-    pub names: Vec<(TextRange, u32)>,
-    /// What the above was computed for: where line 1's header part ends (names before it are
-    /// fine), the text's length and the number of mentions.
-    pub header_end: u32,
-    pub len: u32,
-    pub mention_count: u32,
 }
 
-impl Default for DocChecks {
-    fn default() -> DocChecks {
-        DocChecks {
-            stale: true,
-            pending: None,
-            dirty: Default::default(),
-            mentions: Vec::new(),
-            names: Vec::new(),
-            header_end: 0,
-            len: 0,
-            mention_count: 0,
-        }
+impl Default for DocChanges {
+    fn default() -> DocChanges {
+        DocChanges { stale: true, pending: None, dirty: Default::default() }
     }
+}
+
+/// What an open document holds for the analysis: what changed, and what the analysis keeps
+/// of it (its own type, which the corpus never reads).
+#[derive(Default)]
+pub struct DocState {
+    pub changes: DocChanges,
+    pub kept: Option<Box<dyn std::any::Any + Send>>,
 }
 
 /// Ids noted dirty beyond which a document's checks are simply computed again.
 const MAX_DIRTY: usize = 4096;
 
-impl DocChecks {
+impl DocChanges {
     pub(super) fn invalidate(&mut self) {
-        *self = DocChecks::default();
+        *self = DocChanges::default();
     }
 
     /// Notes that the lines `bytes` (holding the mentions `mentions`) changed.

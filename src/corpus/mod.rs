@@ -12,8 +12,8 @@
 //! one file. T002 and the title are computed again only when the change reaches the first lines
 //! they read. A change to line 1 (the header), or one not told, summarises the whole text, from
 //! the lines' summaries remembered by text ([`LineMemo`]). The analysis keeps an open
-//! document's corpus checks the same way ([`DocChecks`]): the corpus notes which lines changed,
-//! which ids' occurrences changed, and when a registry or the schema did.
+//! document's corpus checks the same way: the corpus notes which lines changed, which ids'
+//! occurrences changed, and when a registry or the schema did ([`DocChanges`]).
 
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
@@ -46,7 +46,7 @@ mod usage;
 
 pub use discover::{Config, ConfigError, admitted, discover, load_config};
 pub(crate) use discover::{discover_with, path_order};
-pub use edit::{Changed, DocChecks, LineMemo};
+pub use edit::{Changed, DocChanges, DocState, LineMemo};
 pub use entities::{Entities, EntryRef, LineNames};
 pub use lean::{Full, Keep};
 pub(crate) use model::date_shaped;
@@ -67,7 +67,7 @@ use summarize::{
 
 /// A lock's value even after a thread panicked holding it: the corpus's locks guard caches and
 /// lists being filled, which stay usable (an open document's checks, which do not, are
-/// invalidated instead: [`Corpus::doc_checks`]).
+/// invalidated instead: [`Corpus::doc_state`]).
 pub(crate) trait Recover<T> {
     fn recover(self) -> T;
 }

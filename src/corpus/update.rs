@@ -39,7 +39,7 @@ impl Corpus {
             memo.last = document
                 .filter(|_| matches!(parsed.content, Content::Seed(_)))
                 .map(|(text, _)| LastDocument::new(text, self.today, parsed.occurrences.clone()));
-            memo.checks.get_mut().recover().invalidate();
+            memo.checks.get_mut().recover().changes.invalidate();
         }
         let id = self.insert(path.to_path_buf(), parsed, memo.as_mut().map(|m| &mut m.runs));
         if let Some(memo) = memo {
@@ -57,7 +57,7 @@ impl Corpus {
         let (id, _) = self.by_path.find_entry(path_hash(path), |&f| live(files, f).path == path).ok()?.remove();
         if let Some(memo) = self.line_memos.get_mut(path) {
             memo.last = None;
-            memo.checks.get_mut().recover().invalidate();
+            memo.checks.get_mut().recover().changes.invalidate();
         }
         self.unindex(id);
         self.forget_recent(id);
