@@ -5,7 +5,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::corpus::{
-    Changed, Content, Corpus, DocChecks, FileId, FileKind, MentionSummary, OccurrenceKind, SeedSummary, Sym,
+    Changed, Content, Corpus, DocChanges, FileId, FileKind, MentionSummary, OccurrenceKind, Recover, SeedSummary, Sym,
     is_date_shaped,
 };
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
@@ -21,8 +21,12 @@ pub fn file_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>) -> Ve
     let data = corpus.full(file);
     let mut out = data.syntax_diagnostics.get().into_owned();
     match data.kind {
-        FileKind::Seed if let Content::Seed(seed) = &data.content => match (text, corpus.doc_checks(file)) {
-            (Some(text), Some(mut checks)) => open_seed_diagnostics(corpus, file, seed, text, &mut checks, &mut out),
+        FileKind::Seed if let Content::Seed(seed) = &data.content => match (text, corpus.doc_state(file)) {
+            (Some(text), Some(mut state)) => {
+                let state = &mut *state;
+                let checks = kept_checks(&mut state.kept);
+                open_seed_diagnostics(corpus, file, seed, text, &mut state.changes, checks, &mut out)
+            }
             _ => {
                 seed_diagnostics(corpus, file, seed, text, &mut out);
                 if let Some(text) = text {
@@ -41,7 +45,7 @@ pub fn file_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>) -> Ve
 /// keystroke re-checks the same unknown ids.
 pub fn registry_suggestions<'c>(corpus: &'c Corpus, id: &str) -> Vec<&'c str> {
     let entities = corpus.entities();
-    let mut cache = entities.suggestions.lock().unwrap_or_else(|e| e.into_inner());
+    let mut cache = entities.suggestions.lock().recover();
     let syms = cache.entry(id.to_string()).or_insert_with(|| {
         let ids = entities.by_id.keys().map(|&s| corpus.resolve(s));
         closest(id, ids, 3).into_iter().filter_map(|s| corpus.sym(s)).collect()
@@ -168,21 +172,46 @@ fn url_diagnostics(corpus: &Corpus, file: FileId, seed: &SeedSummary, out: &mut 
     }
 }
 
+/// What the analysis keeps of an open document's corpus checks between two runs, so that a
+/// change checks again only the mentions and lines it touched (the corpus says which:
+/// [`DocChanges`]).
+#[derive(Default)]
+struct DocChecks {
+    /// Each mention's diagnostics (A004–A009), by the mention's index.
+    mentions: Vec<(u32, Diagnostic)>,
+    /// Untagged registered names (A011): (range, pattern index), in text order.
+    names: Vec<(TextRange, u32)>,
+    /// What the above was computed for: where line 1's header part ends (names before it are
+    /// fine), the text's length and the number of mentions.
+    header_end: u32,
+    len: u32,
+    mention_count: u32,
+}
+
+/// The checks kept in an open document's slot, put there on first use.
+fn kept_checks(slot: &mut Option<Box<dyn std::any::Any + Send>>) -> &mut DocChecks {
+    if !slot.as_ref().is_some_and(|kept| kept.is::<DocChecks>()) {
+        *slot = Some(Box::<DocChecks>::default());
+    }
+    slot.as_mut().and_then(|kept| kept.downcast_mut()).expect("the slot holds checks")
+}
+
 /// [`seed_diagnostics`] and [`untagged_aliases`] of an open document, from what the last run
-/// kept ([`DocChecks`]): only the mentions and lines changed since are checked again, and the
-/// mentions whose roles name an id whose occurrences changed.
+/// kept ([`DocChecks`]): only the mentions and lines changed since (`changes`) are checked
+/// again, and the mentions whose roles name an id whose occurrences changed.
 fn open_seed_diagnostics(
     corpus: &Corpus,
     file: FileId,
     seed: &SeedSummary,
     text: &str,
+    changes: &mut DocChanges,
     checks: &mut DocChecks,
     out: &mut Vec<Diagnostic>,
 ) {
     let header_end = header_end(corpus, seed, text);
     let list = seed.mentions.get();
     let (len, count) = (text.len() as u32, list.len() as u32);
-    let pending = checks.pending.take();
+    let pending = changes.pending.take();
     // What was kept must be of the text before the pending change.
     let follows = |c: Changed, before: u32, after: u32| {
         c.old_end <= before && c.new_end <= after && before - c.old_end == after - c.new_end
@@ -197,7 +226,7 @@ fn open_seed_diagnostics(
         mention_diagnostics(corpus, file, Some(text), &list[i as usize], &mut types, &mut buf);
         into.extend(buf.drain(..).map(|d| (i, d)));
     };
-    if checks.stale || !follows {
+    if changes.stale || !follows {
         checks.mentions.clear();
         for i in 0..count {
             check(i, &mut checks.mentions);
@@ -210,7 +239,7 @@ fn open_seed_diagnostics(
             Some((bytes, mentions)) => (Some(bytes), mentions),
             None => (None, Changed { start: count, old_end: count, new_end: count }),
         };
-        let dirty = std::mem::take(&mut checks.dirty);
+        let dirty = std::mem::take(&mut changes.dirty);
         let made = mentions.start..mentions.new_end;
         let redo: Vec<u32> = if dirty.is_empty() {
             made.collect()
@@ -247,8 +276,8 @@ fn open_seed_diagnostics(
             checks.names = splice_names(corpus, &list, text, header_end, names, bytes);
         }
     }
-    checks.stale = false;
-    checks.dirty.clear();
+    changes.stale = false;
+    changes.dirty.clear();
     (checks.header_end, checks.len, checks.mention_count) = (header_end, len, count);
     out.extend(checks.mentions.iter().map(|(_, d)| d.clone()));
     url_diagnostics(corpus, file, seed, out);
@@ -549,7 +578,7 @@ fn untagged_names(
     let Some(matcher) = entities.matcher() else { return Vec::new() };
     // Names never span lines (folding keeps line breaks), so the scan goes line by line, and
     // the lines of an open document are remembered until they change.
-    let mut memo = corpus.keeps_lines(file).then(|| entities.untagged_lines.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut memo = corpus.keeps_lines(file).then(|| entities.untagged_lines.lock().recover());
     let mut lines_memo = memo.as_mut().map(|m| m.entry(file).or_default());
     if let Some(m) = lines_memo.as_deref_mut() {
         m.start();
@@ -900,16 +929,16 @@ mod tests {
                     changed = Some(changed.map_or(step, |c| c.then(step)));
                     corpus.set_document(doc, text, &LineIndex::new(text), changed.take());
                     let file = corpus.file_id(doc).unwrap();
-                    let checks = corpus.doc_checks(file).unwrap();
-                    assert!(!checks.stale && checks.pending.is_some(), "the change is spliced in");
+                    let changes = &corpus.doc_state(file).unwrap().changes;
+                    assert!(!changes.stale && changes.pending.is_some(), "the change is spliced in");
                     check
                 }
                 Step::Other(text) | Step::Registry(text) => {
                     let i = if matches!(step, Step::Other(_)) { 0 } else { 1 };
                     texts[i].1 = text.to_string();
                     corpus.set_text(texts[i].0, text.as_bytes());
-                    let checks = corpus.doc_checks(corpus.file_id(doc).unwrap()).unwrap();
-                    assert!(if i == 0 { !checks.dirty.is_empty() } else { checks.stale });
+                    let state = corpus.doc_state(corpus.file_id(doc).unwrap()).unwrap();
+                    assert!(if i == 0 { !state.changes.dirty.is_empty() } else { state.changes.stale });
                     true
                 }
             };

@@ -471,7 +471,7 @@ mod tests {
                     time=2022-01} [[Poutine]{person:ru.putin} à Moscou]{place:ru.moscow}.\n";
         let interner = Interner::with_hasher(rustc_hash::FxBuildHasher);
         let today = crate::syntax::header::Date::today();
-        let (summary, _, _) = super::super::summarize_seed(&interner, text, today, None);
+        let (summary, _, _) = super::super::summarize::summarize_seed(&interner, text, today, None);
         let mentions = summary.mentions.get().into_owned();
         assert_eq!(mentions.len(), 4);
         assert!(mentions.iter().any(|m| m.parent.is_some()), "a nested mention");

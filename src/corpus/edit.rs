@@ -1,0 +1,175 @@
+//! What is remembered of a document being edited between two changes.
+
+use rustc_hash::FxHashMap;
+
+use crate::syntax;
+use crate::syntax::header::Date;
+use crate::text::TextRange;
+
+use super::{LineSummary, Occurrence, Sym};
+
+/// Values computed from the lines of a document being edited, by line text, so that a
+/// keystroke recomputes only the line it changed. Each use is a round that marks the lines it
+/// meets; [`LineMemo::finish`] drops the others, so the memo holds the current lines only.
+pub struct LineMemo<V> {
+    /// By the line's hash (computed once a lookup), then its text.
+    pub(super) lines: FxHashMap<u64, Vec<(Box<str>, V, u32)>>,
+    pub(super) round: u32,
+}
+
+impl<V> Default for LineMemo<V> {
+    fn default() -> LineMemo<V> {
+        LineMemo { lines: FxHashMap::default(), round: 0 }
+    }
+}
+
+impl<V> LineMemo<V> {
+    pub fn start(&mut self) {
+        self.round = self.round.wrapping_add(1);
+    }
+
+    /// The value of a line, computed by `f` when the memo has not met the line.
+    pub fn get(&mut self, line: &str, f: impl FnOnce() -> V) -> &V {
+        use std::hash::BuildHasher;
+        let round = self.round;
+        let bucket = self.lines.entry(rustc_hash::FxBuildHasher.hash_one(line)).or_default();
+        let i = match bucket.iter().position(|(l, ..)| **l == *line) {
+            Some(i) => i,
+            None => {
+                bucket.push((line.into(), f(), round));
+                bucket.len() - 1
+            }
+        };
+        bucket[i].2 = round;
+        &bucket[i].1
+    }
+
+    pub fn finish(&mut self) {
+        let round = self.round;
+        self.lines.retain(|_, bucket| {
+            bucket.retain(|(.., seen)| *seen == round);
+            !bucket.is_empty()
+        });
+    }
+}
+
+/// What is remembered of a document being edited.
+#[derive(Default)]
+pub(super) struct DocMemo {
+    pub(super) lines: LineMemo<LineSummary>,
+    /// Where each id's run of the document's occurrences started in the id's list last time:
+    /// checked, then used instead of a binary search in lists of 100,000 occurrences (a cache
+    /// miss a step, thousands of ids a keystroke).
+    pub(super) runs: FxHashMap<Sym, u32>,
+    /// The text [`Corpus::set_document`] summarised last, which its next change is spliced
+    /// into; `None` once anything else replaced the file (or for files that are not seeds).
+    pub(super) last: Option<LastDocument>,
+    /// What the analysis keeps of the document between two runs.
+    pub(super) checks: std::sync::Mutex<DocState>,
+}
+
+/// What a change to a document is spliced into, besides the file's summary itself.
+pub(super) struct LastDocument {
+    pub(super) len: u32,
+    /// Where the last line T002 read starts (`prose::repeated_lines`): a change to the lines
+    /// after it leaves T002 and the title alone.
+    pub(super) top: u32,
+    /// The document's occurrences, sorted by (id, offset), `file` unset.
+    pub(super) occurrences: Vec<(Sym, Occurrence)>,
+}
+
+impl LastDocument {
+    pub(super) fn new(text: &str, today: Date, occurrences: Vec<(Sym, Occurrence)>) -> LastDocument {
+        let body_start = syntax::body_start(syntax::header::parse_header(text, today).0.as_ref());
+        let top = syntax::prose::repeated_lines(text, body_start, &[], &mut Vec::new());
+        LastDocument { len: text.len() as u32, top, occurrences }
+    }
+}
+
+/// What a change did to a document: bytes `start..old_end` of the old text became
+/// `start..new_end` of the new one; the rest is the same. The edits of a `didChange` batch
+/// compose into one ([`Changed::then`]). The same arithmetic tracks ranges of mention indices.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Changed {
+    pub start: u32,
+    pub old_end: u32,
+    pub new_end: u32,
+}
+
+impl Changed {
+    /// `old` replaced by `inserted` bytes.
+    pub fn new(old: TextRange, inserted: u32) -> Changed {
+        Changed { start: old.start, old_end: old.end, new_end: old.start + inserted }
+    }
+
+    /// This change, then `next` (in the offsets this one left), as one change.
+    pub fn then(self, next: Changed) -> Changed {
+        // Past `mid` of the text in between, both texts are that one's, moved.
+        let mid = self.new_end.max(next.old_end);
+        Changed {
+            start: self.start.min(next.start),
+            old_end: mid - self.new_end + self.old_end,
+            new_end: mid - next.old_end + next.new_end,
+        }
+    }
+
+    /// How far the text after the change moved.
+    pub fn delta(self) -> i64 {
+        i64::from(self.new_end) - i64::from(self.old_end)
+    }
+}
+
+/// What changed in an open document, and underneath it, since the analysis last looked (see
+/// `analysis::file_diagnostics`, which keeps its checks of the document between two runs and
+/// checks again only what this names): lines of the document (`pending`), ids whose
+/// occurrences changed (`dirty`: the type of an id used as a role value comes from them), or
+/// anything (`stale`).
+pub struct DocChanges {
+    /// Nothing the analysis kept holds: it computes everything again.
+    pub stale: bool,
+    /// The lines changed since, as bytes and as indices into the file's mentions.
+    pub pending: Option<(Changed, Changed)>,
+    pub dirty: rustc_hash::FxHashSet<Sym>,
+}
+
+impl Default for DocChanges {
+    fn default() -> DocChanges {
+        DocChanges { stale: true, pending: None, dirty: Default::default() }
+    }
+}
+
+/// What an open document holds for the analysis: what changed, and what the analysis keeps
+/// of it (its own type, which the corpus never reads).
+#[derive(Default)]
+pub struct DocState {
+    pub changes: DocChanges,
+    pub kept: Option<Box<dyn std::any::Any + Send>>,
+}
+
+/// Ids noted dirty beyond which a document's checks are simply computed again.
+const MAX_DIRTY: usize = 4096;
+
+impl DocChanges {
+    pub(super) fn invalidate(&mut self) {
+        *self = DocChanges::default();
+    }
+
+    /// Notes that the lines `bytes` (holding the mentions `mentions`) changed.
+    pub(super) fn splice(&mut self, bytes: Changed, mentions: Changed) {
+        if !self.stale {
+            self.pending = Some(match self.pending {
+                Some((b, m)) => (b.then(bytes), m.then(mentions)),
+                None => (bytes, mentions),
+            });
+        }
+    }
+
+    pub(super) fn note_ids(&mut self, ids: &[Sym]) {
+        if !self.stale {
+            self.dirty.extend(ids);
+            if self.dirty.len() > MAX_DIRTY {
+                self.invalidate();
+            }
+        }
+    }
+}
