@@ -31,9 +31,11 @@ mod discover;
 mod document;
 mod edit;
 mod entities;
+mod file;
 mod index;
 mod lean;
 mod load;
+mod memo;
 mod model;
 mod occurrence;
 mod pack;
@@ -46,23 +48,21 @@ mod usage;
 
 pub use discover::{Config, ConfigError, admitted, discover, load_config};
 pub(crate) use discover::{discover_with, path_order};
-pub use edit::{Changed, DocChanges, DocState, LineMemo};
+pub use edit::{Changed, DocChanges, DocState};
 pub use entities::{Entities, EntryRef, LineNames};
+pub use file::{Content, Diagnostics, FileData, Mentions, SeedSummary};
 pub use lean::{Full, Keep};
+pub use memo::LineMemo;
 pub(crate) use model::date_shaped;
-pub use model::{
-    ArgSummary, Content, Diagnostics, FileData, FileId, FileKind, Interner, LoadError, MentionSummary, Mentions,
-    SeedSummary, Sym, is_date_shaped,
-};
+pub use model::{ArgSummary, FileId, FileKind, Interner, LoadError, MentionSummary, Sym, is_date_shaped};
 pub use occurrence::{Occurrence, OccurrenceKind};
 pub use select::{Given, Selection, root_of, select};
 pub use usage::{FIRST_ARTICLES, Usage};
 
 use edit::{DocMemo, LastDocument};
 use index::{url_hash, url_key};
-use lean::Parsed;
 use summarize::{
-    Known, LineSummary, diagnostic_order, occurrence_order, parse_file, parse_known, summarize_line_into, title,
+    Known, LineSummary, Parsed, diagnostic_order, occurrence_order, parse_file, parse_known, summarize_line_into, title,
 };
 
 /// A lock's value even after a thread panicked holding it: the corpus's locks guard caches and
