@@ -2,6 +2,7 @@
 //! for without a diagnostic: tag the selection (registry matches first, then a new entity of
 //! each type), add an unregistered id to the registry, remove a tag keeping its text.
 
+use crate::analysis::Caches;
 use crate::analysis::{add_to_registry, id_type, registry_entry};
 use crate::corpus::{Corpus, FileId, OccurrenceKind, SeedSummary, Sym};
 use crate::diagnostic::Diagnostic;
@@ -41,6 +42,7 @@ pub struct Action {
 /// making the same change as an earlier one (a quick fix) is left out.
 pub fn code_actions(
     corpus: &Corpus,
+    caches: &Caches,
     file: FileId,
     text: Option<&str>,
     range: TextRange,
@@ -48,7 +50,7 @@ pub fn code_actions(
 ) -> Vec<Action> {
     let mut out: Vec<Action> = Vec::new();
     if wanted(ActionKind::QuickFix) {
-        for q in quick_fixes(corpus, file, text, range) {
+        for q in quick_fixes(corpus, caches, file, text, range) {
             let Some(change) = SourceChange::from_fix(corpus, file, &q.fix) else { continue };
             out.push(Action {
                 title: q.fix.title,
@@ -280,7 +282,7 @@ kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
         let f = Fixture::parse(&format!("{REGISTRY}//- a.txt\n date 2022-01-05 https://example.org/a\n\n{article}"));
         let (file, range) = f.selection();
         let mut out = String::new();
-        for a in code_actions(&f.corpus, file, Some(f.text_of(file)), range, wanted) {
+        for a in code_actions(&f.corpus, &Caches::default(), file, Some(f.text_of(file)), range, wanted) {
             let star = if a.preferred { " (preferred)" } else { "" };
             out.push_str(&format!("{:?} {}{star}\n", a.kind, a.title));
             for fe in &a.change.files {
@@ -430,7 +432,9 @@ kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
         let add = |f: &Fixture, id: &str, text: &str| -> String {
             let at = seed_text.find(id).unwrap() as u32;
             let actions =
-                code_actions(&f.corpus, seed, Some(&seed_text), TextRange::empty(at), &|k| k == ActionKind::Refactor);
+                code_actions(&f.corpus, &Caches::default(), seed, Some(&seed_text), TextRange::empty(at), &|k| {
+                    k == ActionKind::Refactor
+                });
             let [action] = actions.as_slice() else { panic!("{actions:?}") };
             let edits = action.change.edits_of(registry);
             // Never past the last line: an editor would add an empty line to reach it.
