@@ -1,7 +1,7 @@
 //! The documents say what the code does: the README's diagnostics table is the contract's (every
 //! code, with its severity); the layers of `src/lib.rs`'s doc and ARCHITECTURE.md's modules are
 //! the crate's. And the code keeps the shape they give: `src/lsp`'s modules bottom up, no two
-//! sibling modules using each other.
+//! sibling modules using each other, no source file over 1,000 lines.
 
 use seedls::diagnostic::Code;
 
@@ -166,6 +166,23 @@ fn no_two_sibling_modules_use_each_other() {
     }
     found.sort();
     assert_eq!(found, Vec::<String>::new());
+}
+
+#[test]
+fn no_source_file_has_over_a_thousand_lines() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        sources(&root.join(dir), &mut files);
+    }
+    let mut long: Vec<String> = files
+        .iter()
+        .map(|f| (f, std::fs::read_to_string(f).unwrap().lines().count()))
+        .filter(|(_, lines)| *lines > 1000)
+        .map(|(f, lines)| format!("{}: {lines} lines", f.strip_prefix(root).unwrap().display()))
+        .collect();
+    long.sort();
+    assert_eq!(long, Vec::<String>::new(), "split them by what they own");
 }
 
 #[test]
