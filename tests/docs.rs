@@ -1,7 +1,7 @@
 //! The documents say what the code does: the README's diagnostics table is the contract's (every
 //! code, with its severity); the layers of `src/lib.rs`'s doc and ARCHITECTURE.md's modules are
 //! the crate's. And the code keeps the shape they give: `src/lsp`'s modules bottom up, no two
-//! sibling modules using each other, no source file over 1,000 lines.
+//! sibling modules using each other (directly or not), no source file over 1,000 lines.
 
 use seedls::diagnostic::Code;
 
@@ -147,8 +147,8 @@ fn lsp_modules_use_only_modules_below_them() {
     assert_eq!(found, Vec::<String>::new());
 }
 
-/// No two sibling modules of a folder of `src/` use each other: whatever two modules share
-/// goes in a module below both. A use is the module it names (`super::pack::Kept`) or the
+/// No two sibling modules of a folder of `src/` use each other, directly or through others:
+/// whatever two modules share goes in a module below both. A use is the module it names (`super::pack::Kept`) or the
 /// sibling that defines the item the parent re-exports (`super::Kept`, `crate::corpus::Kept`).
 #[test]
 fn no_two_sibling_modules_use_each_other() {
@@ -205,6 +205,13 @@ fn uses_are_read_from_paths_not_from_comments_or_strings() {
     assert_eq!(scan::uses(&code, "crate::lsp::", 0), ["caps", "state", "convert", "edit", "catch", "watch", "early"]);
     // From a module one folder further down (`lsp/view/x.rs`), `super::` is `view`.
     assert_eq!(scan::uses(&code, "crate::lsp::", 1), ["caps", "state", "catch", "early", "convert"]);
+}
+
+#[test]
+fn cycles_of_any_length_are_found_once_each() {
+    let graph = [("a", vec!["b"]), ("b", vec!["c", "a"]), ("c", vec!["a"]), ("d", vec!["a"])];
+    let uses = graph.into_iter().map(|(m, to)| (m, to.into_iter().map(String::from).collect())).collect();
+    assert_eq!(scan::cycles(&uses), [vec!["a", "b", "a"], vec!["a", "b", "c", "a"]]);
 }
 
 #[test]
@@ -294,14 +301,42 @@ mod scan {
             }
         }
         let mut found = Vec::new();
-        for (a, used) in &uses {
-            for b in used.iter().filter(|b| a < &b.as_str()) {
-                if uses.get(b.as_str()).is_some_and(|back| back.iter().any(|m| m == a)) {
-                    found.push(format!("{}: {a} and {b} use each other", PathBuf::from("src").join(folder).display()));
+        for cycle in cycles(&uses) {
+            found.push(format!(
+                "{}: {} use each other",
+                PathBuf::from("src").join(folder).display(),
+                cycle.join(" → ")
+            ));
+        }
+        found
+    }
+
+    /// Each cycle of `uses` once, from its least module, through the least module next (a pair
+    /// `a → b → a`, or longer).
+    pub fn cycles(uses: &BTreeMap<&str, Vec<String>>) -> Vec<Vec<String>> {
+        let mut out: Vec<Vec<String>> = Vec::new();
+        for &start in uses.keys() {
+            // Paths from `start` through modules greater than it, back to it: each cycle is
+            // found from its least module only.
+            let mut paths = vec![vec![start.to_string()]];
+            while let Some(path) = paths.pop() {
+                let last = path.last().unwrap();
+                for next in uses.get(last.as_str()).into_iter().flatten() {
+                    if next == start {
+                        let mut cycle = path.clone();
+                        cycle.push(start.to_string());
+                        out.push(cycle);
+                    } else if next.as_str() > start && !path.contains(next) {
+                        let mut longer = path.clone();
+                        longer.push(next.clone());
+                        paths.push(longer);
+                    }
                 }
             }
         }
-        found
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The names a parent module's `use` declarations bring in from its modules `names`
