@@ -312,3 +312,117 @@ fn nothing_is_overwritten_without_force() {
     assert!(read(dir.path().join("out/a.txt")).ends_with("\n\n[Almaty]{place}\n"));
     assert_eq!(listing(&dir.path().join("out")), ["a.txt"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// jsonl
+
+#[test]
+fn jsonl_export_then_import_gives_the_seeds_back_byte_for_byte() {
+    let dir = export_import_gives_the_seeds_back("jsonl", "corpus.jsonl");
+    assert_eq!(listing(&dir.path().join("back")), ["000_0e7cf4ddd4e04d16.txt", "001_d0178e134f3a1cf6.txt"]);
+}
+
+#[test]
+fn doccano_examples_import_with_their_labels_and_report_relations() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seq");
+    let i = run(
+        &repo(),
+        &["import", "--format", "jsonl", "tests/fixtures/doccano/sequence_labeling.jsonl", "-o", out.to_str().unwrap()],
+    );
+    assert_eq!(i.code, 0, "{}", i.stderr);
+    let got: Vec<String> = seeds(&out).into_iter().map(|(_, t)| t.lines().nth(2).unwrap().to_string()).collect();
+    assert_eq!(
+        got,
+        [
+            "[EU]{org} rejects [German]{misc} call to boycott British lamb.",
+            "[Peter Blackburn]{person}",
+            "President [Obama]{person}",
+        ]
+    );
+    expect![[r#"
+        tests/fixtures/doccano/sequence_labeling.jsonl:1: unknown-type: type `misc` is not in the schema (kept)
+    "#]]
+    .assert_eq(&i.stdout);
+    // Import then export: the same spans and labels.
+    let back = dir.path().join("back");
+    assert_eq!(
+        run(&repo(), &["export", "--format", "jsonl", out.to_str().unwrap(), "-o", back.to_str().unwrap()]).code,
+        0
+    );
+    let labels = |text: &str| -> BTreeSet<String> {
+        text.lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                format!("{} {}", v["text"], v["label"].to_string().to_lowercase())
+            })
+            .collect()
+    };
+    assert_eq!(
+        labels(&read(back.join("corpus.jsonl"))),
+        labels(&read(repo().join("tests/fixtures/doccano/sequence_labeling.jsonl")))
+    );
+
+    let out = dir.path().join("rel");
+    let i = run(
+        &repo(),
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "tests/fixtures/doccano/relation_extraction.jsonl",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(i.code, 0, "{}", i.stderr);
+    let (_, text) = &seeds(&out)[0];
+    assert_eq!(
+        text.lines().nth(2).unwrap(),
+        "[Google]{org} was founded on [September 4, 1998]{date}, by [Larry Page]{person} and [Sergey Brin]{person}."
+    );
+    expect![[r#"
+        tests/fixtures/doccano/relation_extraction.jsonl:1: relation: relation {"from_id":0,"to_id":1,"type":"foundedAt"}
+        tests/fixtures/doccano/relation_extraction.jsonl:1: relation: relation {"from_id":0,"to_id":2,"type":"foundedBy"}
+        tests/fixtures/doccano/relation_extraction.jsonl:1: relation: relation {"from_id":0,"to_id":3,"type":"foundedBy"}
+        tests/fixtures/doccano/relation_extraction.jsonl:1: unknown-type: type `date` is not in the schema (kept)
+    "#]]
+    .assert_eq(&i.stdout);
+}
+
+#[test]
+fn bad_jsonl_input_names_file_and_line_and_writes_nothing() {
+    let files = [(
+        "bad.jsonl",
+        "{\"text\": \"ab\", \"label\": [[0, 1, \"x\"]]}\n{\"text\": \"😀 a\", \"label\": [[3, 4, \"x\"]]}\n",
+    )];
+    expect![[r#"
+        error: bad.jsonl:2: span 3–4 (x) is not in the text, which has 3 characters (offsets count characters); the text has 1 character outside the BMP (emoji …): were the offsets counted in UTF-16 units, as doccano's older front-end did?
+    "#]]
+    .assert_eq(&refused(&files, "jsonl", "bad.jsonl"));
+    let files = [("bad.jsonl", "{\"text\": \"ab\"}\n{\"label\": []}\n")];
+    expect![[r#"
+        error: bad.jsonl:2: the record has no `text` string
+    "#]]
+    .assert_eq(&refused(&files, "jsonl", "bad.jsonl"));
+}
+
+#[test]
+fn jsonl_headers_come_from_the_record_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "in.jsonl",
+            "{\"id\": \"a\", \"text\": \"Tokaïev 😀 Almaty\", \"label\": [[10, 16, \"place\"]], \"meta\": {\"date\": \"2022-01-05T10:00:00\", \"url\": \"https://example.org/a\"}}\n\
+             {\"id\": 7, \"text\": \"x\", \"label\": [], \"url\": \"https://example.org/2022/01/05/b\"}\n\
+             {\"id\": \"c\", \"text\": \" date 2021-03\\n\\nAlmaty\", \"label\": [[15, 21, \"place\"]]}\n",
+        )],
+    );
+    let i = run(dir.path(), &["import", "--format", "jsonl", "in.jsonl", "-o", "out"]);
+    assert_eq!(i.code, 0, "{}", i.stderr);
+    let out = dir.path().join("out");
+    assert_eq!(read(out.join("a.txt")), " date 2022-01-05 https://example.org/a\n\nTokaïev 😀 [Almaty]{place}");
+    assert_eq!(read(out.join("7.txt")), " date 2022-01-05 https://example.org/2022/01/05/b\n\nx");
+    assert_eq!(read(out.join("c.txt")), " date 2021-03\n\n[Almaty]{place}");
+}

@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::curation::{Failure, write_atomic};
-use crate::curation::import::{self, Bad, Doc, Issue, Kind, brat};
+use crate::curation::import::{self, Bad, Doc, Issue, Kind, brat, jsonl};
 use crate::syntax::header::Date;
 use crate::syntax::schema::{Schema, parse_schema};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportFormat {
     Brat,
+    Jsonl,
 }
 
 /// Every file an import writes, with what it reported, before anything is written.
@@ -148,6 +149,38 @@ fn existing_schema(out_dir: &Path) -> Result<Schema, Failure> {
     Ok(if path.is_file() { parse_schema(&read(&path)?).0 } else { Schema::builtin() })
 }
 
+fn plan_jsonl(src: &Path, out_dir: &Path, today: Date) -> Result<Plan, Failure> {
+    let mut plan = Plan::default();
+    let schema = existing_schema(out_dir)?;
+    let sources = if src.is_dir() { files(src, "jsonl")? } else { vec![src.to_path_buf()] };
+    let mut names: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
+    let mut index = 0;
+    for path in sources {
+        let text = read(&path)?;
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mut r = jsonl::import(line, i + 1, index, today).map_err(|b| bad(&path, b))?;
+            index += 1;
+            if let Some((p, n)) = names.insert(r.name.clone(), (path.clone(), i + 1)) {
+                return Err(Failure(format!(
+                    "{}:{}: a second record named `{}` (the first is {}:{n})",
+                    path.display(),
+                    i + 1,
+                    r.name,
+                    p.display()
+                )));
+            }
+            unknown_types(&r.doc, &schema, &mut r.issues);
+            let seed = import::render(&r.doc, &mut r.issues);
+            plan.reports.extend(r.issues.into_iter().map(|i| (path.display().to_string(), i)));
+            plan.files.push((PathBuf::from(format!("{}.txt", r.name)), seed));
+        }
+    }
+    Ok(plan)
+}
+
 /// Runs the import: exit 0, 1 when `strict` and something was reported (nothing written), 2
 /// on bad input or I/O failure (nothing written).
 pub fn run(
@@ -183,6 +216,7 @@ fn import(
     let today = Date::today();
     let mut plan = match format {
         ImportFormat::Brat => plan_brat(src, out_dir, today)?,
+        ImportFormat::Jsonl => plan_jsonl(src, out_dir, today)?,
     };
     let mut report = String::new();
     for (source, i) in &plan.reports {

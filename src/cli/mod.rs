@@ -40,7 +40,7 @@ pub enum Command {
     Stats(StatsArgs),
     /// Export the corpus as plain text, brat, doccano JSONL, CoNLL or PLOVER records.
     Export(ExportArgs),
-    /// Import a brat corpus as seed files.
+    /// Import a brat or doccano JSONL corpus as seed files.
     Import(ImportArgs),
     /// Agreement between two annotated copies of the same articles.
     Agree(AgreeArgs),
@@ -87,7 +87,7 @@ pub struct ImportArgs {
     /// Input format.
     #[arg(long, value_enum)]
     pub format: import::ImportFormat,
-    /// A brat folder (or one `.ann`).
+    /// A brat folder (or one `.ann`), or a JSONL file (or a folder of them).
     pub src: PathBuf,
     /// Directory to write the seed files into (created if missing).
     #[arg(short, long)]
