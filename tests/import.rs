@@ -426,3 +426,58 @@ fn jsonl_headers_come_from_the_record_metadata() {
     assert_eq!(read(out.join("7.txt")), " date 2022-01-05 https://example.org/2022/01/05/b\n\nx");
     assert_eq!(read(out.join("c.txt")), " date 2021-03\n\n[Almaty]{place}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// conll
+
+#[test]
+fn bad_conll_input_names_file_and_line_and_writes_nothing() {
+    let files = [("bad.conll", "-DOCSTART- O\n\nEU B-org\nrejects\n")];
+    expect![[r#"
+        error: bad.conll:4: `rejects` has no tag: a CoNLL line is `token … tag`
+    "#]]
+    .assert_eq(&refused(&files, "conll", "bad.conll"));
+}
+
+#[test]
+fn conll_export_then_import_keeps_the_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conll, text, back) = (dir.path().join("conll"), dir.path().join("text"), dir.path().join("back"));
+    for (format, out) in [("conll", &conll), ("text", &text)] {
+        assert_eq!(run(&repo(), &["export", "--format", format, "seeds", "-o", out.to_str().unwrap()]).code, 0);
+    }
+    let i = run(
+        &repo(),
+        &[
+            "import",
+            "--format",
+            "conll",
+            conll.join("corpus.conll").to_str().unwrap(),
+            "--text",
+            text.to_str().unwrap(),
+            "-o",
+            back.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(i.code, 0, "{}", i.stderr);
+    // The text kept byte for byte, the outermost entities back as mentions: exported again,
+    // the same CoNLL.
+    let (again, plain) = (dir.path().join("again"), dir.path().join("plain"));
+    for (format, out) in [("conll", &again), ("text", &plain)] {
+        assert_eq!(
+            run(&repo(), &["export", "--format", format, back.to_str().unwrap(), "-o", out.to_str().unwrap()]).code,
+            0
+        );
+    }
+    assert_eq!(seeds(&plain), seeds(&text));
+    assert_eq!(read(again.join("corpus.conll")), read(conll.join("corpus.conll")));
+    // Without the text: tokens joined by spaces, sentences by line breaks; IOBES tags too.
+    write_files(
+        dir.path(),
+        &[("x.conll", "-DOCSTART- O\n\nLe O\nKremlin S-gov\n, O\nà O\nAlma B-place\nAta E-place\n.\tO\n\nFin O\n")],
+    );
+    let o = run(dir.path(), &["import", "--format", "conll", "x.conll", "-o", "x"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let (_, seed) = &seeds(&dir.path().join("x"))[0];
+    assert_eq!(seed.split_once("\n\n").unwrap().1, "Le [Kremlin]{gov} , à [Alma Ata]{place} .\nFin\n");
+}

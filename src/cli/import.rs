@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::curation::{Failure, write_atomic};
-use crate::curation::import::{self, Bad, Doc, Issue, Kind, brat, jsonl};
+use crate::curation::import::{self, Bad, Doc, Issue, Kind, brat, conll, jsonl};
 use crate::syntax::header::Date;
 use crate::syntax::schema::{Schema, parse_schema};
 
@@ -15,6 +15,7 @@ use crate::syntax::schema::{Schema, parse_schema};
 pub enum ImportFormat {
     Brat,
     Jsonl,
+    Conll,
 }
 
 /// Every file an import writes, with what it reported, before anything is written.
@@ -181,6 +182,55 @@ fn plan_jsonl(src: &Path, out_dir: &Path, today: Date) -> Result<Plan, Failure> 
     Ok(plan)
 }
 
+fn plan_conll(src: &Path, out_dir: &Path, text: Option<&Path>, today: Date) -> Result<Plan, Failure> {
+    let mut plan = Plan::default();
+    let schema = existing_schema(out_dir)?;
+    let docs = conll::documents(&read(src)?).map_err(|b| bad(src, b))?;
+    // The texts, in the order of the documents, with the names they give the seed files.
+    let texts: Vec<(PathBuf, Option<String>)> = match text {
+        Some(t) if t.is_dir() => {
+            let paths = files(t, "txt")?;
+            if paths.len() != docs.len() {
+                return Err(Failure(format!(
+                    "{} has {} documents, {} has {} texts: give one text a document, in path order",
+                    src.display(),
+                    docs.len(),
+                    t.display(),
+                    paths.len()
+                )));
+            }
+            paths
+                .into_iter()
+                .map(|p| Ok((p.strip_prefix(t).unwrap_or(&p).to_path_buf(), Some(read(&p)?))))
+                .collect::<Result<_, Failure>>()?
+        }
+        Some(t) => {
+            if docs.len() != 1 {
+                return Err(Failure(format!(
+                    "{} has {} documents; give a folder of texts, one a document",
+                    src.display(),
+                    docs.len()
+                )));
+            }
+            vec![(PathBuf::from(t.file_name().unwrap_or_default()), Some(read(t)?))]
+        }
+        None => (0..docs.len())
+            .map(|i| {
+                let hash = crate::curation::naming::fnv1a(format!("{}:{i}", src.display()).as_bytes());
+                (PathBuf::from(format!("{i:03}_{hash:016x}.txt")), None)
+            })
+            .collect(),
+    };
+    for (tokens, (name, t)) in docs.iter().zip(texts) {
+        let (doc, mut issues) = conll::import(tokens, t.as_deref(), today).map_err(|b| bad(src, b))?;
+        unknown_types(&doc, &schema, &mut issues);
+        let seed = import::render(&doc, &mut issues);
+        plan.reports.extend(issues.into_iter().map(|i| (src.display().to_string(), i)));
+        plan.files.push((name, seed));
+    }
+    Ok(plan)
+}
+
 /// Runs the import: exit 0, 1 when `strict` and something was reported (nothing written), 2
 /// on bad input or I/O failure (nothing written).
 pub fn run(
@@ -189,8 +239,9 @@ pub fn run(
     out_dir: &Path,
     force: bool,
     strict: bool,
+    text: Option<&Path>,
 ) -> ExitCode {
-    match import(format, src, out_dir, force, strict) {
+    match import(format, src, out_dir, force, strict, text) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(Failure(message)) => {
@@ -206,6 +257,7 @@ fn import(
     out_dir: &Path,
     force: bool,
     strict: bool,
+    text: Option<&Path>,
 ) -> Result<bool, Failure> {
     if !src.exists() {
         return Err(Failure(format!("{} does not exist", src.display())));
@@ -213,10 +265,14 @@ fn import(
     if out_dir.exists() && !out_dir.is_dir() {
         return Err(Failure(format!("{} is not a directory", out_dir.display())));
     }
+    if text.is_some() && format != ImportFormat::Conll {
+        return Err(Failure("--text is for --format conll only".into()));
+    }
     let today = Date::today();
     let mut plan = match format {
         ImportFormat::Brat => plan_brat(src, out_dir, today)?,
         ImportFormat::Jsonl => plan_jsonl(src, out_dir, today)?,
+        ImportFormat::Conll => plan_conll(src, out_dir, text, today)?,
     };
     let mut report = String::new();
     for (source, i) in &plan.reports {

@@ -40,7 +40,7 @@ pub enum Command {
     Stats(StatsArgs),
     /// Export the corpus as plain text, brat, doccano JSONL, CoNLL or PLOVER records.
     Export(ExportArgs),
-    /// Import a brat or doccano JSONL corpus as seed files.
+    /// Import a brat, doccano JSONL or CoNLL corpus as seed files.
     Import(ImportArgs),
     /// Agreement between two annotated copies of the same articles.
     Agree(AgreeArgs),
@@ -87,7 +87,7 @@ pub struct ImportArgs {
     /// Input format.
     #[arg(long, value_enum)]
     pub format: import::ImportFormat,
-    /// A brat folder (or one `.ann`), or a JSONL file (or a folder of them).
+    /// A brat folder (or one `.ann`), a JSONL file (or a folder of them), or a CoNLL file.
     pub src: PathBuf,
     /// Directory to write the seed files into (created if missing).
     #[arg(short, long)]
@@ -98,6 +98,10 @@ pub struct ImportArgs {
     /// Fail (exit 1, nothing written) when anything cannot be held by seed files.
     #[arg(long)]
     pub strict: bool,
+    /// CoNLL: the documents' plain text (a file, or a folder of `.txt` files in the order of
+    /// the documents), so tokens keep their spacing; without it they are joined by spaces.
+    #[arg(long)]
+    pub text: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -177,7 +181,7 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Stats(a)) => curation::run(|| curation::stats(&a.paths, a.format == TableFormat::Json, a.top)),
         Some(Command::Export(a)) => curation::run(|| curation::export(&a.paths, a.format, &a.output, a.force)),
-        Some(Command::Import(a)) => import::run(a.format, &a.src, &a.output, a.force, a.strict),
+        Some(Command::Import(a)) => import::run(a.format, &a.src, &a.output, a.force, a.strict, a.text.as_deref()),
         Some(Command::Agree(a)) => curation::run(|| curation::agree(&a.a, &a.b, a.format == TableFormat::Json)),
         Some(Command::New(a)) => curation::run(|| curation::new(a.url.as_deref(), &a.dir)),
         Some(Command::Serve) | None => {

@@ -1,10 +1,11 @@
 //! Imports: another tool's annotated documents turned into seed files (SPEC §14), the inverse
-//! of [`super::export`]. One module a format ([`brat`], [`jsonl`]); each turns its
+//! of [`super::export`]. One module a format ([`brat`], [`jsonl`], [`conll`]); each turns its
 //! input into a [`Doc`] (the plain text and its mentions in characters) and [`Issue`]s for what
 //! inline markup cannot hold; [`place`] drops and reports the spans that cannot be written
 //! inline, and [`render`] writes the rest as markup. Pure functions: the CLI reads and writes.
 
 pub mod brat;
+pub mod conll;
 pub mod jsonl;
 
 use std::fmt::Write as _;
