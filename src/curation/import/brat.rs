@@ -69,13 +69,39 @@ pub fn role_base(role: &str) -> &str {
     }
 }
 
+/// The characters of `text` as brat reads it (universal newlines), and for each the index of
+/// its character in `text`, then the length of `text` in characters.
+fn universal(text: &str) -> (Vec<char>, Vec<usize>) {
+    let mut chars = Vec::with_capacity(text.len());
+    let mut original = Vec::with_capacity(text.len() + 1);
+    let mut it = text.chars().enumerate().peekable();
+    let mut len = 0;
+    while let Some((i, c)) = it.next() {
+        original.push(i);
+        len = i + 1;
+        if c == '\r' {
+            chars.push('\n');
+            if it.next_if(|&(_, n)| n == '\n').is_some() {
+                len = i + 2;
+            }
+        } else {
+            chars.push(c);
+        }
+    }
+    original.push(len);
+    (chars, original)
+}
+
 /// Imports one document: `stem` names it (for made ids), `txt` and `ann` are its two files.
 /// `today` gives the header of a text without one.
 pub fn import(stem: &str, txt: &str, ann: &str, today: Date) -> Result<Imported, Bad> {
     let mut issues = Vec::new();
     let prefix = if has_header(txt, today) { String::new() } else { made_header(None, None, today) };
     let shift = prefix.chars().count();
-    let chars: Vec<char> = txt.chars().collect();
+    // brat reads the text with universal newlines (`\r\n` and `\r` as one `\n`) and counts
+    // offsets in that: `chars` is what brat sees, `original[k]` the character of the text kept
+    // at its `k`th (and the text's length at its end).
+    let (chars, original) = universal(txt);
     let mut spans: Vec<Span> = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     let mut modes: HashMap<String, (String, usize)> = HashMap::new();
@@ -190,7 +216,7 @@ pub fn import(stem: &str, txt: &str, ann: &str, today: Date) -> Result<Imported,
 
     // Spans inline markup can hold: one piece, on one line, nested or apart.
     let as_mention = |s: &Span| {
-        let (a, b) = (s.pieces[0].0, s.pieces[s.pieces.len() - 1].1);
+        let (a, b) = (original[s.pieces[0].0], original[s.pieces[s.pieces.len() - 1].1]);
         Mention { start: a + shift, end: b + shift, ty: name_of(&s.ty), line: s.line, ..Mention::default() }
     };
     let text = prefix + txt;
@@ -481,6 +507,18 @@ pub fn schema_of_conf(conf: &str) -> (Option<String>, Vec<Issue>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_count_line_ends_as_brat_reads_them() {
+        let today = Date::new(2026, 1, None).unwrap();
+        let txt = " date 2022-01\r\n\r\nLe Kremlin\rà Almaty\r\n";
+        // brat: `\r\n` and `\r` are one character each.
+        let got = import("a", txt, "T1\tgov 18 25\tKremlin\nT2\tplace 28 34\tAlmaty\n", today).unwrap();
+        assert!(got.issues.is_empty(), "{:?}", got.issues);
+        let mut issues = Vec::new();
+        let seed = crate::curation::import::render(&got.doc, &mut issues);
+        assert_eq!(seed, " date 2022-01\r\n\r\nLe [Kremlin]{gov}\rà [Almaty]{place}\r\n");
+    }
 
     #[test]
     fn numbered_roles_are_the_role_repeated() {
