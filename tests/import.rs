@@ -105,6 +105,39 @@ fn brat_export_then_import_gives_the_seeds_back_byte_for_byte() {
     assert!(with_qid > 0);
 }
 
+#[test]
+fn a_corpus_with_its_own_schema_comes_back_and_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "c/schema.tsv",
+                "type\tclass\troles\tmodes\ttoken\tdescription\n\
+                 group\tentity\t\t\tclass\tA group\n\
+                 place\tentity\t\t\tstring\tA place\n\
+                 rally\tevent\tactor:group+ where:place* when:date?\tdemo riot\tfunction\tA rally\n",
+            ),
+            (
+                "c/a.txt",
+                " date 2022-01 https://example.org/a\n\n\
+                 Les [manifestants]{group:kz.protesters} ont [défilé à [Almaty]{place:kz.almaty}]{rally.demo actor=kz.protesters where=kz.almaty when=2022-01-05}.\n",
+            ),
+        ],
+    );
+    let e = run(dir.path(), &["export", "--format", "brat", "c", "-o", "brat"]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    let i = run(dir.path(), &["import", "--format", "brat", "brat", "-o", "back"]);
+    assert_eq!((i.code, i.stdout.as_str()), (0, ""), "{}", i.stderr);
+    assert_eq!(read(dir.path().join("back/a.txt")), read(dir.path().join("c/a.txt")));
+    // The date role, which annotation.conf cannot hold, is declared again from the notes.
+    let schema = read(dir.path().join("back/schema.tsv"));
+    let rally = schema.lines().find(|l| l.starts_with("rally\t")).unwrap();
+    assert_eq!(rally, "rally\tevent\tactor:group+ where:place* when:date?\tdemo riot\tfunction\tbrat event type rally");
+    let c = run(dir.path(), &["check", "back", "--format", "json"]);
+    assert_eq!((c.code, c.stdout.as_str()), (0, ""));
+}
+
 /// `(start, end, type)` of the `T` lines of a brat `.ann`, offsets moved by `shift`.
 fn t_spans(ann: &str, shift: isize) -> BTreeSet<(isize, isize, String)> {
     ann.lines()

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::curation::{Failure, write_atomic};
+use crate::corpus::is_date_shaped;
 use crate::curation::import::{self, Bad, Doc, Issue, Kind, brat, conll, jsonl};
 use crate::syntax::header::Date;
-use crate::syntax::schema::{Schema, parse_schema};
+use crate::syntax::schema::{Class, Schema, parse_schema};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportFormat {
@@ -88,27 +89,20 @@ fn plan_brat(src: &Path, out_dir: &Path, today: Date) -> Result<Plan, Failure> {
         (dir.to_path_buf(), vec![src.with_extension("txt")])
     };
     let conf_path = root.join("annotation.conf");
-    let schema = if conf_path.is_file() {
-        let (tsv, issues) = brat::schema_of_conf(&read(&conf_path)?);
-        plan.reports.extend(issues.into_iter().map(|i| (conf_path.display().to_string(), i)));
-        match tsv {
-            Some(tsv) => {
-                let (schema, errors) = parse_schema(&tsv);
-                if let Some(e) = errors.first() {
-                    return Err(Failure(format!(
-                        "{}: makes a schema seedls cannot read: {}",
-                        conf_path.display(),
-                        e.message
-                    )));
-                }
-                plan.files.push((PathBuf::from("schema.tsv"), tsv));
-                schema
-            }
-            None => Schema::builtin(),
+    let conf = if conf_path.is_file() { Some(read(&conf_path)?) } else { None };
+    // The schema the configuration gives (its date roles added once the documents are read).
+    let schema_of = |dates: &[(String, String, bool)]| -> Result<(Option<String>, Schema, Vec<Issue>), Failure> {
+        let Some(conf) = &conf else { return Ok((None, existing_schema(out_dir)?, Vec::new())) };
+        let (tsv, issues) = brat::schema_of_conf(conf, dates);
+        let Some(tsv) = tsv else { return Ok((None, Schema::builtin(), issues)) };
+        let (schema, errors) = parse_schema(&tsv);
+        if let Some(e) = errors.first() {
+            return Err(Failure(format!("{}: makes a schema seedls cannot read: {}", conf_path.display(), e.message)));
         }
-    } else {
-        existing_schema(out_dir)?
+        Ok((Some(tsv), schema, issues))
     };
+    let (_, schema, issues) = schema_of(&[])?;
+    plan.reports.extend(issues.into_iter().map(|i| (conf_path.display().to_string(), i)));
     let mut rows: BTreeMap<String, (String, String, Option<String>)> = BTreeMap::new();
     let mut any_wikidata = false;
     let mut docs = Vec::new();
@@ -126,6 +120,23 @@ fn plan_brat(src: &Path, out_dir: &Path, today: Date) -> Result<Plan, Failure> {
             row.2 = row.2.take().or_else(|| r.wikidata.clone());
         }
         docs.push((ann_path, rel, got.doc, got.issues));
+    }
+    let mut dates: Vec<(String, String, bool)> = Vec::new();
+    for (_, _, doc, _) in &docs {
+        for m in &doc.mentions {
+            let Some(def) = schema.get(&m.ty) else { continue };
+            for (role, values) in &m.args {
+                if def.class == Class::Event && def.role(role).is_none() && values.iter().all(|v| is_date_shaped(v)) {
+                    match dates.iter_mut().find(|(t, r, _)| *t == m.ty && r == role) {
+                        Some(d) => d.2 |= values.len() > 1,
+                        None => dates.push((m.ty.clone(), role.clone(), values.len() > 1)),
+                    }
+                }
+            }
+        }
+    }
+    if let (Some(tsv), _, _) = schema_of(&dates)? {
+        plan.files.push((PathBuf::from("schema.tsv"), tsv));
     }
     // With Wikidata links the corpus gets a registry: a row for every id, so none is unknown.
     if any_wikidata {

@@ -370,7 +370,11 @@ pub fn import(stem: &str, txt: &str, ann: &str, today: Date) -> Result<Imported,
 /// `*`, `+`; `{n}` and `{n-m}` as `+`, reported); a `Mode` attribute's values are every event
 /// type's modes. Seed roles take entities or dates: event types allowed in a role are left out
 /// (a role left with none is left out) and reported, as are relations and other attributes.
-pub fn schema_of_conf(conf: &str) -> (Option<String>, Vec<Issue>) {
+///
+/// `dates` are roles the documents give date values (from their notes) that the configuration
+/// cannot declare (the export leaves date-only roles out of it): `(event type, role, several
+/// values)`, declared `role:date?` (`date*` when several).
+pub fn schema_of_conf(conf: &str, dates: &[(String, String, bool)]) -> (Option<String>, Vec<Issue>) {
     if conf == annotation_conf(&Schema::builtin()) {
         return (None, Vec::new());
     }
@@ -490,6 +494,11 @@ pub fn schema_of_conf(conf: &str) -> (Option<String>, Vec<Issue>) {
             }
             if !allowed.is_empty() {
                 roles.push(format!("{}:{}{card}", name_of(role), allowed.join("|")));
+            }
+        }
+        for (_, role, many) in dates.iter().filter(|(ty, _, _)| *ty == name_of(name)) {
+            if !roles.iter().any(|r| r.split(':').next() == Some(role.as_str())) {
+                roles.push(format!("{role}:date{}", if *many { "*" } else { "?" }));
             }
         }
         let _ = writeln!(
