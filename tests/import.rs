@@ -340,6 +340,8 @@ fn nothing_is_overwritten_without_force() {
     assert_eq!(i.code, 2);
     assert!(i.stderr.contains("a.txt already exists (use --force to overwrite)"), "{}", i.stderr);
     assert_eq!(read(dir.path().join("out/a.txt")), "mine\n");
+    // A byte-order mark before the annotations is no annotation (the text keeps its own).
+    std::fs::write(dir.path().join("in/a.ann"), "\u{feff}T1\tplace 0 6\tAlmaty\n").unwrap();
     let f = run(dir.path(), &["import", "--format", "brat", "in", "-o", "out", "--force"]);
     assert_eq!(f.code, 0, "{}", f.stderr);
     assert!(read(dir.path().join("out/a.txt")).ends_with("\n\n[Almaty]{place}\n"));
@@ -452,6 +454,8 @@ fn jsonl_headers_come_from_the_record_metadata() {
              {\"id\": \"c\", \"text\": \" date 2021-03\\n\\nAlmaty\", \"label\": [[15, 21, \"place\"]]}\n",
         )],
     );
+    let jsonl = read(dir.path().join("in.jsonl"));
+    std::fs::write(dir.path().join("in.jsonl"), format!("\u{feff}{jsonl}")).unwrap();
     let i = run(dir.path(), &["import", "--format", "jsonl", "in.jsonl", "-o", "out"]);
     assert_eq!(i.code, 0, "{}", i.stderr);
     let out = dir.path().join("out");

@@ -34,6 +34,16 @@ fn read(path: &Path) -> Result<String, Failure> {
         .map_err(|e| Failure(format!("{}: not UTF-8 (byte offset {})", path.display(), e.utf8_error().valid_up_to())))
 }
 
+/// A file of annotations (not a text kept byte for byte): without the byte-order mark Windows
+/// editors put first, which would otherwise make its first line unreadable.
+fn read_annotations(path: &Path) -> Result<String, Failure> {
+    let text = read(path)?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
 fn bad(path: &Path, b: Bad) -> Failure {
     if b.line == 0 {
         Failure(format!("{}: {}", path.display(), b.message))
@@ -89,7 +99,7 @@ fn plan_brat(src: &Path, out_dir: &Path, today: Date) -> Result<Plan, Failure> {
         (dir.to_path_buf(), vec![src.with_extension("txt")])
     };
     let conf_path = root.join("annotation.conf");
-    let conf = if conf_path.is_file() { Some(read(&conf_path)?) } else { None };
+    let conf = if conf_path.is_file() { Some(read_annotations(&conf_path)?) } else { None };
     // The schema the configuration gives (its date roles added once the documents are read).
     let schema_of = |dates: &[(String, String, bool)]| -> Result<(Option<String>, Schema, Vec<Issue>), Failure> {
         let Some(conf) = &conf else { return Ok((None, existing_schema(out_dir)?, Vec::new())) };
@@ -109,7 +119,7 @@ fn plan_brat(src: &Path, out_dir: &Path, today: Date) -> Result<Plan, Failure> {
     for txt_path in anns {
         let ann_path = txt_path.with_extension("ann");
         let txt = read(&txt_path)?;
-        let ann = if ann_path.exists() { read(&ann_path)? } else { String::new() };
+        let ann = if ann_path.exists() { read_annotations(&ann_path)? } else { String::new() };
         let rel = txt_path.strip_prefix(&root).unwrap_or(&txt_path).to_path_buf();
         let stem = rel.with_extension("").to_string_lossy().replace(std::path::MAIN_SEPARATOR, "-");
         let mut got = brat::import(&stem, &txt, &ann, today).map_err(|b| bad(&ann_path, b))?;
@@ -168,7 +178,7 @@ fn plan_jsonl(src: &Path, out_dir: &Path, today: Date) -> Result<Plan, Failure> 
     let mut names: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
     let mut index = 0;
     for path in sources {
-        let text = read(&path)?;
+        let text = read_annotations(&path)?;
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
@@ -196,7 +206,7 @@ fn plan_jsonl(src: &Path, out_dir: &Path, today: Date) -> Result<Plan, Failure> 
 fn plan_conll(src: &Path, out_dir: &Path, text: Option<&Path>, today: Date) -> Result<Plan, Failure> {
     let mut plan = Plan::default();
     let schema = existing_schema(out_dir)?;
-    let docs = conll::documents(&read(src)?).map_err(|b| bad(src, b))?;
+    let docs = conll::documents(&read_annotations(src)?).map_err(|b| bad(src, b))?;
     // The texts, in the order of the documents, with the names they give the seed files.
     let texts: Vec<(PathBuf, Option<String>)> = match text {
         Some(t) if t.is_dir() => {
