@@ -418,19 +418,37 @@ fn tag_selection_add_to_registry_and_remove_tag_applied() {
         titles[..6],
         [
             "Tag as person:kz.nazarbayev (Noursoultan Nazarbaïev)",
-            "Tag as new person",
-            "Tag as new group",
-            "Tag as new org",
-            "Tag as new gov",
-            "Tag as new place"
+            "Tag as new person kz.elbassy, added to entities.tsv",
+            "Tag as new group kz.elbassy, added to entities.tsv",
+            "Tag as new org kz.elbassy, added to entities.tsv",
+            "Tag as new gov kz.elbassy, added to entities.tsv",
+            "Tag as new place kz.elbassy, added to entities.tsv"
         ]
     );
     assert!(list.iter().all(|a| a["kind"] == "refactor.rewrite"), "{list:?}");
     assert_eq!(list[0]["isPreferred"], true);
     let tagged = apply(&text, &edits_of(&list[0], &uri), Enc::Utf16);
     assert!(tagged.contains("l’[Elbassy]{person:kz.nazarbayev} et"), "{tagged}");
+    // A new entity: the tag with its id and the registry row, one workspace edit.
+    // (The registry is closed: its text is on disk; the article's is the open document's.)
+    let registry_uri = client.uri("entities.tsv");
     let tagged = apply(&text, &edits_of(&list[1], &uri), Enc::Utf16);
-    assert!(tagged.contains("l’[Elbassy]{person} et"), "{tagged}");
+    assert!(tagged.contains("l’[Elbassy]{person:kz.elbassy} et"), "{tagged}");
+    let registry = apply(REGISTRY, &edits_of(&list[1], &registry_uri), Enc::Utf16);
+    assert_eq!(registry, format!("{REGISTRY}kz.elbassy\tperson\tElbassy\t\t\n"));
+    // Another name of a registered entity (its surname): tagged, and added to its aliases.
+    let text2 = text.replace("l’Elbassy", "le président Nazarbaïev");
+    client.change("seeds/a.txt", 2, json!([{"text": text2}]));
+    let sel = find(&text2, "Nazarbaïev");
+    let list = actions(&mut client, "seeds/a.txt", &text2, sel, Some(json!(["refactor.rewrite"])));
+    let alias = titled(&list, "Tag as person:kz.nazarbayev, «Nazarbaïev» added to its aliases");
+    let tagged = apply(&text2, &edits_of(alias, &uri), Enc::Utf16);
+    assert!(tagged.contains("le président [Nazarbaïev]{person:kz.nazarbayev} et"), "{tagged}");
+    assert_eq!(
+        apply(REGISTRY, &edits_of(alias, &registry_uri), Enc::Utf16),
+        REGISTRY.replace("Noursoultan Nazarbaïev\tElbassy\t", "Noursoultan Nazarbaïev\tElbassy|Nazarbaïev\t")
+    );
+    client.change("seeds/a.txt", 3, json!([{"text": text}]));
 
     // Add the unregistered id to entities.tsv: a refactoring editing the (closed) registry.
     let (s, _) = find(&text, "chef de l’opposition");
