@@ -399,6 +399,35 @@ fn untagged_alias_quick_fixes_for_every_only_filter() {
 }
 
 #[test]
+fn tag_every_registered_name_in_one_action_and_each_tag_once_over_several_hints() {
+    let mut client = Client::start(&workspace(), caps(false, json!({})));
+    let text = format!("{B}Tokaïev est parti à Almaty.\n");
+    client.open("seeds/b.txt", &text);
+    let uri = client.uri("seeds/b.txt");
+    let (s, _) = find(&text, "Tokaïev a aussi");
+    let list = actions(&mut client, "seeds/b.txt", &text, (s + 2, s + 2), None);
+    let every = titled(&list, "Tag every registered name in this file (3)");
+    assert_eq!(every["kind"], "quickfix");
+    let tagged = apply(&text, every["edit"]["changes"][uri.as_str()].as_array().unwrap(), Enc::Utf16);
+    assert!(
+        tagged.ends_with(
+            "[Tokaïev]{person:kz.tokayev} a aussi dit…\n[Tokaïev]{person:kz.tokayev} est parti à [Almaty]{place:kz.almaty}.\n"
+        ),
+        "{tagged}"
+    );
+    // A selection from one hint to the next: each title once.
+    let (e, _) = find(&text, " est parti à");
+    let list = actions(&mut client, "seeds/b.txt", &text, (s, e), None);
+    let titles: Vec<&str> = list.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    let mut unique = titles.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), titles.len(), "{titles:?}");
+    assert_eq!(titles.iter().filter(|t| **t == "Tag as person:kz.tokayev").count(), 1, "{titles:?}");
+    client.shutdown();
+}
+
+#[test]
 fn tag_selection_add_to_registry_and_remove_tag_applied() {
     let mut client = Client::start(&workspace(), caps(false, document_changes()));
     let text = A.replace("une réponse", "l’Elbassy et [le chef de l’opposition]{person:kz.opp} une réponse");

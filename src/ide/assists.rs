@@ -2,9 +2,9 @@
 //! for without a diagnostic: tag the selection (registry matches first, then a new entity of
 //! each type), add an unregistered id to the registry, remove a tag keeping its text.
 
-use crate::analysis::{add_to_registry, id_type, registry_entry};
+use crate::analysis::{add_to_registry, file_diagnostics, id_type, registry_entry};
 use crate::corpus::{Corpus, FileId, OccurrenceKind, SeedSummary, Sym};
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::ide::change::{SourceChange, TextEdit};
 use crate::ide::fixes::quick_fixes;
 use crate::ide::matching::{Tier, match_surface};
@@ -51,7 +51,9 @@ pub fn code_actions(
 ) -> Vec<Action> {
     let mut out: Vec<Action> = Vec::new();
     if wanted(ActionKind::QuickFix) {
-        for q in quick_fixes(corpus, file, text, range) {
+        let fixes = quick_fixes(corpus, file, text, range);
+        let on_name = fixes.iter().any(|q| q.diagnostic.code == Code::A011);
+        for q in fixes {
             let Some(change) = SourceChange::from_fix(corpus, file, &q.fix) else { continue };
             out.push(Action {
                 title: q.fix.title,
@@ -60,6 +62,9 @@ pub fn code_actions(
                 preferred: q.preferred,
                 diagnostic: Some(q.diagnostic),
             });
+        }
+        if on_name {
+            out.extend(tag_every_name(corpus, file, text));
         }
     }
     let data = corpus.full(file);
@@ -78,12 +83,70 @@ pub fn code_actions(
     {
         remove_tag(corpus, file, seed, text, range.start, &mut more);
     }
-    for action in more {
-        if !out.iter().any(|a| a.change == action.change) {
-            out.push(action);
+    out.extend(more);
+    let whole = text.and_then(|t| trim(t, range));
+    dedup(out, whole)
+}
+
+/// `actions` without repeats: an action making the same change as an earlier one (a quick fix
+/// and the refactoring that tags the same text, the fix of two hints under one selection), and
+/// of the actions that wrap text in the same tag, all but one: the one wrapping the whole
+/// selection `whole` if there is one, else the first. A selection over several hints of one
+/// name offers one "Tag as" it.
+fn dedup(actions: Vec<Action>, whole: Option<TextRange>) -> Vec<Action> {
+    let mut out: Vec<Action> = Vec::with_capacity(actions.len());
+    let whole_tags: Vec<&str> =
+        actions.iter().filter_map(wrapped).filter(|&(_, r)| Some(r) == whole).map(|(tag, _)| tag).collect();
+    let mut seen_tags: Vec<String> = Vec::new();
+    for action in &actions {
+        if out.iter().any(|a| a.change == action.change) {
+            continue;
         }
+        if let Some((tag, r)) = wrapped(action) {
+            let keep = if whole_tags.contains(&tag) { Some(r) == whole } else { !seen_tags.iter().any(|t| t == tag) };
+            if !keep || seen_tags.iter().any(|t| t == tag) {
+                continue;
+            }
+            seen_tags.push(tag.to_string());
+        }
+        out.push(action.clone());
     }
     out
+}
+
+/// The tag an action wraps one range of one file in, with that range: `[` at its start and
+/// `]{…}` at its end, nothing else.
+fn wrapped(action: &Action) -> Option<(&str, TextRange)> {
+    let [fe] = action.change.files.as_slice() else { return None };
+    let [open, close] = fe.edits.as_slice() else { return None };
+    let tag = close.insert.as_str();
+    (open.insert == "[" && open.range.is_empty() && close.range.is_empty() && tag.starts_with("]{"))
+        .then(|| (tag, TextRange::new(open.range.start, close.range.start)))
+}
+
+/// "Tag every registered name in this file": every untagged name or alias of a single
+/// registered entity (the A011 hints whose fixes all give one tag) tagged in one edit.
+fn tag_every_name(corpus: &Corpus, file: FileId, text: Option<&str>) -> Option<Action> {
+    let mut edits = Vec::new();
+    let mut count = 0;
+    for d in file_diagnostics(corpus, file, text) {
+        if d.code != Code::A011 {
+            continue;
+        }
+        let tag = |f: &Fix| f.edits.last().map(|e| e.insert.clone());
+        let Some(first) = d.fixes.first() else { continue };
+        if d.fixes.iter().all(|f| tag(f) == tag(first)) {
+            edits.extend(first.edits.iter().cloned());
+            count += 1;
+        }
+    }
+    // One name is its own quick fix already.
+    if count < 2 {
+        return None;
+    }
+    let title = format!("Tag every registered name in this file ({count})");
+    let change = SourceChange::from_fix(corpus, file, &Fix::new(title.clone(), edits))?;
+    Some(Action { title, kind: ActionKind::QuickFix, change, preferred: false, diagnostic: None })
 }
 
 /// "Tag as type:id" for the registry entries (and ids of this article) that name the
@@ -676,6 +739,45 @@ kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
         // Asked for refactorings only, the selection is tagged by the refactoring instead.
         let refactor = check_with(article, &|k| k != ActionKind::QuickFix);
         assert!(refactor.starts_with("RefactorRewrite Tag as person:kz.tokayev (Kassym-Jomart Tokaïev) (preferred)\n"));
+    }
+
+    #[test]
+    fn tag_every_registered_name_in_the_file_in_one_action() {
+        // Three hints of single entities (an alias twice), one ambiguous name left out.
+        let article = "Tokaïev à Almaty. Puis $0Tokaïev est parti, vers Alatau.\n";
+        let fixture = format!(
+            "{REGISTRY}kz.alatau2\tplace\tAlatau\t\n//- a.txt\n date 2022-01-05 https://example.org/a\n\n{article}"
+        );
+        let f = Fixture::parse(&fixture);
+        let (file, range) = f.selection();
+        let actions = code_actions(&f.corpus, file, Some(f.text_of(file)), range, &|_| true);
+        let every: Vec<&Action> = actions.iter().filter(|a| a.title.starts_with("Tag every")).collect();
+        let [every] = every.as_slice() else { panic!("{actions:#?}") };
+        assert_eq!(every.title, "Tag every registered name in this file (3)");
+        assert_eq!(every.kind, ActionKind::QuickFix);
+        expect_test::expect![[r#"
+            [Tokaïev]{person:kz.tokayev} à [Almaty]{place:kz.almaty}. Puis [Tokaïev]{person:kz.tokayev} est parti, vers Alatau.
+        "#]]
+        .assert_eq(every.change.apply(file, f.text_of(file)).lines().last().map(|l| format!("{l}\n")).as_deref().unwrap());
+        // Away from the hints, and with a single name in the file: not offered.
+        assert!(!check("Le $0président$0 Tokaïev.\n").contains("Tag every"));
+        assert!(!check("Le président $0Tokaïev$0.\n").contains("Tag every"));
+    }
+
+    #[test]
+    fn a_selection_over_several_hints_offers_each_tag_once() {
+        let titles = |article: &str| -> Vec<String> {
+            check(article).lines().filter(|l| !l.starts_with(' ')).map(str::to_string).collect()
+        };
+        // Two hints of one name: one "Tag as", one "Tag all".
+        let out = titles("Puis $0Tokaïev, Tokaïev$0 et Almaty.\n");
+        assert_eq!(out.iter().filter(|t| t.contains("Tag as person:kz.tokayev")).count(), 1, "{out:#?}");
+        assert_eq!(out.iter().filter(|t| t.contains("Tag all 2 untagged")).count(), 1, "{out:#?}");
+        // A hint inside the selection, and the selection tagged so earlier in the article: the
+        // whole selection is tagged, once.
+        let out = check("[Le président kazakh]{person:kz.tokayev}. Selon $0le président kazakh$0, rien.\n");
+        assert_eq!(out.matches("Selon [le président kazakh]{person:kz.tokayev}").count(), 1, "{out}");
+        assert!(!out.contains("Selon le [président kazakh]"), "{out}");
     }
 
     #[test]
