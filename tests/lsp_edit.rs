@@ -268,9 +268,10 @@ fn completion_of_roles_role_values_and_the_header() {
     let at = find(&text, "2022-01-05 }").1 - 1;
     let items = ordered(&complete(&mut client, "seeds/a.txt", &text, at, Enc::Utf16));
     let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
-    assert_eq!(labels, ["actor", "recipient", "where"]);
-    assert_eq!(items[1]["textEdit"]["newText"], "recipient=");
-    assert_eq!(items[1]["detail"], "recipient:person|group|org|gov*");
+    // Those given already (they take more values) after the others.
+    assert_eq!(labels, ["recipient", "actor", "where"]);
+    assert_eq!(items[0]["textEdit"]["newText"], "recipient=");
+    assert_eq!(items[0]["detail"], "recipient:person|group|org|gov*");
     // After `,` in a role: the event's own participant first, values already there left out.
     let text = text.replace("actor=kz.tokayev", "actor=kz.gov,");
     client.change("seeds/a.txt", 2, json!([{"text": text}]));
@@ -299,6 +300,35 @@ fn completion_of_roles_role_values_and_the_header() {
     // Prose: nothing.
     let none = complete(&mut client, "seeds/a.txt", &text, find(&text, "limogé").0, Enc::Utf16);
     assert_eq!(none, Value::Null);
+    client.shutdown();
+}
+
+#[test]
+fn completion_of_an_event_used_elsewhere_and_of_the_date_written_in_it() {
+    // The event `kz.emergency` is tagged in a closed article: the server's corpus keeps none
+    // of its mentions, it reads them for the answer.
+    let c = " date 2022-01-06 https://example.org/c\n\nSuite\n\n\
+             [L’état d’urgence]{coerce.martial-law:kz.emergency actor=kz.gov where=kz.almaty} est prolongé.\n";
+    let mut files = workspace();
+    files.push(("seeds/c.txt", c));
+    let mut client = Client::start(&files, caps(false, json!({})));
+    let text =
+        A.replace("une réponse", "que [l’état d’urgence décrété le 5 janvier]{coerce:kz.emergency } et une réponse");
+    client.open("seeds/a.txt", &text);
+    let at = find(&text, "kz.emergency }").1 - 1;
+    let items = ordered(&complete(&mut client, "seeds/a.txt", &text, at, Enc::Utf16));
+    let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels[..3], ["actor=kz.gov where=kz.almaty", "actor=kz.gov", "where=kz.almaty"], "{labels:?}");
+    let edited = apply(&text, &[items[0]["textEdit"].clone()], Enc::Utf16);
+    assert!(edited.contains("]{coerce:kz.emergency actor=kz.gov where=kz.almaty}"), "{edited}");
+    // After `when=`: the date the event's text gives, first and preselected.
+    let text = edited.replace("kz.almaty}", "kz.almaty when=}");
+    client.change("seeds/a.txt", 2, json!([{"text": text}]));
+    let at = find(&text, "when=}").1 - 1;
+    let items = ordered(&complete(&mut client, "seeds/a.txt", &text, at, Enc::Utf16));
+    assert_eq!(items[0]["textEdit"]["newText"], "2022-01-05", "{items:?}");
+    assert_eq!(items[0]["preselect"], true);
+    assert_eq!(items[0]["detail"], "«5 janvier» in the event");
     client.shutdown();
 }
 
