@@ -479,6 +479,33 @@ impl<'a> Cx<'a> {
                 items.push(Completion { detail: Some(from.clone()), ..item(&arg, CompletionKind::Role, span, &arg) });
             }
         }
+        // Then each participant (an id tagged inside the event) in each role not given yet
+        // that takes its type, and a date written in the event's text as its date: one item
+        // writes role and value.
+        if !eq {
+            let schema = self.corpus.schema();
+            let given = |id: &str| filled.values().flatten().any(|v| *v == id);
+            let shown: Vec<String> = items.iter().map(|i| i.label.clone()).collect();
+            let mut pairs: Vec<String> = Vec::new();
+            for (id, ty) in self.participant_types() {
+                let (id, ty) = (self.corpus.resolve(id), self.corpus.resolve(ty));
+                if given(id) {
+                    continue;
+                }
+                for role in def.roles.iter().filter(|r| n_filled(r) == 0 && r.allows_type(schema, ty)) {
+                    pairs.push(format!("{}={id}", role.name));
+                }
+            }
+            if let Some(role) = def.roles.iter().find(|r| n_filled(r) == 0 && r.allows_date())
+                && let Some((written, true)) = self.written_dates().into_iter().next()
+            {
+                pairs.push(format!("{}={}", role.name, written.date));
+            }
+            for pair in pairs.into_iter().filter(|p| !shown.contains(p)) {
+                let detail = Some("from the event's text".to_string());
+                items.push(Completion { detail, ..item(&pair, CompletionKind::Role, span, &pair) });
+            }
+        }
         items.extend(open.into_iter().map(|(required, role)| {
             let insert = if eq { role.name.clone() } else { format!("{}=", role.name) };
             Completion {
@@ -585,6 +612,25 @@ impl<'a> Cx<'a> {
         for w in written_dates(&sentence, base) {
             if !out.iter().any(|(o, _)| o.date == w.date) {
                 out.push((w, false));
+            }
+        }
+        out
+    }
+
+    /// The ids tagged inside the event's own surface (its participants) with their types, in
+    /// order, once each.
+    fn participant_types(&self) -> Vec<(Sym, Sym)> {
+        let Some((_, open)) = self.surface() else { return Vec::new() };
+        let surface = self.range(open, self.tag.bracket);
+        let mentions = self.seed.mentions.get();
+        let first = mentions.partition_point(|m| m.range.start < surface.start);
+        let mut out: Vec<(Sym, Sym)> = Vec::new();
+        for m in mentions[first..].iter().take_while(|m| m.range.start < surface.end) {
+            if let (Some(id), Some(ty)) = (m.id, m.ty)
+                && surface.contains_range(m.range)
+                && !out.iter().any(|(i, _)| *i == id)
+            {
+                out.push((id, ty));
             }
         }
         out
@@ -996,6 +1042,25 @@ kz.gov\tgov\tGouvernement du Kazakhstan\t\t
         // An id used nowhere else, or no id: the roles alone.
         assert!(check_known("[La foule]{protest:kz.new $0}").starts_with("Role actor · "));
         assert!(check_known("[La foule]{protest $0}").starts_with("Role actor · "));
+    }
+
+    #[test]
+    fn each_participant_in_each_open_role_that_takes_it_and_the_date_written_in_the_event() {
+        // A person in `actor` and `recipient`, a place in `where`, the date of «le 8 janvier»;
+        // `actor` given already, and a participant given already, are left out.
+        let out = check_known(
+            "[[Tokaïev]{person:kz.tokayev} a reçu [Noursoultan]{person:kz.nazarbayev} à [Almaty]{place:kz.almaty} le 8 janvier]{consult actor=kz.tokayev $0}",
+        );
+        let pairs: Vec<&str> = out.lines().filter(|l| l.contains('=')).collect();
+        assert_eq!(
+            pairs,
+            [
+                "Role recipient=kz.nazarbayev · from the event's text",
+                "Role where=kz.almaty · from the event's text",
+                "Role when=2022-01-08 · from the event's text"
+            ],
+            "{out}"
+        );
     }
 
     #[test]
