@@ -1,6 +1,8 @@
 //! Code actions (SPEC §8): the diagnostics' quick fixes, plus the edits an annotator reaches
-//! for without a diagnostic: tag the selection (registry matches first, then a new entity of
-//! each type), add an unregistered id to the registry, remove a tag keeping its text.
+//! for without a diagnostic: tag the selection (registry matches first, then another name of a
+//! registered entity added to its aliases, then a new entity of each type with its id and
+//! registry row), tag every registered name of the file, add an unregistered id to the
+//! registry, remove a tag keeping its text.
 
 use crate::analysis::{add_to_registry, file_diagnostics, id_type, registry_entry};
 use crate::corpus::{Corpus, FileId, OccurrenceKind, SeedSummary, Sym};

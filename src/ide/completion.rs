@@ -4,9 +4,12 @@
 //! - after `]{`: `type:id` pairs whose registry names match the bracketed surface best, then
 //!   every type;
 //! - after `type:` the ids of that type, after `type.` its modes;
-//! - after a space in an event tag, the roles still open (required ones first);
-//! - after `role=` or `,` the ids the role allows (the event's own participants first), or
-//!   dates for a date role;
+//! - after a space in an event tag, what the event id's other mentions give its roles, each
+//!   participant in each open role that takes it, then the roles still open (required ones
+//!   first);
+//! - after `role=` or `,` the ids the role allows (the event id's known values, then its own
+//!   participants, first), or dates for a date role (known, then written in the event or its
+//!   sentence, then the article's);
 //! - on an empty line 1, the header for the current month.
 //!
 //! Only the cursor's line is looked at: a tag never spans lines.
