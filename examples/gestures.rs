@@ -88,7 +88,10 @@ fn plain_offset(marks: &[(usize, (usize, usize))], at: usize) -> usize {
     at - removed
 }
 
-fn mentions(text: &str) -> Vec<((usize, usize), Tag, usize, (usize, usize), Option<u32>)> {
+/// A mention of a text: its plain range, tag, `[` offset, `]{…}` range and parent.
+type Found = ((usize, usize), Tag, usize, (usize, usize), Option<u32>);
+
+fn mentions(text: &str) -> Vec<Found> {
     let (ann, _) = parse_annotations(text);
     let marks: Vec<(usize, (usize, usize))> =
         ann.mentions.iter().map(|m| (m.range.start as usize, (m.surface.end as usize, m.range.end as usize))).collect();
@@ -322,7 +325,9 @@ fn by_action(w: &mut Work, i: usize, text: &str, counts: &mut Counts) -> bool {
     let before = tags_of(text);
     let sel = surface_in(w, i, text);
     let actions = code_actions(&w.corpus, file, Some(text), sel, &|_| true);
-    let mut best: Option<(isize, Vec<usize>, usize, Vec<(String, String)>, String)> = None;
+    // (score, goals tagged, wrong tags, new ids, the registry after)
+    type Best = (isize, Vec<usize>, usize, Vec<(String, String)>, String);
+    let mut best: Option<Best> = None;
     for a in &actions {
         if a.kind == ActionKind::Refactor {
             continue;
