@@ -311,27 +311,28 @@ impl IdStyle {
     /// From the registry's ids when there is one (the rows a new one joins), else from the ids
     /// the articles use.
     fn of(corpus: &Corpus) -> IdStyle {
-        let mut ids: Vec<(String, String)> = Vec::new();
+        // Borrowed, not copied: a selection asks for this, and a registry may hold many rows.
+        let mut ids: Vec<(&str, &str)> = Vec::new();
         for (_, _, registry) in corpus.registries() {
-            ids.extend(registry.entries.iter().map(|e| (e.id.text.clone(), e.ty.text.clone())));
+            ids.extend(registry.entries.iter().map(|e| (e.id.text.as_str(), e.ty.text.as_str())));
         }
         if ids.is_empty() {
             for (id, occs) in corpus.ids() {
                 let Some(ty) = occs.iter().find_map(|o| o.ty) else { continue };
-                ids.push((corpus.resolve(id).to_string(), corpus.resolve(ty).to_string()));
+                ids.push((corpus.resolve(id), corpus.resolve(ty)));
             }
         }
-        let mut counts: FxHashMap<(Option<String>, String), usize> = FxHashMap::default();
+        let mut counts: FxHashMap<(Option<&str>, &str), usize> = FxHashMap::default();
         let mut dotted = 0;
-        for (id, ty) in &ids {
+        for &(id, ty) in &ids {
             let Some((prefix, _)) = id.split_once('.') else { continue };
             dotted += 1;
-            *counts.entry((Some(ty.clone()), prefix.to_string())).or_default() += 1;
-            *counts.entry((None, prefix.to_string())).or_default() += 1;
+            *counts.entry((Some(ty), prefix)).or_default() += 1;
+            *counts.entry((None, prefix)).or_default() += 1;
         }
-        let mut best: FxHashMap<Option<String>, (usize, String)> = FxHashMap::default();
+        let mut best: FxHashMap<Option<&str>, (usize, &str)> = FxHashMap::default();
         for ((ty, prefix), n) in counts {
-            let b = best.entry(ty).or_insert((0, String::new()));
+            let b = best.entry(ty).or_insert((0, ""));
             // Most used first, then the first in alphabetical order: the same answer every time.
             if n > b.0 || (n == b.0 && prefix < b.1) {
                 *b = (n, prefix);
@@ -339,7 +340,7 @@ impl IdStyle {
         }
         IdStyle {
             dotted: dotted * 2 > ids.len(),
-            prefixes: best.into_iter().map(|(ty, (_, prefix))| (ty, prefix)).collect(),
+            prefixes: best.into_iter().map(|(ty, (_, prefix))| (ty.map(str::to_string), prefix.to_string())).collect(),
         }
     }
 
