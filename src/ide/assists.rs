@@ -248,6 +248,16 @@ fn tag_selection(
         let Some(change) = SourceChange::from_fix(corpus, file, &Fix::new(title.clone(), edits)) else { continue };
         out.push(Action { title, kind: ActionKind::RefactorRewrite, change, preferred: false, diagnostic: None });
     }
+    // A type alone, for what has no id of its own (`[puissances régionales]{gov}`).
+    for def in corpus.schema().entity_types() {
+        out.push(Action {
+            title: format!("Tag as {} (no id)", def.name),
+            kind: ActionKind::RefactorRewrite,
+            change: wrap(format!("]{{{}}}", def.name)),
+            preferred: false,
+            diagnostic: None,
+        });
+    }
 }
 
 /// How many "…added to its aliases" actions a selection gets.
@@ -572,6 +582,16 @@ kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
             RefactorRewrite Tag as new place kz.alma-ata, added to entities.tsv
                 a.txt: Les habitants d’ [ALMA-ATA]{place:kz.alma-ata}  ont manifesté.
                 entities.tsv: kz.alma-ata	place	ALMA-ATA	
+            RefactorRewrite Tag as person (no id)
+                a.txt: Les habitants d’ [ALMA-ATA]{person}  ont manifesté.
+            RefactorRewrite Tag as group (no id)
+                a.txt: Les habitants d’ [ALMA-ATA]{group}  ont manifesté.
+            RefactorRewrite Tag as org (no id)
+                a.txt: Les habitants d’ [ALMA-ATA]{org}  ont manifesté.
+            RefactorRewrite Tag as gov (no id)
+                a.txt: Les habitants d’ [ALMA-ATA]{gov}  ont manifesté.
+            RefactorRewrite Tag as place (no id)
+                a.txt: Les habitants d’ [ALMA-ATA]{place}  ont manifesté.
         "#]]
         .assert_eq(&check("Les habitants d’$0 ALMA-ATA $0 ont manifesté.\n"));
         // A typo of a whole name is offered, not preferred.
@@ -590,6 +610,11 @@ kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
             RefactorRewrite Tag as new org kz.tokayev-2, added to entities.tsv
             RefactorRewrite Tag as new gov kz.tokayev-2, added to entities.tsv
             RefactorRewrite Tag as new place kz.tokayev-2, added to entities.tsv
+            RefactorRewrite Tag as person (no id)
+            RefactorRewrite Tag as group (no id)
+            RefactorRewrite Tag as org (no id)
+            RefactorRewrite Tag as gov (no id)
+            RefactorRewrite Tag as place (no id)
         "#]]
         .assert_eq(&titles("Le président $0Tokayev$0 a parlé.\n"));
         // A selection that would overlap a mention, span lines or sit on the header: nothing.
@@ -607,7 +632,7 @@ kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
             check_with(article, &|k| k == ActionKind::RefactorRewrite)
                 .lines()
                 .filter_map(|l| l.strip_prefix("RefactorRewrite Tag as "))
-                .filter(|t| !t.starts_with("new "))
+                .filter(|t| !t.starts_with("new ") && !t.ends_with(" (no id)"))
                 .map(str::to_string)
                 .collect()
         };
@@ -734,6 +759,16 @@ kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
             RefactorRewrite Tag as new place kz.tokaiev, added to entities.tsv
                 a.txt: Tokaïev a parlé. Puis [Tokaïev]{place:kz.tokaiev} est parti.
                 entities.tsv: kz.tokaiev	place	Tokaïev	
+            RefactorRewrite Tag as person (no id)
+                a.txt: Tokaïev a parlé. Puis [Tokaïev]{person} est parti.
+            RefactorRewrite Tag as group (no id)
+                a.txt: Tokaïev a parlé. Puis [Tokaïev]{group} est parti.
+            RefactorRewrite Tag as org (no id)
+                a.txt: Tokaïev a parlé. Puis [Tokaïev]{org} est parti.
+            RefactorRewrite Tag as gov (no id)
+                a.txt: Tokaïev a parlé. Puis [Tokaïev]{gov} est parti.
+            RefactorRewrite Tag as place (no id)
+                a.txt: Tokaïev a parlé. Puis [Tokaïev]{place} est parti.
         "#]]
         .assert_eq(&out);
         let quick = check_with(article, &|k| k == ActionKind::QuickFix);
