@@ -268,9 +268,10 @@ fn completion_of_roles_role_values_and_the_header() {
     let at = find(&text, "2022-01-05 }").1 - 1;
     let items = ordered(&complete(&mut client, "seeds/a.txt", &text, at, Enc::Utf16));
     let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
-    assert_eq!(labels, ["actor", "recipient", "where"]);
-    assert_eq!(items[1]["textEdit"]["newText"], "recipient=");
-    assert_eq!(items[1]["detail"], "recipient:person|group|org|gov*");
+    // Those given already (they take more values) after the others.
+    assert_eq!(labels, ["recipient", "actor", "where"]);
+    assert_eq!(items[0]["textEdit"]["newText"], "recipient=");
+    assert_eq!(items[0]["detail"], "recipient:person|group|org|gov*");
     // After `,` in a role: the event's own participant first, values already there left out.
     let text = text.replace("actor=kz.tokayev", "actor=kz.gov,");
     client.change("seeds/a.txt", 2, json!([{"text": text}]));
@@ -299,6 +300,35 @@ fn completion_of_roles_role_values_and_the_header() {
     // Prose: nothing.
     let none = complete(&mut client, "seeds/a.txt", &text, find(&text, "limogé").0, Enc::Utf16);
     assert_eq!(none, Value::Null);
+    client.shutdown();
+}
+
+#[test]
+fn completion_of_an_event_used_elsewhere_and_of_the_date_written_in_it() {
+    // The event `kz.emergency` is tagged in a closed article: the server's corpus keeps none
+    // of its mentions, it reads them for the answer.
+    let c = " date 2022-01-06 https://example.org/c\n\nSuite\n\n\
+             [L’état d’urgence]{coerce.martial-law:kz.emergency actor=kz.gov where=kz.almaty} est prolongé.\n";
+    let mut files = workspace();
+    files.push(("seeds/c.txt", c));
+    let mut client = Client::start(&files, caps(false, json!({})));
+    let text =
+        A.replace("une réponse", "que [l’état d’urgence décrété le 5 janvier]{coerce:kz.emergency } et une réponse");
+    client.open("seeds/a.txt", &text);
+    let at = find(&text, "kz.emergency }").1 - 1;
+    let items = ordered(&complete(&mut client, "seeds/a.txt", &text, at, Enc::Utf16));
+    let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels[..3], ["actor=kz.gov where=kz.almaty", "actor=kz.gov", "where=kz.almaty"], "{labels:?}");
+    let edited = apply(&text, &[items[0]["textEdit"].clone()], Enc::Utf16);
+    assert!(edited.contains("]{coerce:kz.emergency actor=kz.gov where=kz.almaty}"), "{edited}");
+    // After `when=`: the date the event's text gives, first and preselected.
+    let text = edited.replace("kz.almaty}", "kz.almaty when=}");
+    client.change("seeds/a.txt", 2, json!([{"text": text}]));
+    let at = find(&text, "when=}").1 - 1;
+    let items = ordered(&complete(&mut client, "seeds/a.txt", &text, at, Enc::Utf16));
+    assert_eq!(items[0]["textEdit"]["newText"], "2022-01-05", "{items:?}");
+    assert_eq!(items[0]["preselect"], true);
+    assert_eq!(items[0]["detail"], "«5 janvier» in the event");
     client.shutdown();
 }
 
@@ -399,6 +429,35 @@ fn untagged_alias_quick_fixes_for_every_only_filter() {
 }
 
 #[test]
+fn tag_every_registered_name_in_one_action_and_each_tag_once_over_several_hints() {
+    let mut client = Client::start(&workspace(), caps(false, json!({})));
+    let text = format!("{B}Tokaïev est parti à Almaty.\n");
+    client.open("seeds/b.txt", &text);
+    let uri = client.uri("seeds/b.txt");
+    let (s, _) = find(&text, "Tokaïev a aussi");
+    let list = actions(&mut client, "seeds/b.txt", &text, (s + 2, s + 2), None);
+    let every = titled(&list, "Tag every registered name in this file (3)");
+    assert_eq!(every["kind"], "quickfix");
+    let tagged = apply(&text, every["edit"]["changes"][uri.as_str()].as_array().unwrap(), Enc::Utf16);
+    assert!(
+        tagged.ends_with(
+            "[Tokaïev]{person:kz.tokayev} a aussi dit…\n[Tokaïev]{person:kz.tokayev} est parti à [Almaty]{place:kz.almaty}.\n"
+        ),
+        "{tagged}"
+    );
+    // A selection from one hint to the next: each title once.
+    let (e, _) = find(&text, " est parti à");
+    let list = actions(&mut client, "seeds/b.txt", &text, (s, e), None);
+    let titles: Vec<&str> = list.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    let mut unique = titles.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), titles.len(), "{titles:?}");
+    assert_eq!(titles.iter().filter(|t| **t == "Tag as person:kz.tokayev").count(), 1, "{titles:?}");
+    client.shutdown();
+}
+
+#[test]
 fn tag_selection_add_to_registry_and_remove_tag_applied() {
     let mut client = Client::start(&workspace(), caps(false, document_changes()));
     let text = A.replace("une réponse", "l’Elbassy et [le chef de l’opposition]{person:kz.opp} une réponse");
@@ -418,19 +477,37 @@ fn tag_selection_add_to_registry_and_remove_tag_applied() {
         titles[..6],
         [
             "Tag as person:kz.nazarbayev (Noursoultan Nazarbaïev)",
-            "Tag as new person",
-            "Tag as new group",
-            "Tag as new org",
-            "Tag as new gov",
-            "Tag as new place"
+            "Tag as new person kz.elbassy, added to entities.tsv",
+            "Tag as new group kz.elbassy, added to entities.tsv",
+            "Tag as new org kz.elbassy, added to entities.tsv",
+            "Tag as new gov kz.elbassy, added to entities.tsv",
+            "Tag as new place kz.elbassy, added to entities.tsv"
         ]
     );
     assert!(list.iter().all(|a| a["kind"] == "refactor.rewrite"), "{list:?}");
     assert_eq!(list[0]["isPreferred"], true);
     let tagged = apply(&text, &edits_of(&list[0], &uri), Enc::Utf16);
     assert!(tagged.contains("l’[Elbassy]{person:kz.nazarbayev} et"), "{tagged}");
+    // A new entity: the tag with its id and the registry row, one workspace edit.
+    // (The registry is closed: its text is on disk; the article's is the open document's.)
+    let registry_uri = client.uri("entities.tsv");
     let tagged = apply(&text, &edits_of(&list[1], &uri), Enc::Utf16);
-    assert!(tagged.contains("l’[Elbassy]{person} et"), "{tagged}");
+    assert!(tagged.contains("l’[Elbassy]{person:kz.elbassy} et"), "{tagged}");
+    let registry = apply(REGISTRY, &edits_of(&list[1], &registry_uri), Enc::Utf16);
+    assert_eq!(registry, format!("{REGISTRY}kz.elbassy\tperson\tElbassy\t\t\n"));
+    // Another name of a registered entity (its surname): tagged, and added to its aliases.
+    let text2 = text.replace("l’Elbassy", "le président Nazarbaïev");
+    client.change("seeds/a.txt", 2, json!([{"text": text2}]));
+    let sel = find(&text2, "Nazarbaïev");
+    let list = actions(&mut client, "seeds/a.txt", &text2, sel, Some(json!(["refactor.rewrite"])));
+    let alias = titled(&list, "Tag as person:kz.nazarbayev, «Nazarbaïev» added to its aliases");
+    let tagged = apply(&text2, &edits_of(alias, &uri), Enc::Utf16);
+    assert!(tagged.contains("le président [Nazarbaïev]{person:kz.nazarbayev} et"), "{tagged}");
+    assert_eq!(
+        apply(REGISTRY, &edits_of(alias, &registry_uri), Enc::Utf16),
+        REGISTRY.replace("Noursoultan Nazarbaïev\tElbassy\t", "Noursoultan Nazarbaïev\tElbassy|Nazarbaïev\t")
+    );
+    client.change("seeds/a.txt", 3, json!([{"text": text}]));
 
     // Add the unregistered id to entities.tsv: a refactoring editing the (closed) registry.
     let (s, _) = find(&text, "chef de l’opposition");

@@ -434,12 +434,15 @@ fn a_flood_while_server_requests_go_unanswered() {
             }
         }
         // Requests sent before the index was in waited for it; those whose document changed
-        // meanwhile are answered ContentModified. Once one is answered, every later one is.
+        // meanwhile are answered ContentModified, and those beyond the waiting room's size (on
+        // a slow machine the index is still building after 192 requests) ServerCancelled.
+        // Once one is answered, every later one is.
         let mut answered = false;
         for (id, want) in expected {
             let answer = client.response(id);
             if answer.get("error").is_some() {
-                assert!(!answered && answer["error"]["code"] == -32801, "#{id}: {answer}");
+                let code = &answer["error"]["code"];
+                assert!(!answered && (*code == -32801 || *code == -32802), "#{id}: {answer}");
                 continue;
             }
             answered = true;

@@ -4,9 +4,12 @@
 //! - after `]{`: `type:id` pairs whose registry names match the bracketed surface best, then
 //!   every type;
 //! - after `type:` the ids of that type, after `type.` its modes;
-//! - after a space in an event tag, the roles still open (required ones first);
-//! - after `role=` or `,` the ids the role allows (the event's own participants first), or
-//!   dates for a date role;
+//! - after a space in an event tag, what the event id's other mentions give its roles, each
+//!   participant in each open role that takes it, then the roles still open (required ones
+//!   first);
+//! - after `role=` or `,` the ids the role allows (the event id's known values, then its own
+//!   participants, first), or dates for a date role (known, then written in the event or its
+//!   sentence, then the article's);
 //! - on an empty line 1, the header for the current month.
 //!
 //! Only the cursor's line is looked at: a tag never spans lines.
@@ -17,6 +20,7 @@ use rustc_hash::FxHashMap;
 
 use crate::analysis::registry_entry;
 use crate::corpus::{Corpus, FileId, OccurrenceKind, SeedSummary, Sym};
+use crate::ide::dates::{WrittenDate, written_dates};
 use crate::ide::matching::{Tier, match_surface};
 use crate::ide::rename::times;
 use crate::syntax::schema::{Allowed, Card, Class, Role, TypeDef};
@@ -27,6 +31,71 @@ use crate::text::matching::{fold, subsequence};
 const MAX_PAIRS: usize = 20;
 /// How many ids a list holds; longer lists are cut and marked incomplete.
 const MAX_IDS: usize = 100;
+
+/// How many other articles the roles of an event id are read from.
+const KNOWN_FILES: usize = 3;
+/// How many value lists of a role an event's other mentions suggest.
+const KNOWN_LISTS: usize = 3;
+
+/// What the other mentions of an event id give its roles.
+#[derive(Default, Debug)]
+struct Known {
+    mentions: usize,
+    /// Role → its value lists as written (`kz.mangystau,kz.almaty`) with how often, most
+    /// frequent first; roles by how often they are given.
+    roles: Vec<(String, Vec<(String, usize)>)>,
+}
+
+impl Known {
+    fn add(&mut self, role: String, values: Vec<&str>) {
+        let at = match self.roles.iter().position(|(r, _)| *r == role) {
+            Some(at) => at,
+            None => {
+                self.roles.push((role, Vec::new()));
+                self.roles.len() - 1
+            }
+        };
+        let list = values.join(",");
+        let lists = &mut self.roles[at].1;
+        match lists.iter_mut().find(|(l, _)| *l == list) {
+            Some((_, n)) => *n += 1,
+            None => lists.push((list, 1)),
+        }
+    }
+
+    /// Most frequent first, the first seen on a tie (the sort is stable).
+    fn rank(&mut self) {
+        for (_, lists) in &mut self.roles {
+            lists.sort_by_key(|(_, n)| Reverse(*n));
+        }
+        self.roles.sort_by_key(|(_, lists)| Reverse(lists.iter().map(|(_, n)| n).sum::<usize>()));
+    }
+
+    /// The values given to `role`, most frequent list first, once each.
+    fn values<'k>(&'k self, role: &str) -> impl Iterator<Item = &'k str> {
+        let lists = self.roles.iter().find(|(r, _)| r == role).map_or(&[][..], |(_, l)| l.as_slice());
+        let mut seen: Vec<&str> = Vec::new();
+        lists.iter().flat_map(|(l, _)| l.split(',')).filter(move |v| {
+            let new = !seen.contains(v);
+            if new {
+                seen.push(v);
+            }
+            new
+        })
+    }
+}
+
+/// A piece of a line without its markup: tags (`]{…}`) and brackets left out.
+fn prose(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("]{") {
+        out.push_str(&rest[..i]);
+        rest = rest[i + 2..].find('}').map_or("", |j| &rest[i + 2 + j + 1..]);
+    }
+    out.push_str(rest);
+    out.replace(['[', ']'], "")
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum CompletionKind {
@@ -308,8 +377,11 @@ impl<'a> Cx<'a> {
                 filled.entry(role).or_default().extend(values.split(',').filter(|v| !v.is_empty()));
             }
         }
+        // The event's id, used elsewhere: what its other mentions say comes first.
+        let known = head.split_once(':').and_then(|(_, id)| self.corpus.sym(id)).map(|id| self.known(id));
+        let known = known.unwrap_or_default();
         match word.split_once('=') {
-            None => Some(self.roles(def, &filled, ws)),
+            None => Some(self.roles(def, &filled, ws, &known)),
             Some((role, values)) => {
                 let role = def.role(role)?;
                 let value_start = ws + role.name.len() + 1 + values.rfind(',').map_or(0, |i| i + 1);
@@ -320,43 +392,159 @@ impl<'a> Cx<'a> {
                 taken.extend(before.split(',').filter(|v| !v.is_empty()));
                 let span = self.span(value_start, id_byte);
                 let prefix = &self.line[value_start..self.col];
-                Some(self.role_values(role, prefix, span, &taken))
+                Some(self.role_values(role, prefix, span, &taken, &known))
             }
         }
     }
 
-    fn roles(&self, def: &TypeDef, filled: &FxHashMap<&str, Vec<&str>>, ws: usize) -> Completions {
+    /// The roles and values of the other mentions of the event `id`: in this article, and in
+    /// the first [`KNOWN_FILES`] other articles the index lists for it (a lean corpus keeps
+    /// no mentions of files nobody edits: those are read again, so only a few).
+    fn known(&self, id: Sym) -> Known {
+        let mut files = vec![self.file];
+        for o in self.corpus.occurrences(id) {
+            if o.kind() == OccurrenceKind::Mention && !files.contains(&o.file) {
+                if files.len() > KNOWN_FILES {
+                    break;
+                }
+                files.push(o.file);
+            }
+        }
+        let cursor = (self.line_start + self.col) as u32;
+        let mut known = Known::default();
+        for f in files {
+            let data = (f != self.file).then(|| self.corpus.full(f));
+            let Some(seed) = data.as_ref().map_or(Some(self.seed), |d| d.seed()) else { continue };
+            for m in seed.mentions.get().iter().filter(|m| m.id == Some(id)) {
+                // The mention being written is not another one.
+                if f == self.file && m.range.start <= cursor && cursor <= m.range.end {
+                    continue;
+                }
+                known.mentions += 1;
+                for arg in m.args.iter() {
+                    let role = self.corpus.resolve(arg.role).to_string();
+                    let list: Vec<&str> = arg.values.iter().map(|&(v, _)| self.corpus.resolve(v)).collect();
+                    if list.is_empty() {
+                        continue;
+                    }
+                    known.add(role, list);
+                }
+            }
+        }
+        known.rank();
+        known
+    }
+
+    fn roles(&self, def: &TypeDef, filled: &FxHashMap<&str, Vec<&str>>, ws: usize, known: &Known) -> Completions {
         let span = self.span(ws, name_byte);
         // A `=` right after the role name stays: only the name is written then.
         let eq = self.after(span) == Some(b'=');
+        let n_filled = |role: &Role| filled.get(role.name.as_str()).map_or(0, Vec::len);
         let mut open: Vec<(bool, &Role)> = def
             .roles
             .iter()
             .filter_map(|role| {
-                let n = filled.get(role.name.as_str()).map_or(0, Vec::len);
+                let n = n_filled(role);
                 let full = role.card.max().is_some_and(|max| n >= max);
                 (!full).then_some((n < role.card.min(), role))
             })
             .collect();
-        // Required roles still missing first; the schema's order otherwise.
-        open.sort_by_key(|(required, _)| !required);
-        let items = open
-            .into_iter()
-            .map(|(required, role)| {
-                let insert = if eq { role.name.clone() } else { format!("{}=", role.name) };
-                Completion {
-                    detail: Some(role.spec()),
-                    documentation: Some(role_doc(role, required)),
-                    ..item(&role.name, CompletionKind::Role, span, &insert)
+        // Required roles still missing first, then those not given yet (a role that takes
+        // more values is offered again, last); the schema's order otherwise.
+        open.sort_by_key(|(required, role)| (!required, n_filled(role) > 0));
+        let mut items = Vec::new();
+        // What the event's other mentions give its roles not given here, when the role
+        // name is still to be written: all of it in one item, then each role's values.
+        let unfilled: Vec<(&Role, &[(String, usize)])> = match eq {
+            true => Vec::new(),
+            false => known
+                .roles
+                .iter()
+                .filter_map(|(name, lists)| {
+                    let role = def.role(name)?;
+                    (n_filled(role) == 0).then_some((role, lists.as_slice()))
+                })
+                .collect(),
+        };
+        let from = match known.mentions {
+            1 => "as its other mention has it".to_string(),
+            n => format!("as its {n} other mentions have it"),
+        };
+        if unfilled.len() > 1 {
+            let all: Vec<String> =
+                unfilled.iter().map(|(role, lists)| format!("{}={}", role.name, lists[0].0)).collect();
+            let all = all.join(" ");
+            items.push(Completion { detail: Some(from.clone()), ..item(&all, CompletionKind::Role, span, &all) });
+        }
+        for (role, lists) in &unfilled {
+            for (list, _) in lists.iter().take(KNOWN_LISTS) {
+                let arg = format!("{}={list}", role.name);
+                items.push(Completion { detail: Some(from.clone()), ..item(&arg, CompletionKind::Role, span, &arg) });
+            }
+        }
+        // Then each participant (an id tagged inside the event) in each role not given yet
+        // that takes its type, and a date written in the event's text as its date: one item
+        // writes role and value.
+        if !eq {
+            let schema = self.corpus.schema();
+            let given = |id: &str| filled.values().flatten().any(|v| *v == id);
+            let shown: Vec<String> = items.iter().map(|i| i.label.clone()).collect();
+            let mut pairs: Vec<String> = Vec::new();
+            for (id, ty) in self.participant_types() {
+                let (id, ty) = (self.corpus.resolve(id), self.corpus.resolve(ty));
+                if given(id) {
+                    continue;
                 }
-            })
-            .collect();
+                for role in def.roles.iter().filter(|r| n_filled(r) == 0 && r.allows_type(schema, ty)) {
+                    pairs.push(format!("{}={id}", role.name));
+                }
+            }
+            if let Some(role) = def.roles.iter().find(|r| n_filled(r) == 0 && r.allows_date())
+                && let Some((written, true)) = self.written_dates().into_iter().next()
+            {
+                pairs.push(format!("{}={}", role.name, written.date));
+            }
+            for pair in pairs.into_iter().filter(|p| !shown.contains(p)) {
+                let detail = Some("from the event's text".to_string());
+                items.push(Completion { detail, ..item(&pair, CompletionKind::Role, span, &pair) });
+            }
+        }
+        items.extend(open.into_iter().map(|(required, role)| {
+            let insert = if eq { role.name.clone() } else { format!("{}=", role.name) };
+            Completion {
+                detail: Some(role.spec()),
+                documentation: Some(role_doc(role, required)),
+                ..item(&role.name, CompletionKind::Role, span, &insert)
+            }
+        }));
         Completions { items, incomplete: false }
     }
 
-    fn role_values(&self, role: &Role, prefix: &str, span: Span, taken: &[&str]) -> Completions {
+    fn role_values(&self, role: &Role, prefix: &str, span: Span, taken: &[&str], known: &Known) -> Completions {
         let mut out = Completions::default();
+        let known_values: Vec<&str> = known.values(&role.name).filter(|v| !taken.contains(v)).collect();
         if role.allows_date() {
+            // The dates the event's other mentions give, then those written in the event's
+            // text and in its sentence, before the article's own date.
+            let mut offered: Vec<String> = Vec::new();
+            for v in known_values.iter().filter(|v| crate::corpus::is_date_shaped(v)) {
+                let detail = Some("as the event's other mentions have it".to_string());
+                out.items.push(Completion { detail, ..item(v, CompletionKind::Date, span, v) });
+                offered.push(v.to_string());
+            }
+            for (written, in_event) in self.written_dates() {
+                let day = written.date.to_string();
+                if offered.contains(&day) || taken.contains(&day.as_str()) {
+                    continue;
+                }
+                let place = if in_event { "in the event" } else { "in its sentence" };
+                out.items.push(Completion {
+                    detail: Some(format!("«{}» {place}", written.words)),
+                    preselect: out.items.is_empty(),
+                    ..item(&day, CompletionKind::Date, span, &day)
+                });
+                offered.push(day);
+            }
             let (date, whose) = match self.seed.date {
                 Some(d) => (d, "the article's date"),
                 None => (self.corpus.today, "today"),
@@ -382,11 +570,71 @@ impl<'a> Cx<'a> {
         }
         let schema = self.corpus.schema();
         if role.allowed.iter().any(|a| !matches!(a, Allowed::Date)) {
-            let groups = self.participants();
+            // The event's known values first, then its participants.
+            let mut groups: FxHashMap<Sym, u32> = self
+                .participants()
+                .into_iter()
+                .map(|(id, g)| (id, g.saturating_add(KNOWN_LISTS as u32 * 100)))
+                .collect();
+            for (rank, v) in known_values.iter().enumerate() {
+                if let Some(id) = self.corpus.sym(v) {
+                    groups.insert(id, rank as u32);
+                }
+            }
             let allowed = |t: Sym| role.allows_type(schema, self.corpus.resolve(t));
             let ids = self.id_items(&allowed, prefix, span, &groups, taken, true);
             out.items.extend(ids.items);
             out.incomplete = ids.incomplete;
+        }
+        out
+    }
+
+    /// Dates written in the event's surface (`true`), then in the rest of its sentence, with
+    /// the article's date for what they leave out.
+    fn written_dates(&self) -> Vec<(WrittenDate, bool)> {
+        let Some((surface, open)) = self.surface() else { return Vec::new() };
+        let base = self.seed.date;
+        let mut out: Vec<(WrittenDate, bool)> =
+            written_dates(&prose(surface), base).into_iter().map(|w| (w, true)).collect();
+        let ends = |c: char| matches!(c, '.' | '!' | '?' | '…');
+        // The sentence: from the end of the one before the event's `[` to the next end after
+        // its tag (a full stop followed by a space; `3.000` is a number).
+        let before = &self.line[..open.saturating_sub(1)];
+        let start = before
+            .char_indices()
+            .rev()
+            .find(|&(i, c)| ends(c) && before[i + c.len_utf8()..].starts_with(' '))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let after = &self.line[self.tag.end..];
+        let end = after
+            .char_indices()
+            .find(|&(i, c)| ends(c) && after[i + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace))
+            .map_or(self.line.len(), |(i, _)| self.tag.end + i);
+        let sentence =
+            format!("{} {}", prose(&self.line[start..open.saturating_sub(1)]), prose(&self.line[self.tag.end..end]));
+        for w in written_dates(&sentence, base) {
+            if !out.iter().any(|(o, _)| o.date == w.date) {
+                out.push((w, false));
+            }
+        }
+        out
+    }
+
+    /// The ids tagged inside the event's own surface (its participants) with their types, in
+    /// order, once each.
+    fn participant_types(&self) -> Vec<(Sym, Sym)> {
+        let Some((_, open)) = self.surface() else { return Vec::new() };
+        let surface = self.range(open, self.tag.bracket);
+        let mentions = self.seed.mentions.get();
+        let first = mentions.partition_point(|m| m.range.start < surface.start);
+        let mut out: Vec<(Sym, Sym)> = Vec::new();
+        for m in mentions[first..].iter().take_while(|m| m.range.start < surface.end) {
+            if let (Some(id), Some(ty)) = (m.id, m.ty)
+                && surface.contains_range(m.range)
+                && !out.iter().any(|(i, _)| *i == id)
+            {
+                out.push((id, ty));
+            }
         }
         out
     }
@@ -579,294 +827,4 @@ fn header(corpus: &Corpus, line: &str, col: usize) -> Option<Completions> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ide::fixture::Fixture;
-
-    const REGISTRY: &str = r#"
-//- entities.tsv
-id\ttype\tname\taliases\tdescription
-kz.tokayev\tperson\tKassym-Jomart Tokaïev\tTokaïev|président kazakh\tPresident of Kazakhstan
-kz.nazarbayev\tperson\tNoursoultan Nazarbaïev\tElbassy\t
-kz.almaty\tplace\tAlmaty\tAlma-Ata\t
-kz.gov\tgov\tGouvernement du Kazakhstan\t\t
-"#;
-
-    /// One line per item, best first: kind, label, detail, and `replaced → inserted`; a `|`
-    /// marks the cursor in what is replaced when the replacement reaches past it.
-    fn check(article: &str) -> String {
-        let fixture = format!(
-            "{REGISTRY}//- b.txt\n date 2022-01-04\n\n[Tokaïev]{{person:kz.tokayev}} [x]{{person:adhoc.lieutenant}}\n//- a.txt\n{article}"
-        );
-        let f = Fixture::parse(&fixture);
-        let (file, offset) = f.cursor();
-        let text = f.text_of(file);
-        let Some(c) = completions(&f.corpus, file, text, offset, true) else { return "none\n".into() };
-        let mut out = String::new();
-        if c.incomplete {
-            out.push_str("(incomplete)\n");
-        }
-        for i in &c.items {
-            assert!(i.range.touches(offset), "{i:?} does not contain the cursor");
-            // LSP's `InsertReplaceEdit`: the insert range a prefix of the replace range, both
-            // holding the cursor.
-            assert!(i.insert_range.start == i.range.start && i.insert_range.end <= i.range.end, "{i:?}");
-            assert!(i.insert_range.touches(offset), "{i:?}");
-            let replaced = match i.range.end > i.insert_range.end {
-                true => {
-                    format!("{}|{}", &text[i.insert_range], &text[i.insert_range.end as usize..i.range.end as usize])
-                }
-                false => text[i.range].to_string(),
-            };
-            out.push_str(&format!(
-                "{:?} {}{} · {} · {:?} → {:?}\n",
-                i.kind,
-                if i.preselect { "*" } else { "" },
-                i.label,
-                i.detail.as_deref().unwrap_or("-"),
-                replaced,
-                i.insert
-            ));
-        }
-        out
-    }
-
-    fn body(line: &str) -> String {
-        format!(" date 2022-01-05 https://example.org/a\n\nTitre\n\n{line}\n")
-    }
-
-    #[test]
-    fn after_the_brace_pairs_matching_the_surface_then_types() {
-        let out = check(&body("Le [TOKAIEV]{$0} a parlé."));
-        expect_test::expect![[r#"
-            Id person:kz.tokayev · Kassym-Jomart Tokaïev · "" → "person:kz.tokayev"
-            EntityType person · A named individual · "" → "person"
-            EntityType group · An unnamed collective actor: protesters, police forces, citizens · "" → "group"
-            EntityType org · A named organisation: party, company, NGO, media outlet · "" → "org"
-            EntityType gov · A government, ministry, state institution or armed force · "" → "gov"
-            EntityType place · A named location: country, region, city, site · "" → "place"
-            EventType agree · Agree to, or sign, an agreement, settlement or joint statement · "" → "agree"
-            EventType consult · Meet, visit, call or hold talks with another actor · "" → "consult"
-            EventType support · Praise, endorse or express support for another actor or policy · "" → "support"
-            EventType concede · Make a concession: ease restrictions, change policy, apologise · "" → "concede"
-            EventType cooperate · Cooperate: form an alliance, share intelligence, work together · "" → "cooperate"
-            EventType aid · Provide material, economic, military or humanitarian aid · "" → "aid"
-            EventType retreat · Back down: withdraw, release, disarm, agree a ceasefire, resign · "" → "retreat"
-            EventType request · Ask for aid, a change of policy, a concession or a meeting · "" → "request"
-            EventType accuse · Criticise, denounce, investigate or allege wrongdoing · "" → "accuse"
-            EventType reject · Refuse a request, proposal or demand · "" → "reject"
-            EventType threaten · Threaten to restrict, arrest, cut relations, expel or use violence · "" → "threaten"
-            EventType protest · Demonstrate, riot, strike, boycott or obstruct in protest · "" → "protest"
-            EventType sanction · Impose sanctions, convict, expel or cut ties with another actor · "" → "sanction"
-            EventType mobilize · Mobilise or deploy troops, weapons, police or militias · "" → "mobilize"
-            EventType coerce · Use state power to control: seize, restrict, censor, impose curfew or martial law, arrest · "" → "coerce"
-            EventType assault · Use violence against people or property · "" → "assault"
-        "#]]
-        .assert_eq(&out);
-        // The brace the editor closed by itself, and text typed already.
-        let out = check(&body("[Alma-Ata]{pl$0}"));
-        expect_test::expect![[r#"
-            Id *place:kz.almaty · Almaty · "pl" → "place:kz.almaty"
-            EntityType person · A named individual · "pl" → "person"
-            EntityType group · An unnamed collective actor: protesters, police forces, citizens · "pl" → "group""#]]
-        .assert_eq(&out.lines().take(3).collect::<Vec<_>>().join("\n"));
-        // An event's surface: its participants' names are no match; event types first.
-        let out = check(&body("[[Tokaïev]{person:kz.tokayev} a limogé le gouvernement]{$0}"));
-        assert!(out.starts_with("EventType agree"), "{out}");
-        assert!(!out.contains("kz.tokayev"), "{out}");
-        // With an id after the cursor, only the type is replaced.
-        let out = check(&body("[Alma-Ata]{pl$0:kz.almaty}"));
-        assert!(out.lines().all(|l| l.ends_with(r#""pl" → "place""#) || !l.contains("place")), "{out}");
-        assert!(!out.contains("kz."), "{out}");
-    }
-
-    #[test]
-    fn after_the_colon_ids_of_the_type_ranked_by_the_surface() {
-        expect_test::expect![[r#"
-            Id kz.tokayev · Kassym-Jomart Tokaïev · "" → "kz.tokayev"
-            Id adhoc.lieutenant · person · not in the registry, used once · "" → "adhoc.lieutenant"
-            Id kz.nazarbayev · Noursoultan Nazarbaïev · "" → "kz.nazarbayev"
-        "#]]
-        .assert_eq(&check(&body("Le [président]{person:$0}")));
-        expect_test::expect![[r#"
-            (incomplete)
-            Id kz.nazarbayev · Noursoultan Nazarbaïev · "naz" → "kz.nazarbayev"
-        "#]]
-        .assert_eq(&check(&body("Le [président]{person:naz$0} [Almaty]{place:kz.almaty}")));
-        expect_test::expect![[r#"
-            Mode seize · mode of `coerce` · "" → "seize"
-            Mode restrict · mode of `coerce` · "" → "restrict"
-            Mode censor · mode of `coerce` · "" → "censor"
-            Mode curfew · mode of `coerce` · "" → "curfew"
-            Mode martial-law · mode of `coerce` · "" → "martial-law"
-            Mode arrest · mode of `coerce` · "" → "arrest"
-            Mode deport · mode of `coerce` · "" → "deport"
-            Mode withhold · mode of `coerce` · "" → "withhold"
-            Mode misinformation · mode of `coerce` · "" → "misinformation"
-            Mode cyber · mode of `coerce` · "" → "cyber"
-        "#]]
-        .assert_eq(&check(&body("[Almaty]{coerce.$0}")));
-    }
-
-    #[test]
-    fn roles_still_open_and_the_values_they_allow() {
-        // `when` takes one value and has it; `recipient` is required for `aid`.
-        expect_test::expect![[r#"
-            Role recipient · recipient:person|group|org|gov+ · "" → "recipient="
-            Role actor · actor:person|group|org|gov* · "" → "actor="
-            Role where · where:place* · "" → "where="
-        "#]]
-        .assert_eq(&check(&body("[L’aide]{aid when=2022-01 $0}")));
-        // The event's participants first, then this paragraph, this article, the corpus.
-        expect_test::expect![[r#"
-            Id kz.tokayev · Kassym-Jomart Tokaïev · person · "" → "kz.tokayev"
-            Id adhoc.lieutenant · person · not in the registry, used once · "" → "adhoc.lieutenant"
-            Id kz.nazarbayev · Noursoultan Nazarbaïev · person · "" → "kz.nazarbayev"
-        "#]]
-        .assert_eq(&check(&body(
-            "[Almaty]{place:kz.almaty} : [[Tokaïev]{person:kz.tokayev} a limogé [le gouvernement]{gov:kz.gov}]{concede actor=kz.gov,$0 where=kz.almaty}",
-        )));
-        expect_test::expect![[r#"
-            Id kz.almaty · Almaty · place · "k" → "kz.almaty"
-        "#]]
-        .assert_eq(&check(&body("[Les troupes]{mobilize where=k$0}")));
-        expect_test::expect![[r#"
-            Date YYYY-MM-DD · a date, from the article's date · "" → "${1:2022}-${2:01}-${3:05}"
-            Date 2022-01-05 · the article's date · "" → "2022-01-05"
-            Date 2022-01 · the month of the article's date · "" → "2022-01"
-        "#]]
-        .assert_eq(&check(&body("[Les troupes]{mobilize when=$0}")));
-    }
-
-    #[test]
-    fn header_on_an_empty_first_line_and_nothing_outside_tags() {
-        expect_test::expect![[r#"
-            Header *date 2024-06 · Header dated this month; the source URL goes after it · "" → " date 2024-06 "
-            Header date 2024-06-15 · Header dated today; the source URL goes after it · "" → " date 2024-06-15 "
-        "#]]
-        .assert_eq(&check("$0\n\nTitre\n"));
-        expect_test::expect![[r#"
-            Header *date 2024-06 · Header dated this month; the source URL goes after it · " d" → " date 2024-06 "
-            Header date 2024-06-15 · Header dated today; the source URL goes after it · " d" → " date 2024-06-15 "
-        "#]]
-        .assert_eq(&check(" d$0\n\nTitre\n"));
-        assert_eq!(check(" date 2022-01$0\n"), "none\n");
-        assert_eq!(check(&body("Le pré$0sident: [x]{person}")), "none\n");
-        assert_eq!(check(&body("[x]{person} $0")), "none\n");
-        assert_eq!(check(&body("[x]{person:kz.tokayev $0}")), "none\n");
-        assert_eq!(check(&body("[x]$0{person}")), "none\n");
-        assert_eq!(check(&body("[x\\]{$0}")), "none\n");
-        // CRLF: the `\r` is not part of the line.
-        assert!(check("$0\r\n\r\nTitre\r\n").contains(r#""" → " date 2024-06 ""#));
-        let crlf = check(" date 2022-01-05\r\n\r\n[Almaty]{place:$0}\r\n");
-        assert!(crlf.starts_with(r#"Id kz.almaty · Almaty · "" → "kz.almaty""#), "{crlf}");
-    }
-
-    /// The first `n` items of [`check`] of an article whose body is `line`.
-    fn first(n: usize, line: &str) -> String {
-        check(&body(line)).lines().filter(|l| *l != "(incomplete)").take(n).map(|l| format!("{l}\n")).collect()
-    }
-
-    #[test]
-    fn what_follows_the_cursor_is_replaced_only_when_it_is_the_rest_of_the_token() {
-        // Typed in front of prose: `), qui` stays, whatever the context.
-        expect_test::expect![[r#"
-            Id kz.gov · Gouvernement du Kazakhstan · "" → "kz.gov"
-        "#]]
-        .assert_eq(&first(1, "Le [KNB]{gov:$0), qui"));
-        expect_test::expect![[r#"
-            EntityType person · A named individual · "" → "person"
-        "#]]
-        .assert_eq(&first(1, "Le [KNB]{$0), qui"));
-        expect_test::expect![[r#"
-            Mode seize · mode of `coerce` · "" → "seize"
-        "#]]
-        .assert_eq(&first(1, "Le [KNB]{coerce.$0), qui"));
-        expect_test::expect![[r#"
-            Role actor · actor:person|group|org|gov* · "" → "actor="
-        "#]]
-        .assert_eq(&first(1, "[La foule]{protest $0), qui"));
-        expect_test::expect![[r#"
-            Id kz.almaty · Almaty · place · "k" → "kz.almaty"
-        "#]]
-        .assert_eq(&first(1, "[Les troupes]{mobilize where=k$0), qui"));
-        // The rest of the same token is replaced (and overwritten only up to the cursor when
-        // the editor inserts).
-        expect_test::expect![[r#"
-            Id kz.tokayev · Kassym-Jomart Tokaïev · "kz.to|kayev" → "kz.tokayev"
-        "#]]
-        .assert_eq(&first(1, "Le [président]{person:kz.to$0kayev} a parlé."));
-        expect_test::expect![[r#"
-            Id *place:kz.almaty · Almaty · "pl|ace" → "place:kz.almaty"
-            EntityType person · A named individual · "pl|ace" → "person"
-        "#]]
-        .assert_eq(&first(2, "[Alma-Ata]{pl$0ace}"));
-        expect_test::expect![[r#"
-            Mode seize · mode of `coerce` · "cur|few" → "seize"
-        "#]]
-        .assert_eq(&first(1, "[Almaty]{coerce.cur$0few:kz.x}"));
-        // A role's name before its `=`: the `=` and the value stay.
-        expect_test::expect![[r#"
-            Role recipient · recipient:person|group|org|gov+ · "rec|ipient" → "recipient"
-        "#]]
-        .assert_eq(&first(1, "[L’aide]{aid rec$0ipient=kz.gov}"));
-        expect_test::expect![[r#"
-            Id kz.almaty · Almaty · place · "kz.al|maty" → "kz.almaty"
-        "#]]
-        .assert_eq(&first(1, "[Les troupes]{mobilize where=kz.al$0maty,kz.x}"));
-        expect_test::expect![[r#"
-            Date YYYY-MM-DD · a date, from the article's date · "2022-0|1" → "${1:2022}-${2:01}-${3:05}"
-        "#]]
-        .assert_eq(&first(1, "[Les troupes]{mobilize when=2022-0$01}"));
-        // A closing brace, another role, a comma, the end of the line: not replaced.
-        expect_test::expect![[r#"
-            Id kz.tokayev · Kassym-Jomart Tokaïev · "kz.to" → "kz.tokayev"
-        "#]]
-        .assert_eq(&first(1, "Le [président]{person:kz.to$0}"));
-        expect_test::expect![[r#"
-            Id kz.tokayev · Kassym-Jomart Tokaïev · "kz.to" → "kz.tokayev"
-        "#]]
-        .assert_eq(&first(1, "Le [président]{person:kz.to$0"));
-        expect_test::expect![[r#"
-            Id kz.almaty · Almaty · place · "k" → "kz.almaty"
-        "#]]
-        .assert_eq(&first(1, "[Les troupes]{mobilize where=k$0 actor=kz.gov}"));
-        expect_test::expect![[r#"
-            Id kz.almaty · Almaty · place · "k" → "kz.almaty"
-        "#]]
-        .assert_eq(&first(1, "[Les troupes]{mobilize where=k$0,kz.x}"));
-        expect_test::expect![[r#"
-            Role recipient · recipient:person|group|org|gov+ · "" → "recipient="
-        "#]]
-        .assert_eq(&first(1, "[L’aide]{aid $0where=kz.almaty}"));
-        // At a token's start, the token after the cursor is another one: nothing replaced.
-        expect_test::expect![[r#"
-            Id kz.almaty · Almaty · place · "" → "kz.almaty"
-        "#]]
-        .assert_eq(&first(1, "[Les troupes]{mobilize where=$0kz.x}"));
-        // Line 1 is the start of the header as a whole.
-        expect_test::expect![[r#"
-            Header *date 2024-06 · Header dated this month; the source URL goes after it · " d|at" → " date 2024-06 "
-        "#]]
-        .assert_eq(&check(" d$0at\n\nTitre\n").lines().take(1).map(|l| format!("{l}\n")).collect::<String>());
-    }
-
-    #[test]
-    fn any_offset_of_odd_markup_gives_items_whose_range_holds_the_cursor() {
-        let text = body(
-            "😀 [a [b]{person:kz.x c=}]{concede actor=kz.tokayev,,when=20 } \\[x]{ [y]{ :} ]{ [z]{place.:}\t[w]{aid  r=}",
-        );
-        let fixture = format!("{REGISTRY}//- a.txt\n{text}");
-        let f = Fixture::parse(&fixture);
-        let file = f.file("a.txt");
-        let text = f.text_of(file);
-        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
-            for snippets in [false, true] {
-                let Some(c) = completions(&f.corpus, file, text, offset as u32, snippets) else { continue };
-                for i in &c.items {
-                    assert!(i.range.touches(offset as u32) && !text[i.range].contains('\n'), "{offset}: {i:?}");
-                }
-            }
-        }
-    }
-}
+mod tests;

@@ -8,6 +8,7 @@
 pub mod assists;
 pub mod change;
 pub mod completion;
+pub mod dates;
 pub mod fixes;
 #[cfg(test)]
 mod fixture;

@@ -19,6 +19,9 @@ pub struct Entry {
     pub ty: Cell,
     pub name: Cell,
     pub aliases: Vec<Cell>,
+    /// The `aliases` cell, trimmed (empty when the row has none): where an alias is added.
+    /// `None` when the registry has no such column or the row stops before it.
+    pub aliases_cell: Option<TextRange>,
     pub description: Option<Cell>,
     pub wikidata: Option<Cell>,
     pub cameo: Option<Cell>,
@@ -113,6 +116,7 @@ pub fn parse_registry(text: &str) -> (Registry, Vec<Diagnostic>) {
         let ty = cell(type_col).unwrap_or(Cell { text: String::new(), range: TextRange::empty(row.range.end) });
         let name = cell(name_col).unwrap_or(Cell { text: String::new(), range: TextRange::empty(row.range.end) });
         let mut aliases = Vec::new();
+        let aliases_cell = aliases_col.and_then(cell).map(|a| a.range);
         if let Some(a) = aliases_col.and_then(cell) {
             let mut start = a.range.start;
             for part in a.text.split('|') {
@@ -137,6 +141,7 @@ pub fn parse_registry(text: &str) -> (Registry, Vec<Diagnostic>) {
             ty,
             name,
             aliases,
+            aliases_cell,
             description: optional(desc_col),
             wikidata: optional(wd_col),
             cameo: optional(cameo_col),
