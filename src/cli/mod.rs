@@ -2,6 +2,7 @@
 //! language server; this module only loads, asks the analysis, and renders.
 
 mod curation;
+mod merge;
 mod render;
 
 use std::io::{IsTerminal, Write};
@@ -43,6 +44,8 @@ pub enum Command {
     Agree(AgreeArgs),
     /// Create the next seed file `NNN_<16 hex>.txt` with its header.
     New(NewArgs),
+    /// Three-way merge of a seed file, annotation by annotation (a git merge driver).
+    MergeFile(merge::MergeFileArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -158,6 +161,7 @@ pub fn main() -> ExitCode {
         Some(Command::Export(a)) => curation::run(|| curation::export(&a.paths, a.format, &a.output, a.force)),
         Some(Command::Agree(a)) => curation::run(|| curation::agree(&a.a, &a.b, a.format == TableFormat::Json)),
         Some(Command::New(a)) => curation::run(|| curation::new(a.url.as_deref(), &a.dir)),
+        Some(Command::MergeFile(a)) => merge::merge_file_command(a),
         Some(Command::Serve) | None => {
             let _ = cli.stdio;
             crate::lsp::run_stdio()
