@@ -2,6 +2,7 @@
 //! no failure: every input gives a result.
 
 pub mod annotation;
+pub mod conflict;
 pub mod header;
 pub mod prose;
 pub mod registry;
