@@ -288,3 +288,27 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn check_reports_an_open_conflict_as_f002_on_the_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let ours = "[Tokaïev]{person:kz.tokayev} a limogé le gouvernement à Almaty le 5 janvier.\n";
+    let theirs = "[Tokaïev]{gov:kz.gov} a limogé le gouvernement à Almaty le 5 janvier.\n";
+    three(dir.path(), PARAGRAPH, ours, theirs);
+    let r = run(dir.path(), BIN, &["merge-file", "base.txt", "ours.txt", "theirs.txt"]);
+    assert_eq!(r.code, 1);
+    let r = run(dir.path(), BIN, &["check", "ours.txt", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let lines: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1, "{}", r.stdout);
+    let d = &lines[0];
+    assert_eq!((d["code"].as_str(), d["severity"].as_str()), (Some("F002"), Some("error")));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64(), d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(5), Some(1), Some(10), Some(1))
+    );
+    assert_eq!(
+        d["message"],
+        "unresolved merge conflict between «ours» and «theirs»: keep one side, or edit the block and remove its markers"
+    );
+}

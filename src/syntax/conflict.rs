@@ -9,7 +9,192 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix, Related};
 use crate::syntax::annotation::{self, Stripped};
+use crate::text::{TextRange, lines};
+
+/// A conflict block: from its `<<<<<<<` line to its `>>>>>>>` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// The whole block, the break after its last marker included.
+    pub range: TextRange,
+    /// Each marker line, without its break.
+    pub markers: Vec<TextRange>,
+    pub sides: Vec<Side>,
+}
+
+/// One side of a conflict block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Side {
+    /// What its marker names it (git's branch, an annotator's folder); `base` for diff3's
+    /// `|||||||` section when it names nothing.
+    pub label: String,
+    /// Its lines, their breaks included.
+    pub body: TextRange,
+    /// diff3's common ancestor (`|||||||`), not a side to keep.
+    pub base: bool,
+}
+
+/// A marker line: its character, the run's length, and the label after it.
+fn marker(line: &str) -> Option<(u8, usize, &str)> {
+    let c = *line.as_bytes().first()?;
+    if !matches!(c, b'<' | b'=' | b'|' | b'>') {
+        return None;
+    }
+    let run = line.bytes().take_while(|&b| b == c).count();
+    let rest = &line[run..];
+    if run < 7 || !(rest.is_empty() || rest.starts_with(' ')) {
+        return None;
+    }
+    Some((c, run, rest.trim()))
+}
+
+/// Whether a text may hold a conflict marker: a quick test before [`blocks`].
+pub fn has_markers(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"<<<<<<<").is_some()
+}
+
+/// The conflict blocks of a text, and the `<<<<<<<` lines no block closes.
+pub fn blocks(text: &str) -> (Vec<Block>, Vec<TextRange>) {
+    let (mut out, mut open_ended) = (Vec::new(), Vec::new());
+    if !has_markers(text) {
+        return (out, open_ended);
+    }
+    let mut open: Option<(usize, Block, u32)> = None;
+    let line_end = |line: TextRange| {
+        let rest = &text.as_bytes()[line.end as usize..];
+        line.end + if rest.starts_with(b"\r\n") { 2 } else { u32::from(rest.starts_with(b"\n")) }
+    };
+    for line in lines(text) {
+        let Some((c, run, label)) = marker(&text[line]) else { continue };
+        match (c, open.as_mut()) {
+            (b'<', _) => {
+                if let Some((_, block, _)) = open.take() {
+                    open_ended.push(block.markers[0]);
+                }
+                let side = Side { label: label.to_string(), body: TextRange::empty(line_end(line)), base: false };
+                open = Some((run, Block { range: line, markers: vec![line], sides: vec![side] }, line.start));
+            }
+            (b'=' | b'|', Some((size, block, _))) if run == *size => {
+                let last = block.sides.last_mut().expect("a block starts with a side");
+                last.body = TextRange::new(last.body.start, line.start);
+                let label = if label.is_empty() && c == b'|' { "base" } else { label };
+                block.markers.push(line);
+                block.sides.push(Side {
+                    label: label.to_string(),
+                    body: TextRange::empty(line_end(line)),
+                    base: c == b'|',
+                });
+            }
+            (b'>', Some((size, _, _))) if run == *size => {
+                let (_, mut block, start) = open.take().expect("matched");
+                let last = block.sides.last_mut().expect("a block starts with a side");
+                last.body = TextRange::new(last.body.start, line.start);
+                if last.label.is_empty() {
+                    last.label = label.to_string();
+                }
+                block.markers.push(line);
+                block.range = TextRange::new(start, line_end(line));
+                // A block with no `=======` has one side: nothing to choose between.
+                if block.sides.iter().filter(|s| !s.base).count() >= 2 {
+                    out.push(block);
+                } else {
+                    open_ended.push(block.markers[0]);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some((_, block, _)) = open {
+        open_ended.push(block.markers[0]);
+    }
+    (out, open_ended)
+}
+
+/// F002 on every conflict block, with a fix to keep each side and, where their mentions nest,
+/// one to keep both; and on every `<<<<<<<` line no block closes. The sides of a block repeat
+/// each other's lines: a T002 among `out` inside a block goes.
+pub fn diagnostics(text: &str, out: &mut Vec<Diagnostic>) {
+    let (blocks, open_ended) = blocks(text);
+    if !blocks.is_empty() {
+        let inside = |r: TextRange| blocks.iter().any(|b| b.range.start <= r.start && r.end <= b.range.end);
+        out.retain(|d| d.code != Code::T002 || !(inside(d.range) || d.related.iter().any(|r| inside(r.range))));
+    }
+    for block in blocks {
+        let names: Vec<&str> = block.sides.iter().filter(|s| !s.base).map(|s| s.label.as_str()).collect();
+        let named = |l: &str| if l.is_empty() { "unnamed side".to_string() } else { format!("«{l}»") };
+        let message = format!(
+            "unresolved merge conflict between {}: keep one side, or edit the block and remove its markers",
+            names.iter().map(|l| named(l)).collect::<Vec<_>>().join(" and ")
+        );
+        let mut d = Diagnostic::new(Code::F002, block.range, message);
+        d.related = block
+            .markers
+            .iter()
+            .map(|&m| Related { file: None, range: m, message: "conflict marker".into() })
+            .collect();
+        for (i, side) in block.sides.iter().enumerate().filter(|(_, s)| !s.base) {
+            let title =
+                if side.label.is_empty() { format!("Keep side {}", i + 1) } else { format!("Keep {}", side.label) };
+            d = d.with_fix(Fix::new(title, vec![Edit::here(block.range, &text[side.body])]));
+        }
+        if let Some(both) = keep_both(text, &block) {
+            d = d.with_fix(Fix::new("Keep both", vec![Edit::here(block.range, both)]));
+        }
+        out.push(d);
+    }
+    for start in open_ended {
+        out.push(Diagnostic::new(
+            Code::F002,
+            start,
+            "merge conflict marker with no `=======` and `>>>>>>>` after it: remove it, or finish the block",
+        ));
+    }
+}
+
+/// Every side's mentions on the same text, when they can all be had at once: the sides hold
+/// the same plain text line by line, and their mentions nest without two tagging one span
+/// differently.
+fn keep_both(text: &str, block: &Block) -> Option<String> {
+    let sides: Vec<&str> = block.sides.iter().filter(|s| !s.base).map(|s| &text[s.body]).collect();
+    let split = |s: &str| -> Vec<TextRange> { if s.is_empty() { Vec::new() } else { lines(s).collect() } };
+    let first = sides[0];
+    let first_lines = split(first);
+    let mut merged: Vec<String> = first_lines.iter().map(|&l| first[l].to_string()).collect();
+    for other in &sides[1..] {
+        let other_lines = split(other);
+        if other_lines.len() != merged.len() {
+            return None;
+        }
+        for (line, &o) in merged.iter_mut().zip(&other_lines) {
+            let o = &other[o];
+            if plain(line) != plain(o) {
+                return None;
+            }
+            match merge_line(None, line, o) {
+                LineMerge::Clean(m) => *line = m,
+                LineMerge::Conflict { .. } => return None,
+            }
+        }
+    }
+    // The first side's line breaks are kept.
+    let mut out = String::with_capacity(first.len());
+    let mut rest = first;
+    for (line, range) in merged.iter().zip(&first_lines) {
+        out.push_str(line);
+        let end = &rest[range.end as usize - (first.len() - rest.len())..];
+        let brk = if end.starts_with("\r\n") {
+            "\r\n"
+        } else if end.starts_with('\n') {
+            "\n"
+        } else {
+            ""
+        };
+        out.push_str(brk);
+        rest = &end[brk.len()..];
+    }
+    Some(out)
+}
 
 /// A line with its markup stripped (borrowed when it has none).
 pub fn plain(line: &str) -> Cow<'_, str> {
@@ -259,5 +444,101 @@ impl<'a> Parts<'a> {
             args.push(((role, nth), w));
         }
         Parts { head, args }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+
+    /// Each F002 with its range and each fix applied to the whole text.
+    fn check(text: &str, want: Expect) {
+        let mut diags = Vec::new();
+        diagnostics(text, &mut diags);
+        let mut out = String::new();
+        for d in &diags {
+            out.push_str(&format!("{:?} {}\n", d.range, d.message));
+            for r in &d.related {
+                out.push_str(&format!("  marker {:?}\n", &text[r.range]));
+            }
+            for f in &d.fixes {
+                let e = &f.edits[0];
+                let fixed = format!("{}{}{}", &text[..e.range.start as usize], e.insert, &text[e.range.end as usize..]);
+                out.push_str(&format!("  {} => {fixed:?}\n", f.title));
+            }
+        }
+        want.assert_eq(&out);
+    }
+
+    #[test]
+    fn a_block_is_one_diagnostic_with_a_fix_per_side_and_keep_both_when_mentions_nest() {
+        check(
+            "a\n<<<<<<< ours\n[Tokaïev]{person} à Almaty.\n=======\nTokaïev à [Almaty]{place}.\n>>>>>>> theirs\nz\n",
+            expect![[r#"
+                2..97 unresolved merge conflict between «ours» and «theirs»: keep one side, or edit the block and remove its markers
+                  marker "<<<<<<< ours"
+                  marker "======="
+                  marker ">>>>>>> theirs"
+                  Keep ours => "a\n[Tokaïev]{person} à Almaty.\nz\n"
+                  Keep theirs => "a\nTokaïev à [Almaty]{place}.\nz\n"
+                  Keep both => "a\n[Tokaïev]{person} à [Almaty]{place}.\nz\n"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_keep_both_when_the_text_differs_or_a_span_is_tagged_two_ways() {
+        check(
+            "<<<<<<< HEAD\r\n[a]{person} b\r\n=======\r\n[a]{place} b\r\n>>>>>>> alice\r\n",
+            expect![[r#"
+                0..67 unresolved merge conflict between «HEAD» and «alice»: keep one side, or edit the block and remove its markers
+                  marker "<<<<<<< HEAD"
+                  marker "======="
+                  marker ">>>>>>> alice"
+                  Keep HEAD => "[a]{person} b\r\n"
+                  Keep alice => "[a]{place} b\r\n"
+            "#]],
+        );
+        check(
+            "<<<<<<< ours\n[a b]{x} c\n=======\na [b c]{y}\n>>>>>>> theirs",
+            expect![[r#"
+                0..57 unresolved merge conflict between «ours» and «theirs»: keep one side, or edit the block and remove its markers
+                  marker "<<<<<<< ours"
+                  marker "======="
+                  marker ">>>>>>> theirs"
+                  Keep ours => "[a b]{x} c\n"
+                  Keep theirs => "a [b c]{y}\n"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn diff3_bases_several_annotators_and_open_ended_markers() {
+        check(
+            "<<<<<<< alice\n[a]{x} b\n||||||| base\na b\n======= bob\na [b]{y}\n======= carol\n[a b]{z}\n>>>>>>> carol\n<<<<<<< lost\nx\n",
+            expect![[r#"
+                0..98 unresolved merge conflict between «alice» and «bob» and «carol»: keep one side, or edit the block and remove its markers
+                  marker "<<<<<<< alice"
+                  marker "||||||| base"
+                  marker "======= bob"
+                  marker "======= carol"
+                  marker ">>>>>>> carol"
+                  Keep alice => "[a]{x} b\n<<<<<<< lost\nx\n"
+                  Keep bob => "a [b]{y}\n<<<<<<< lost\nx\n"
+                  Keep carol => "[a b]{z}\n<<<<<<< lost\nx\n"
+                  Keep both => "[[a]{x} [b]{y}]{z}\n<<<<<<< lost\nx\n"
+                98..110 merge conflict marker with no `=======` and `>>>>>>>` after it: remove it, or finish the block
+            "#]],
+        );
+        // Prose that only looks like a marker is prose.
+        check(
+            "<<<<<<<< eight\n=======x\n<<<<<<<\n",
+            expect![[r#"
+            0..14 merge conflict marker with no `=======` and `>>>>>>>` after it: remove it, or finish the block
+            24..31 merge conflict marker with no `=======` and `>>>>>>>` after it: remove it, or finish the block
+        "#]],
+        );
     }
 }
