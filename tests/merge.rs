@@ -312,3 +312,40 @@ fn check_reports_an_open_conflict_as_f002_on_the_block() {
         "unresolved merge conflict between «ours» and «theirs»: keep one side, or edit the block and remove its markers"
     );
 }
+
+#[test]
+fn merge_adjudicates_annotators_folders_with_one_side_each_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let copies = [
+        ("alice", "[Tokaïev]{person:kz.tokayev} a limogé [le gouvernement]{gov} à Almaty le 5 janvier.\n", "[Un]{org} deux.\n"),
+        ("bob", "[Tokaïev]{person:kz.tokayev} a limogé le gouvernement à [Almaty]{place} le 5 janvier.\n", "[Un]{gov} deux.\n"),
+        ("carol", "[Tokaïev]{gov:kz.gov} a limogé [le gouvernement]{gov} à Almaty le 5 janvier.\n", "Un deux.\n"),
+    ];
+    for (who, a, b) in copies {
+        std::fs::create_dir_all(p.join(who).join("2022")).unwrap();
+        std::fs::write(p.join(who).join("2022/001.txt"), format!("{HEADER}{a}")).unwrap();
+        std::fs::write(p.join(who).join("002.txt"), format!("{HEADER}{b}")).unwrap();
+    }
+    let r = run(p, BIN, &["merge", "alice", "bob", "carol", "-o", "out"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stderr, "seedls merge: 1 conflict left to the curator in out\n");
+    // Majority: Tokaïev person (2 of 3), le gouvernement gov (2 of 3), Almaty untagged (2 of 3).
+    let settled = "[Tokaïev]{person:kz.tokayev} a limogé [le gouvernement]{gov} à Almaty le 5 janvier.\n";
+    assert_eq!(read(p, "out/2022/001.txt"), format!("{HEADER}{settled}"));
+    // «Un»: org, gov and untagged, one vote each: the curator's, one side per annotator.
+    let want = "<<<<<<< alice\n[Un]{org} deux.\n======= bob\n[Un]{gov} deux.\n======= carol\nUn deux.\n>>>>>>> carol\n";
+    assert_eq!(read(p, "out/002.txt"), format!("{HEADER}{want}"));
+    // The curator sees it as F002, with a fix per annotator.
+    let r = run(p, BIN, &["check", "out/002.txt", "--format", "json"]);
+    assert!(r.stdout.contains("\"code\":\"F002\"") && r.stdout.contains("«alice» and «bob» and «carol»"), "{}", r.stdout);
+    // All: only what everyone agrees on is merged; and the output is never overwritten silently.
+    let r = run(p, BIN, &["merge", "alice", "bob", "carol", "-o", "out", "--strategy", "all"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("already exists (use --force to overwrite)"), "{}", r.stderr);
+    let r = run(p, BIN, &["merge", "alice", "carol", "-o", "out", "--strategy", "threshold", "--min-votes", "2", "--force"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(read(p, "out/002.txt"), format!("{HEADER}Un deux.\n"));
+    let r = run(p, BIN, &["merge", "alice", "bob", "-o", "out", "--min-share", "2", "--force"]);
+    assert_eq!((r.code, r.stderr.as_str()), (2, "error: --min-share 2 is not between 0 and 1\n"));
+}

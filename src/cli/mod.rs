@@ -46,6 +46,8 @@ pub enum Command {
     New(NewArgs),
     /// Three-way merge of a seed file, annotation by annotation (a git merge driver).
     MergeFile(merge::MergeFileArgs),
+    /// Adjudicate several annotators' copies of the same articles (INCEpTION's strategies).
+    Merge(merge::MergeArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -162,6 +164,7 @@ pub fn main() -> ExitCode {
         Some(Command::Agree(a)) => curation::run(|| curation::agree(&a.a, &a.b, a.format == TableFormat::Json)),
         Some(Command::New(a)) => curation::run(|| curation::new(a.url.as_deref(), &a.dir)),
         Some(Command::MergeFile(a)) => merge::merge_file_command(a),
+        Some(Command::Merge(a)) => merge::merge_command(a),
         Some(Command::Serve) | None => {
             let _ = cli.stdio;
             crate::lsp::run_stdio()

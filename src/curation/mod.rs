@@ -4,6 +4,7 @@
 //! [`crate::syntax::parse_seed`]) and the registry and schema view; the CLI reads the files,
 //! calls these in parallel and writes the results.
 
+pub mod adjudicate;
 pub mod agree;
 pub mod article;
 pub mod export;

@@ -239,19 +239,19 @@ pub fn merge_line(base: Option<&str>, ours: &str, theirs: &str) -> LineMerge {
 
 /// Where a mention is: its span in the line's plain text, and which of the mentions of that
 /// span it is, counted from the outside.
-type Key = (u32, u32, u32);
+pub type Key = (u32, u32, u32);
 
 /// The markup of one line, in offsets of its plain text.
 #[derive(Default)]
-struct Marks<'a> {
+pub struct Marks<'a> {
     /// Tag contents (between `{` and `}`) by key.
-    mentions: BTreeMap<Key, &'a str>,
+    pub mentions: BTreeMap<Key, &'a str>,
     /// Plain-text offsets of the characters written escaped.
-    escapes: Vec<u32>,
+    pub escapes: Vec<u32>,
 }
 
 impl<'a> Marks<'a> {
-    fn of(line: &'a str) -> Marks<'a> {
+    pub fn of(line: &'a str) -> Marks<'a> {
         let (ann, _) = annotation::parse_line(line);
         let stripped = Stripped::new(line, &ann);
         let mut marks = Marks::default();
@@ -315,7 +315,7 @@ impl<'a> Marks<'a> {
 }
 
 /// Pairs of keys whose spans overlap without nesting.
-fn crossings(keys: impl Iterator<Item = Key>) -> Vec<(Key, Key)> {
+pub fn crossings(keys: impl Iterator<Item = Key>) -> Vec<(Key, Key)> {
     let mut keys: Vec<Key> = keys.collect();
     keys.sort_by_key(|&(s, e, n)| (s, std::cmp::Reverse(e), n));
     let mut stack: Vec<Key> = Vec::new();
@@ -356,38 +356,44 @@ impl Merge {
                     .filter_map(|(k, o, t)| if side == 1 { o.as_deref() } else { t.as_deref() }.map(|v| (*k, v))),
             );
         }
-        if !crossings(mentions.iter().map(|(k, _)| *k)).is_empty() {
-            return None;
-        }
-        // What goes before each plain offset: tags that close there (innermost first), empty
-        // mentions, `[`s that open there (outermost first), an escape's `\`.
-        let mut marks: Vec<(u32, u8, i64, String)> = Vec::new();
-        for &((s, e, n), tag) in &mentions {
-            if s == e {
-                marks.push((s, 1, n as i64, format!("[]{{{tag}}}")));
-            } else {
-                marks.push((e, 0, -(s as i64) * 1024 - n as i64, format!("]{{{tag}}}")));
-                marks.push((s, 2, -(e as i64) * 1024 + n as i64, "[".into()));
-            }
-        }
-        marks.extend(self.escapes.iter().map(|&p| (p, 3, 0, "\\".to_string())));
-        marks.sort();
-        let mut out = String::with_capacity(text.len() + marks.iter().map(|m| m.3.len()).sum::<usize>());
-        let mut pos = 0usize;
-        for (at, _, _, mark) in &marks {
-            let at = (*at as usize).min(text.len());
-            out.push_str(text.get(pos..at)?);
-            pos = at;
-            out.push_str(mark);
-        }
-        out.push_str(&text[pos..]);
-        // The written line must read back as exactly what was merged.
-        let back = Marks::of(&out);
-        let mut want: Vec<(Key, &str)> = mentions;
-        want.sort();
-        let got: Vec<(Key, &str)> = back.mentions.iter().map(|(k, v)| (*k, *v)).collect();
-        (got == want && self::plain(&out) == text).then_some(out)
+        write_line(text, mentions, &self.escapes)
     }
+}
+
+/// A line's plain text written with these mentions and escapes; `None` when they cross or the
+/// line would not read back as exactly them.
+pub fn write_line(text: &str, mentions: Vec<(Key, &str)>, escapes: &[u32]) -> Option<String> {
+    if !crossings(mentions.iter().map(|(k, _)| *k)).is_empty() {
+        return None;
+    }
+    // What goes before each plain offset: tags that close there (innermost first), empty
+    // mentions, `[`s that open there (outermost first), an escape's `\`.
+    let mut marks: Vec<(u32, u8, i64, String)> = Vec::new();
+    for &((s, e, n), tag) in &mentions {
+        if s == e {
+            marks.push((s, 1, n as i64, format!("[]{{{tag}}}")));
+        } else {
+            marks.push((e, 0, -(s as i64) * 1024 - n as i64, format!("]{{{tag}}}")));
+            marks.push((s, 2, -(e as i64) * 1024 + n as i64, "[".into()));
+        }
+    }
+    marks.extend(escapes.iter().map(|&p| (p, 3, 0, "\\".to_string())));
+    marks.sort();
+    let mut out = String::with_capacity(text.len() + marks.iter().map(|m| m.3.len()).sum::<usize>());
+    let mut pos = 0usize;
+    for (at, _, _, mark) in &marks {
+        let at = (*at as usize).min(text.len());
+        out.push_str(text.get(pos..at)?);
+        pos = at;
+        out.push_str(mark);
+    }
+    out.push_str(&text[pos..]);
+    // The written line must read back as exactly what was merged.
+    let back = Marks::of(&out);
+    let mut want: Vec<(Key, &str)> = mentions;
+    want.sort();
+    let got: Vec<(Key, &str)> = back.mentions.iter().map(|(k, v)| (*k, *v)).collect();
+    (got == want && self::plain(&out) == text).then_some(out)
 }
 
 /// A tag merged three ways: `Some(result)` (`None` inside: no mention), or `None` for a
