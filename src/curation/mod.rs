@@ -8,6 +8,7 @@ pub mod adjudicate;
 pub mod agree;
 pub mod article;
 pub mod export;
+pub mod import;
 pub mod merge;
 pub mod naming;
 pub mod stats;
