@@ -318,8 +318,16 @@ fn merge_adjudicates_annotators_folders_with_one_side_each_and_never_overwrites(
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     let copies = [
-        ("alice", "[Tokaïev]{person:kz.tokayev} a limogé [le gouvernement]{gov} à Almaty le 5 janvier.\n", "[Un]{org} deux.\n"),
-        ("bob", "[Tokaïev]{person:kz.tokayev} a limogé le gouvernement à [Almaty]{place} le 5 janvier.\n", "[Un]{gov} deux.\n"),
+        (
+            "alice",
+            "[Tokaïev]{person:kz.tokayev} a limogé [le gouvernement]{gov} à Almaty le 5 janvier.\n",
+            "[Un]{org} deux.\n",
+        ),
+        (
+            "bob",
+            "[Tokaïev]{person:kz.tokayev} a limogé le gouvernement à [Almaty]{place} le 5 janvier.\n",
+            "[Un]{gov} deux.\n",
+        ),
         ("carol", "[Tokaïev]{gov:kz.gov} a limogé [le gouvernement]{gov} à Almaty le 5 janvier.\n", "Un deux.\n"),
     ];
     for (who, a, b) in copies {
@@ -338,12 +346,20 @@ fn merge_adjudicates_annotators_folders_with_one_side_each_and_never_overwrites(
     assert_eq!(read(p, "out/002.txt"), format!("{HEADER}{want}"));
     // The curator sees it as F002, with a fix per annotator.
     let r = run(p, BIN, &["check", "out/002.txt", "--format", "json"]);
-    assert!(r.stdout.contains("\"code\":\"F002\"") && r.stdout.contains("«alice» and «bob» and «carol»"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("\"code\":\"F002\"") && r.stdout.contains("«alice» and «bob» and «carol»"),
+        "{}",
+        r.stdout
+    );
     // All: only what everyone agrees on is merged; and the output is never overwritten silently.
     let r = run(p, BIN, &["merge", "alice", "bob", "carol", "-o", "out", "--strategy", "all"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("already exists (use --force to overwrite)"), "{}", r.stderr);
-    let r = run(p, BIN, &["merge", "alice", "carol", "-o", "out", "--strategy", "threshold", "--min-votes", "2", "--force"]);
+    let r = run(
+        p,
+        BIN,
+        &["merge", "alice", "carol", "-o", "out", "--strategy", "threshold", "--min-votes", "2", "--force"],
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(read(p, "out/002.txt"), format!("{HEADER}Un deux.\n"));
     let r = run(p, BIN, &["merge", "alice", "bob", "-o", "out", "--min-share", "2", "--force"]);
