@@ -53,6 +53,7 @@ macro_rules! codes {
 
 codes! {
     F001 Error "file is not valid UTF-8",
+    F002 Error "unresolved merge conflict markers",
     H001 Error "line 1 is not a header",
     H002 Error "header date is not YYYY-MM or YYYY-MM-DD",
     H003 Error "impossible header date",

@@ -3,6 +3,7 @@
 
 mod curation;
 mod import;
+mod merge;
 mod render;
 
 use std::io::{IsTerminal, Write};
@@ -46,6 +47,10 @@ pub enum Command {
     Agree(AgreeArgs),
     /// Create the next seed file `NNN_<16 hex>.txt` with its header.
     New(NewArgs),
+    /// Three-way merge of a seed file, annotation by annotation (a git merge driver).
+    MergeFile(merge::MergeFileArgs),
+    /// Adjudicate several annotators' copies of the same articles (INCEpTION's strategies).
+    Merge(merge::MergeArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -184,6 +189,8 @@ pub fn main() -> ExitCode {
         Some(Command::Import(a)) => import::run(a.format, &a.src, &a.output, a.force, a.strict, a.text.as_deref()),
         Some(Command::Agree(a)) => curation::run(|| curation::agree(&a.a, &a.b, a.format == TableFormat::Json)),
         Some(Command::New(a)) => curation::run(|| curation::new(a.url.as_deref(), &a.dir)),
+        Some(Command::MergeFile(a)) => merge::merge_file_command(a),
+        Some(Command::Merge(a)) => merge::merge_command(a),
         Some(Command::Serve) | None => {
             let _ = cli.stdio;
             crate::lsp::run_stdio()
