@@ -51,11 +51,13 @@ fn run(args: &MergeFileArgs) -> Result<usize, Failure> {
     let ours = read(&args.ours)?;
     let theirs = read(&args.theirs)?;
     let mut labels = Labels { marker_size: args.marker_size.into(), ..Labels::default() };
-    if let Some(l) = args.labels.first() {
-        labels.ours = l.clone();
+    // A git older than 2.44 passes `%X`, `%S`, `%Y` on unexpanded: no label was given.
+    let given = |i: usize| args.labels.get(i).filter(|l| !matches!(l.as_str(), "%X" | "%S" | "%Y")).cloned();
+    if let Some(l) = given(0) {
+        labels.ours = l;
     }
-    if let Some(l) = args.labels.get(2) {
-        labels.theirs = l.clone();
+    if let Some(l) = given(2) {
+        labels.theirs = l;
     }
     let merged = merge_file(&base, &ours, &theirs, &labels);
     match args.output.as_deref() {
