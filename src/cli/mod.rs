@@ -3,6 +3,7 @@
 
 mod curation;
 mod render;
+mod suggest;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -43,6 +44,8 @@ pub enum Command {
     Agree(AgreeArgs),
     /// Create the next seed file `NNN_<16 hex>.txt` with its header.
     New(NewArgs),
+    /// Suggest tags learned from the corpus: list them, apply them, or measure them (--evaluate).
+    Suggest(suggest::SuggestArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -158,6 +161,7 @@ pub fn main() -> ExitCode {
         Some(Command::Export(a)) => curation::run(|| curation::export(&a.paths, a.format, &a.output, a.force)),
         Some(Command::Agree(a)) => curation::run(|| curation::agree(&a.a, &a.b, a.format == TableFormat::Json)),
         Some(Command::New(a)) => curation::run(|| curation::new(a.url.as_deref(), &a.dir)),
+        Some(Command::Suggest(a)) => curation::run(|| suggest::run(&a)),
         Some(Command::Serve) | None => {
             let _ = cli.stdio;
             crate::lsp::run_stdio()

@@ -17,7 +17,7 @@ pub mod evaluate;
 pub mod rejected;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::syntax::SeedFile;
 use crate::syntax::annotation::strip;
@@ -95,17 +95,27 @@ fn label_of(text: &str, head: &crate::syntax::annotation::Head, schema: &Schema)
     Some((label.into_boxed_str(), class))
 }
 
+/// A surface tagged with a label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Observation {
+    /// Folded ([`fold`]).
+    pub surface: String,
+    pub label: Label,
+    /// Whether the label's type is an event type.
+    pub event: bool,
+}
+
 /// What one file's tags teach: (folded surface, label) for every mention whose type the schema
 /// knows, its surface without the markup nested in it.
-pub fn tagged(text: &str, parse: &SeedFile, schema: &Schema) -> Vec<(String, Label)> {
+pub fn tagged(text: &str, parse: &SeedFile, schema: &Schema) -> Vec<Observation> {
     let mut out = Vec::new();
     for m in &parse.annotations.mentions {
-        let Some((label, _)) = m.head.and_then(|h| label_of(text, &h, schema)) else { continue };
+        let Some((label, class)) = m.head.and_then(|h| label_of(text, &h, schema)) else { continue };
         let surface = &text[m.surface];
         let plain = if surface.contains(['[', '\\']) { strip(surface) } else { surface.to_string() };
         let folded = fold(plain.trim());
         if !folded.is_empty() {
-            out.push((folded, label));
+            out.push(Observation { surface: folded, label, event: class == Class::Event });
         }
     }
     out
@@ -115,14 +125,34 @@ pub fn tagged(text: &str, parse: &SeedFile, schema: &Schema) -> Vec<(String, Lab
 #[derive(Default)]
 pub struct Learner {
     counts: FxHashMap<String, FxHashMap<Label, u32>>,
+    /// The labels of event types.
+    events: FxHashSet<Label>,
 }
 
 impl Learner {
     /// Adds the observations of [`tagged`].
-    pub fn add(&mut self, observations: impl IntoIterator<Item = (String, Label)>) {
-        for (surface, label) in observations {
-            *self.counts.entry(surface).or_default().entry(label).or_default() += 1;
+    pub fn add(&mut self, observations: impl IntoIterator<Item = Observation>) {
+        for o in observations {
+            if o.event && !self.events.contains(&o.label) {
+                self.events.insert(o.label.clone());
+            }
+            *self.counts.entry(o.surface).or_default().entry(o.label).or_default() += 1;
         }
+    }
+
+    /// Both learners' observations.
+    pub fn merge(mut self, other: Learner) -> Learner {
+        if self.counts.len() < other.counts.len() {
+            return other.merge(self);
+        }
+        self.events.extend(other.events);
+        for (surface, labels) in other.counts {
+            let mine = self.counts.entry(surface).or_default();
+            for (label, n) in labels {
+                *mine.entry(label).or_default() += n;
+            }
+        }
+        self
     }
 
     /// Every registry name and alias as one observation of its `type:id` (a name written twice
@@ -137,7 +167,7 @@ impl Learner {
                     seen.push(folded);
                 }
             }
-            self.add(seen.into_iter().map(|s| (s, label.clone())));
+            self.add(seen.into_iter().map(|surface| Observation { surface, label: label.clone(), event: false }));
         }
     }
 
@@ -147,9 +177,11 @@ impl Learner {
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut surfaces = Vec::with_capacity(entries.len());
         let mut labels = Vec::with_capacity(entries.len());
+        let mut event = Vec::with_capacity(entries.len());
         for (surface, counts) in entries {
             let mut counts: Vec<(Label, u32)> = counts.into_iter().collect();
             counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            event.push(self.events.contains(&counts[0].0));
             surfaces.push(surface);
             labels.push(counts);
         }
@@ -157,7 +189,7 @@ impl Learner {
             .then(|| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&surfaces).ok())
             .flatten();
         let untagged = vec![0; surfaces.len()];
-        Gazetteer { surfaces, labels, untagged, matcher }
+        Gazetteer { surfaces, labels, event, untagged, matcher }
     }
 }
 
@@ -167,6 +199,9 @@ pub struct Gazetteer {
     surfaces: Vec<String>,
     /// Per surface, (label, count) best first, ties by label.
     labels: Vec<Vec<(Label, u32)>>,
+    /// Per surface, whether its best label is an event's: inside an event's surface it is
+    /// tagged already.
+    event: Vec<bool>,
     /// Per surface, its untagged occurrences in the corpus.
     untagged: Vec<u32>,
     matcher: Option<AhoCorasick>,
@@ -191,7 +226,8 @@ pub struct Suggestion {
 pub struct Cover {
     /// Sorted, merged: entity mentions whole, event tags, every `[`, the header.
     blocked: Vec<TextRange>,
-    /// Event surfaces, sorted: an event's own surface is tagged already.
+    /// Event surfaces, sorted: an event's own surface, and for an event entry any text inside
+    /// one, is tagged already.
     events: Vec<TextRange>,
     /// Where prose starts: nothing before it is matched.
     from: u32,
@@ -233,11 +269,19 @@ impl Cover {
         Cover { blocked: merged, events, from: crate::syntax::body_start(parse.header.as_ref()) }
     }
 
-    fn covers(&self, range: TextRange) -> bool {
+    /// Whether `range` is tagged already, or markup, for an entry whose best label is an event
+    /// (`event`) or an entity.
+    fn covers(&self, range: TextRange, event: bool) -> bool {
         let i = self.blocked.partition_point(|c| c.end <= range.start);
         range.start < self.from
             || self.blocked[i..].iter().take_while(|c| c.start < range.end).any(|c| c.intersects(range))
-            || self.events.binary_search(&range).is_ok()
+            || if event {
+                // Events nest, so any event that starts before the range may hold it.
+                let to = self.events.partition_point(|e| e.start <= range.start);
+                self.events[..to].iter().any(|e| e.intersects(range))
+            } else {
+                self.events.binary_search(&range).is_ok()
+            }
     }
 }
 
@@ -274,8 +318,9 @@ impl Gazetteer {
             let before = text[..range.start as usize].chars().next_back();
             let after = text[range.end as usize..].chars().next();
             let whole_words = !(before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric));
-            if whole_words && !range.is_empty() && !cover.covers(range) {
-                found.push((range, hit.pattern().as_usize() as u32));
+            let entry = hit.pattern().as_usize();
+            if whole_words && !range.is_empty() && !cover.covers(range, self.event[entry]) {
+                found.push((range, entry as u32));
             }
         }
         found.sort_unstable_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
@@ -320,7 +365,7 @@ impl Gazetteer {
     }
 
     /// The suggestions for the untagged text of a file: one per match whose best label reaches
-    /// the thresholds; `rejected(entry, label, range)` rules out a label at a place.
+    /// the thresholds; `rejected(surface, label, range)` rules out a label at a place.
     pub fn suggest(
         &self,
         text: &str,
@@ -328,9 +373,19 @@ impl Gazetteer {
         thresholds: Thresholds,
         rejected: impl Fn(&str, &str, TextRange) -> bool,
     ) -> Vec<Suggestion> {
-        self.matches(text, cover)
-            .into_iter()
-            .filter_map(|(range, entry)| {
+        self.suggestions(&self.matches(text, cover), thresholds, rejected)
+    }
+
+    /// [`Gazetteer::suggest`] of the matches [`Gazetteer::matches`] found.
+    pub fn suggestions(
+        &self,
+        matches: &[(TextRange, u32)],
+        thresholds: Thresholds,
+        rejected: impl Fn(&str, &str, TextRange) -> bool,
+    ) -> Vec<Suggestion> {
+        matches
+            .iter()
+            .filter_map(|&(range, entry)| {
                 let surface = self.surface(entry);
                 let (label, count, total, score) = self.best(entry, thresholds, |l| rejected(surface, l, range))?;
                 Some(Suggestion { range, entry, label: label.clone(), count, total, score })
