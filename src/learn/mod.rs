@@ -15,6 +15,7 @@
 
 pub mod evaluate;
 pub mod rejected;
+pub mod tally;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -26,6 +27,7 @@ use crate::text::TextRange;
 use crate::text::matching::{Accents, fold_with};
 
 pub use rejected::Rejections;
+pub use tally::Tally;
 
 /// A tag without its arguments: `type:id`, `type`, `type.mode`.
 pub type Label = Box<str>;
@@ -121,6 +123,23 @@ pub fn tagged(text: &str, parse: &SeedFile, schema: &Schema) -> Vec<Observation>
     out
 }
 
+/// Every name and alias of a registry as one observation of its `type:id` (a name written
+/// twice in one row, folded alike, counts once).
+pub fn registry_observations(registry: &crate::syntax::registry::Registry) -> Vec<Observation> {
+    let mut out = Vec::new();
+    for entry in &registry.entries {
+        let label: Label = format!("{}:{}", entry.ty.text, entry.id.text).into_boxed_str();
+        let from = out.len();
+        for name in entry.names() {
+            let surface = fold(name.text.trim());
+            if !surface.is_empty() && !out[from..].iter().any(|o: &Observation| o.surface == surface) {
+                out.push(Observation { surface, label: label.clone(), event: false });
+            }
+        }
+    }
+    out
+}
+
 /// Tagged observations and registry names, merged: the gazetteer's entries and their counts.
 #[derive(Default)]
 pub struct Learner {
@@ -158,17 +177,7 @@ impl Learner {
     /// Every registry name and alias as one observation of its `type:id` (a name written twice
     /// in one row, folded alike, counts once).
     pub fn add_registry(&mut self, registry: &crate::syntax::registry::Registry) {
-        for entry in &registry.entries {
-            let label: Label = format!("{}:{}", entry.ty.text, entry.id.text).into_boxed_str();
-            let mut seen: Vec<String> = Vec::new();
-            for name in entry.names() {
-                let folded = fold(name.text.trim());
-                if !folded.is_empty() && !seen.contains(&folded) {
-                    seen.push(folded);
-                }
-            }
-            self.add(seen.into_iter().map(|surface| Observation { surface, label: label.clone(), event: false }));
-        }
+        self.add(registry_observations(registry));
     }
 
     /// The entries, in surface order, with their labels best first; no untagged count yet.
@@ -189,7 +198,7 @@ impl Learner {
             .then(|| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&surfaces).ok())
             .flatten();
         let untagged = vec![0; surfaces.len()];
-        Gazetteer { surfaces, labels, event, untagged, matcher }
+        Gazetteer { surfaces, labels, event, untagged, matcher, generation: 0 }
     }
 }
 
@@ -205,6 +214,8 @@ pub struct Gazetteer {
     /// Per surface, its untagged occurrences in the corpus.
     untagged: Vec<u32>,
     matcher: Option<AhoCorasick>,
+    /// The [`tally::Tally`] generation it was made from (its untagged counts hold for it).
+    generation: u64,
 }
 
 /// The best label of an untagged span, with its evidence.
