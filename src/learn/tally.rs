@@ -4,8 +4,8 @@
 //! ([`super::Learner`]).
 //!
 //! A file contributes its tagged observations ([`super::tagged`], or a registry's names) as
-//! (surface, label) pairs of interned numbers, 8 bytes each, and its untagged occurrences as
-//! surface numbers, 4 bytes each. Untagged occurrences are matched against the gazetteer of
+//! (surface, label, count) of numbered strings, 12 bytes a distinct pair, and its untagged
+//! occurrences as (surface, count), 8 bytes a distinct surface. Untagged occurrences are matched against the gazetteer of
 //! every surface, so they are valid only for the set of surfaces they were counted with: when
 //! a surface appears in or disappears from the corpus, every file's untagged count is stale
 //! until it is counted again, and [`Tally::complete`] is false meanwhile. A caller never
@@ -38,10 +38,10 @@ impl Numbered {
 /// One file's contribution.
 #[derive(Default)]
 struct FileTally {
-    /// (surface, label), numbered.
-    tagged: Box<[(u32, u32)]>,
-    /// Surfaces found untagged, one per occurrence.
-    untagged: Box<[u32]>,
+    /// (surface, label, observations), numbered; a pair once (tags repeat within an article).
+    tagged: Box<[(u32, u32, u32)]>,
+    /// (surface, occurrences) found untagged.
+    untagged: Box<[(u32, u32)]>,
 }
 
 #[derive(Default)]
@@ -66,7 +66,7 @@ impl Tally {
     /// Replaces the tagged observations of `file` (a seed file's tags or a registry's names),
     /// after its text changed.
     pub fn set_tagged(&mut self, file: u32, observations: &[Observation]) {
-        let tagged: Box<[(u32, u32)]> = observations
+        let mut pairs: Vec<(u32, u32)> = observations
             .iter()
             .map(|o| {
                 let label = self.labels.number(&o.label);
@@ -76,13 +76,15 @@ impl Tally {
                 (self.surfaces.number(&o.surface), label)
             })
             .collect();
+        pairs.sort_unstable();
+        let tagged: Box<[(u32, u32, u32)]> = counted(&pairs).map(|((s, l), n)| (s, l, n)).collect();
         let old = std::mem::take(&mut self.files.entry(file).or_default().tagged);
         let mut changed = false;
-        for &pair in old.iter() {
-            changed |= self.count_tagged(pair, -1);
+        for &(s, l, n) in old.iter() {
+            changed |= self.count_tagged((s, l), -(n as i64));
         }
-        for &pair in tagged.iter() {
-            changed |= self.count_tagged(pair, 1);
+        for &(s, l, n) in tagged.iter() {
+            changed |= self.count_tagged((s, l), n as i64);
         }
         self.files.get_mut(&file).expect("just added").tagged = tagged;
         if changed {
@@ -94,10 +96,10 @@ impl Tally {
     }
 
     /// Adds `by` to a pair's total; whether its surface became or stopped being an entry.
-    fn count_tagged(&mut self, pair: (u32, u32), by: i32) -> bool {
+    fn count_tagged(&mut self, pair: (u32, u32), by: i64) -> bool {
         let n = self.tagged.entry(pair).or_default();
         let before = *n;
-        *n = n.saturating_add_signed(by);
+        *n = (i64::from(*n) + by).max(0) as u32;
         let after = *n;
         if after == 0 {
             self.tagged.remove(&pair);
@@ -126,19 +128,14 @@ impl Tally {
         if gazetteer.generation != self.generation {
             return;
         }
-        let surfaces: Box<[u32]> = entries.iter().map(|&e| self.surfaces.number(gazetteer.surface(e))).collect();
+        let mut surfaces: Vec<u32> = entries.iter().map(|&e| self.surfaces.number(gazetteer.surface(e))).collect();
+        surfaces.sort_unstable();
+        let untagged: Box<[(u32, u32)]> = counted(&surfaces).collect();
         let slot = self.files.entry(file).or_default();
-        let old = std::mem::replace(&mut slot.untagged, surfaces);
-        for s in old.iter() {
-            if let Some(n) = self.untagged.get_mut(s) {
-                *n -= 1;
-                if *n == 0 {
-                    self.untagged.remove(s);
-                }
-            }
-        }
-        for &s in self.files[&file].untagged.iter() {
-            *self.untagged.entry(s).or_default() += 1;
+        let old = std::mem::replace(&mut slot.untagged, untagged);
+        self.uncount_untagged(&old);
+        for &(s, n) in self.files[&file].untagged.iter() {
+            *self.untagged.entry(s).or_default() += n;
         }
         self.stale.remove(&file);
     }
@@ -148,19 +145,23 @@ impl Tally {
         let Some(old) = self.files.remove(&file) else { return };
         self.stale.remove(&file);
         let mut changed = false;
-        for &pair in old.tagged.iter() {
-            changed |= self.count_tagged(pair, -1);
+        for &(s, l, n) in old.tagged.iter() {
+            changed |= self.count_tagged((s, l), -(n as i64));
         }
-        for s in old.untagged.iter() {
+        self.uncount_untagged(&old.untagged);
+        if changed {
+            self.surfaces_changed();
+        }
+    }
+
+    fn uncount_untagged(&mut self, old: &[(u32, u32)]) {
+        for (s, by) in old {
             if let Some(n) = self.untagged.get_mut(s) {
-                *n -= 1;
+                *n = n.saturating_sub(*by);
                 if *n == 0 {
                     self.untagged.remove(s);
                 }
             }
-        }
-        if changed {
-            self.surfaces_changed();
         }
     }
 
@@ -215,6 +216,11 @@ impl Tally {
         self.files.values().map(|f| std::mem::size_of_val(&*f.tagged) + std::mem::size_of_val(&*f.untagged)).sum::<usize>()
             + self.files.capacity() * (std::mem::size_of::<u32>() + std::mem::size_of::<FileTally>())
     }
+}
+
+/// Runs of equal items of a sorted slice, each with its length.
+fn counted<T: Copy + PartialEq>(sorted: &[T]) -> impl Iterator<Item = (T, u32)> + '_ {
+    sorted.chunk_by(|a, b| a == b).map(|run| (run[0], run.len() as u32))
 }
 
 #[cfg(test)]
