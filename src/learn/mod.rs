@@ -97,6 +97,12 @@ fn label_of(text: &str, head: &crate::syntax::annotation::Head, schema: &Schema)
     Some((label.into_boxed_str(), class))
 }
 
+/// Whether a surface can be an entry: one with a letter or digit (a tagged `«` or `-` would
+/// match between any two words).
+fn is_word(surface: &str) -> bool {
+    surface.chars().any(char::is_alphanumeric)
+}
+
 /// A surface tagged with a label.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Observation {
@@ -116,7 +122,7 @@ pub fn tagged(text: &str, parse: &SeedFile, schema: &Schema) -> Vec<Observation>
         let surface = &text[m.surface];
         let plain = if surface.contains(['[', '\\']) { strip(surface) } else { surface.to_string() };
         let folded = fold(plain.trim());
-        if !folded.is_empty() {
+        if is_word(&folded) {
             out.push(Observation { surface: folded, label, event: class == Class::Event });
         }
     }
@@ -132,7 +138,7 @@ pub fn registry_observations(registry: &crate::syntax::registry::Registry) -> Ve
         let from = out.len();
         for name in entry.names() {
             let surface = fold(name.text.trim());
-            if !surface.is_empty() && !out[from..].iter().any(|o: &Observation| o.surface == surface) {
+            if is_word(&surface) && !out[from..].iter().any(|o: &Observation| o.surface == surface) {
                 out.push(Observation { surface, label: label.clone(), event: false });
             }
         }

@@ -137,3 +137,9 @@ fn the_header_and_tags_are_never_matched() {
         "#]],
     );
 }
+
+#[test]
+fn surfaces_without_a_letter_or_digit_are_not_entries() {
+    let files = [("a.txt", " date 2022-01\n\nUn [«]{person} et [-]{place}: « - « -\n")];
+    assert_eq!(suggestions("", &files, Thresholds { min_score: 0.0, min_count: 1 }, ""), "");
+}
