@@ -17,10 +17,8 @@ fn main() {
     let (paths, _) = discover(&roots);
     let schema = Schema::builtin();
     let today = Date::today();
-    let texts: Vec<(FileKind, String)> = paths
-        .par_iter()
-        .filter_map(|(p, k)| std::fs::read_to_string(p).ok().map(|t| (*k, t)))
-        .collect();
+    let texts: Vec<(FileKind, String)> =
+        paths.par_iter().filter_map(|(p, k)| std::fs::read_to_string(p).ok().map(|t| (*k, t))).collect();
     let bytes: usize = texts.iter().map(|(_, t)| t.len()).sum();
     let observed: Vec<Vec<learn::Observation>> = texts
         .par_iter()

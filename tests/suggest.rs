@@ -64,7 +64,8 @@ fn json_lines_name_the_span_the_label_and_the_evidence() {
     let lines = r.json_lines();
     // The keys in the contract's order.
     let first = r.stdout.lines().next().unwrap();
-    let keys = ["path", "line", "column", "end_line", "end_column", "surface", "label", "id", "score", "count", "total"];
+    let keys =
+        ["path", "line", "column", "end_line", "end_column", "surface", "label", "id", "score", "count", "total"];
     let at: Vec<usize> = keys.iter().map(|k| first.find(&format!("\"{k}\":")).unwrap()).collect();
     assert!(at.is_sorted(), "{first}");
     let short: Vec<String> = lines
@@ -158,7 +159,10 @@ fn apply_writes_the_tags_and_leaves_nothing_to_suggest() {
 #[test]
 fn rejections_rule_out_a_label_everywhere_or_at_one_line() {
     let mut f = files();
-    f.push((".seedls/rejected.tsv", "surface\tlabel\tpath\tline\nmanifestants\tgroup\ntokaiev\tperson:kz.tokayev\tb.txt\t4\n".into()));
+    f.push((
+        ".seedls/rejected.tsv",
+        "surface\tlabel\tpath\tline\nmanifestants\tgroup\ntokaiev\tperson:kz.tokayev\tb.txt\t4\n".into(),
+    ));
     let dir = with(&f);
     let r = run(dir.path(), &["suggest", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -166,8 +170,11 @@ fn rejections_rule_out_a_label_everywhere_or_at_one_line() {
     // Another line of the file is not rejected.
     std::fs::write(dir.path().join("b.txt"), format!("{HEADER}\nLes manifestants.\nTokaïev parle.\n")).unwrap();
     let r = run(dir.path(), &["suggest", "--format", "json"]);
-    let at: Vec<(u64, String)> =
-        r.json_lines().iter().map(|v| (v["line"].as_u64().unwrap(), v["label"].as_str().unwrap().to_string())).collect();
+    let at: Vec<(u64, String)> = r
+        .json_lines()
+        .iter()
+        .map(|v| (v["line"].as_u64().unwrap(), v["label"].as_str().unwrap().to_string()))
+        .collect();
     assert_eq!(at, [(5, "person".to_string())], "{}", r.stdout);
     // A malformed row: the file and the line, exit 2.
     std::fs::write(dir.path().join(".seedls/rejected.tsv"), "surface\tlabel\tpath\tline\nx\tgroup\tb.txt\n").unwrap();

@@ -156,6 +156,9 @@ fn from_root(root: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+/// A file's untagged matches: (range, gazetteer entry).
+type Matches = Vec<(TextRange, u32)>;
+
 /// One named file's suggestions, with what is needed to show or apply them.
 struct Suggested {
     path: PathBuf,
@@ -173,7 +176,7 @@ fn suggest(paths: &[PathBuf], thresholds: Thresholds, json: bool, apply: bool) -
         learned += files.iter().flatten().count();
         let mut gazetteer = gazetteer(&input.loaded.corpus, &input.schema, &files);
         // Untagged occurrences of every file; the matches of the files named are kept.
-        let matches: Vec<Option<(Vec<(TextRange, u32)>, bool)>> = files
+        let matches: Vec<Option<(Matches, bool)>> = files
             .par_iter()
             .zip(&input.seeds)
             .map(|(file, path)| {
@@ -314,7 +317,7 @@ fn plural(n: usize, word: &str) -> String {
 /// A held-out article: its mentions (the gold) and the matches of its plain text.
 struct HeldOut {
     expected: Vec<(TextRange, Label)>,
-    matches: Vec<(TextRange, u32)>,
+    matches: Matches,
 }
 
 fn evaluate(paths: &[PathBuf], thresholds: Thresholds, json: bool) -> Result<(), Failure> {

@@ -15,7 +15,7 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 /// Whether the article at `path` (from the corpus root, `/`-separated) is held out for
 /// scoring: one in five, by [`fnv1a`] of the path.
 pub fn held_out(path: &str) -> bool {
-    fnv1a(path.as_bytes()) % 5 == 0
+    fnv1a(path.as_bytes()).is_multiple_of(5)
 }
 
 /// Matches, suggestions and mentions of one type, or of all.

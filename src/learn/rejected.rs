@@ -2,12 +2,12 @@
 //! meant to be committed so that a rejection holds for everyone.
 //!
 //! ```text
-//! surface	label	path	line
-//! Tokaïev	person:kz.tokayev
-//! Almaty	place:kz.almaty	articles/001.txt	12
+//! surface⇥label⇥path⇥line
+//! Tokaïev⇥person:kz.tokayev
+//! Almaty⇥place:kz.almaty⇥articles/001.txt⇥12
 //! ```
 //!
-//! A row with a surface and a label rejects that label for that surface everywhere; one with a
+//! (`⇥` a tab.) A row with a surface and a label rejects that label for that surface everywhere; one with a
 //! path (relative to the root, `/`-separated) and a line (1-based) too rejects it at that line
 //! only. Surfaces are compared folded, as matching compares them. Blank lines and lines
 //! starting with `#` are skipped.

@@ -184,8 +184,12 @@ impl Tally {
             if self.events.contains(&l) {
                 learner.events.insert(label.clone());
             }
-            *learner.counts.entry(self.surfaces.texts[s as usize].to_string()).or_default().entry(label).or_default() +=
-                n;
+            *learner
+                .counts
+                .entry(self.surfaces.texts[s as usize].to_string())
+                .or_default()
+                .entry(label)
+                .or_default() += n;
         }
         let mut gazetteer = learner.gazetteer();
         gazetteer.generation = self.generation;
@@ -213,7 +217,10 @@ impl Tally {
 
     /// Bytes held for the files' contributions (the totals and numbered strings aside).
     pub fn file_bytes(&self) -> usize {
-        self.files.values().map(|f| std::mem::size_of_val(&*f.tagged) + std::mem::size_of_val(&*f.untagged)).sum::<usize>()
+        self.files
+            .values()
+            .map(|f| std::mem::size_of_val(&*f.tagged) + std::mem::size_of_val(&*f.untagged))
+            .sum::<usize>()
             + self.files.capacity() * (std::mem::size_of::<u32>() + std::mem::size_of::<FileTally>())
     }
 }

@@ -32,13 +32,7 @@ fn suggestions(registry: &str, files: &[(&str, &str)], thresholds: Thresholds, r
         let rejected = |surface: &str, label: &str, r: TextRange| rejections.rejects(surface, label, path, line(r));
         for s in gazetteer.suggest(text, cover, thresholds, rejected) {
             let lc = index.line_col(s.range.start, crate::text::Encoding::Char);
-            out += &format!(
-                "{path}:{}:{} {} ({:.2})\n",
-                lc.line + 1,
-                lc.col + 1,
-                message(&text[s.range], &s),
-                s.score
-            );
+            out += &format!("{path}:{}:{} {} ({:.2})\n", lc.line + 1, lc.col + 1, message(&text[s.range], &s), s.score);
         }
     }
     out
@@ -48,7 +42,8 @@ fn check(registry: &str, files: &[(&str, &str)], expect: Expect) {
     expect.assert_eq(&suggestions(registry, files, Thresholds::default(), ""));
 }
 
-const REGISTRY: &str = "id\ttype\tname\taliases\nkz.tokayev\tperson\tKassym-Jomart Tokaïev\tTokaïev\nkz.almaty\tplace\tAlmaty\tAlma-Ata\n";
+const REGISTRY: &str =
+    "id\ttype\tname\taliases\nkz.tokayev\tperson\tKassym-Jomart Tokaïev\tTokaïev\nkz.almaty\tplace\tAlmaty\tAlma-Ata\n";
 
 #[test]
 fn tagged_surfaces_and_registry_names_are_suggested_by_relative_frequency() {
@@ -59,8 +54,14 @@ fn tagged_surfaces_and_registry_names_are_suggested_by_relative_frequency() {
                 "a.txt",
                 " date 2022-01\n\n[Tokaïev]{person:kz.tokayev} parle à [Almaty]{place:kz.almaty}. Les [manifestants]{group} crient.\n",
             ),
-            ("b.txt", " date 2022-01\n\nTOKAIEV répond aux manifestants, à Alma-Ata et à Almaty.\nTokaïevs n'est pas un mot.\n"),
-            ("c.txt", " date 2022-01\n\n[Tokaïev]{person:kz.tokayev}, [les manifestants]{group} et des manifestants.\n"),
+            (
+                "b.txt",
+                " date 2022-01\n\nTOKAIEV répond aux manifestants, à Alma-Ata et à Almaty.\nTokaïevs n'est pas un mot.\n",
+            ),
+            (
+                "c.txt",
+                " date 2022-01\n\n[Tokaïev]{person:kz.tokayev}, [les manifestants]{group} et des manifestants.\n",
+            ),
         ],
         // «Tokaïev»: the alias and two tags, one untagged: 3 of 4. «manifestants»: one tag, two
         // untagged (one in c.txt, past the longer tagged «les manifestants»): 1 of 3, below
