@@ -204,7 +204,7 @@ impl Learner {
             .then(|| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&surfaces).ok())
             .flatten();
         let untagged = vec![0; surfaces.len()];
-        Gazetteer { surfaces, labels, event, untagged, matcher, generation: 0 }
+        Gazetteer { surfaces, labels, event, events: self.events, untagged, matcher, generation: 0 }
     }
 }
 
@@ -217,6 +217,8 @@ pub struct Gazetteer {
     /// Per surface, whether its best label is an event's: inside an event's surface it is
     /// tagged already.
     event: Vec<bool>,
+    /// The labels of event types.
+    events: FxHashSet<Label>,
     /// Per surface, its untagged occurrences in the corpus.
     untagged: Vec<u32>,
     matcher: Option<AhoCorasick>,
@@ -408,6 +410,40 @@ impl Gazetteer {
                 Some(Suggestion { range, entry, label: label.clone(), count, total, score })
             })
             .collect()
+    }
+}
+
+impl Gazetteer {
+    /// The event labels (`type.mode` or `type`) the corpus gave to the words of `selection`,
+    /// best first: those of the selection as a whole before those of the entries found in it
+    /// (every whole-word match, overlapping ones too), each by its observations, then by label.
+    /// What "Tag as event …" and the completion of event types rank by.
+    pub fn event_labels(&self, selection: &str) -> Vec<(Label, u32)> {
+        let Some(matcher) = &self.matcher else { return Vec::new() };
+        let whole = fold(selection.trim());
+        let mut ranked: FxHashMap<&Label, (u32, u32)> = FxHashMap::default();
+        let (folded, map) = fold_with_offsets(selection);
+        for hit in matcher.find_overlapping_iter(&folded) {
+            let range = TextRange::new(map[hit.start()], map[hit.end()]);
+            let before = selection[..range.start as usize].chars().next_back();
+            let after = selection[range.end as usize..].chars().next();
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            let entry = hit.pattern().as_usize();
+            let exact = self.surfaces[entry] == whole;
+            for (label, n) in self.labels[entry].iter().filter(|(l, _)| self.events.contains(l)) {
+                let r = ranked.entry(label).or_default();
+                if exact {
+                    r.0 += n;
+                } else {
+                    r.1 += n;
+                }
+            }
+        }
+        let mut out: Vec<(&Label, (u32, u32))> = ranked.into_iter().collect();
+        out.sort_unstable_by(|a, b| (b.1).cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        out.into_iter().map(|(l, (exact, inside))| (l.clone(), exact + inside)).collect()
     }
 }
 

@@ -144,3 +144,25 @@ fn surfaces_without_a_letter_or_digit_are_not_entries() {
     let files = [("a.txt", " date 2022-01\n\nUn [«]{person} et [-]{place}: « - « -\n")];
     assert_eq!(suggestions("", &files, Thresholds { min_score: 0.0, min_count: 1 }, ""), "");
 }
+
+#[test]
+fn event_labels_of_a_selection_rank_the_whole_then_its_words() {
+    let schema = Schema::builtin();
+    let files = [
+        " date 2022-01\n\n[Des manifestants ont défilé]{protest.demo} et [des manifestants ont défilé]{protest.demo}.\n",
+        " date 2022-01\n\n[Les manifestants ont pillé]{protest.riot}, [la police a tiré]{assault.firearms}.\n",
+        " date 2022-01\n\n[manifestants]{group} [défilé]{protest} [défilé]{protest.demo} [défilé]{protest.demo}\n",
+    ];
+    let mut learner = Learner::default();
+    for text in files {
+        learner.add(tagged(text, &parse_seed(text, TODAY), &schema));
+    }
+    let g = learner.gazetteer();
+    let ranked =
+        |s: &str| g.event_labels(s).into_iter().map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join(", ");
+    // The whole selection was tagged protest.demo twice; its word `défilé`, three times as
+    // events; `manifestants` only as an entity, which is no event label.
+    assert_eq!(ranked("des Manifestants ont défilé"), "protest.demo 4, protest 1");
+    assert_eq!(ranked("Ils ont défilé hier"), "protest.demo 2, protest 1");
+    assert_eq!(ranked("rien de connu"), "");
+}
