@@ -245,9 +245,10 @@ pub struct Suggestion {
 pub struct Cover {
     /// Sorted, merged: entity mentions whole, event tags, every `[`, the header.
     blocked: Vec<TextRange>,
-    /// Event surfaces, sorted: an event's own surface, and for an event entry any text inside
-    /// one, is tagged already.
+    /// Event surfaces, sorted: an event's own surface is tagged already.
     events: Vec<TextRange>,
+    /// Their union (sorted, merged): for an event entry, any text inside an event is tagged.
+    in_events: Vec<TextRange>,
     /// Where prose starts: nothing before it is matched.
     from: u32,
 }
@@ -255,7 +256,7 @@ pub struct Cover {
 impl Cover {
     /// Nothing covered: a plain text (markup stripped) from offset `from` on.
     pub fn plain(from: u32) -> Cover {
-        Cover { blocked: Vec::new(), events: Vec::new(), from }
+        Cover { blocked: Vec::new(), events: Vec::new(), in_events: Vec::new(), from }
     }
 
     /// An annotated file's tags: as A011 sees them, entity mentions whole (nothing inside an
@@ -276,32 +277,35 @@ impl Cover {
             }
             blocked.push(TextRange::at(m.range.start, 1));
         }
-        blocked.sort_unstable();
-        let mut merged: Vec<TextRange> = Vec::with_capacity(blocked.len());
-        for r in blocked {
-            match merged.last_mut() {
-                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
-                _ => merged.push(r),
-            }
-        }
         events.sort_unstable();
-        Cover { blocked: merged, events, from: crate::syntax::body_start(parse.header.as_ref()) }
+        let in_events = merged(events.clone());
+        Cover { blocked: merged(blocked), events, in_events, from: crate::syntax::body_start(parse.header.as_ref()) }
     }
 
     /// Whether `range` is tagged already, or markup, for an entry whose best label is an event
     /// (`event`) or an entity.
     fn covers(&self, range: TextRange, event: bool) -> bool {
-        let i = self.blocked.partition_point(|c| c.end <= range.start);
+        let meets = |ranges: &[TextRange]| {
+            let i = ranges.partition_point(|c| c.end <= range.start);
+            ranges[i..].iter().take_while(|c| c.start < range.end).any(|c| c.intersects(range))
+        };
         range.start < self.from
-            || self.blocked[i..].iter().take_while(|c| c.start < range.end).any(|c| c.intersects(range))
-            || if event {
-                // Events nest, so any event that starts before the range may hold it.
-                let to = self.events.partition_point(|e| e.start <= range.start);
-                self.events[..to].iter().any(|e| e.intersects(range))
-            } else {
-                self.events.binary_search(&range).is_ok()
-            }
+            || meets(&self.blocked)
+            || if event { meets(&self.in_events) } else { self.events.binary_search(&range).is_ok() }
     }
+}
+
+/// Sorted, overlapping ranges joined (ranges that only touch stay apart).
+fn merged(mut ranges: Vec<TextRange>) -> Vec<TextRange> {
+    ranges.sort_unstable();
+    let mut out: Vec<TextRange> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 impl Gazetteer {

@@ -114,10 +114,11 @@ fn events_are_learned_with_their_mode_and_entities_inside_them_still_suggested()
             ),
             (
                 "b.txt",
-                " date 2022-01\n\n[Des milliers de manifestants ont défilé]{protest.demo} hier.\nDes milliers de manifestants ont défilé à Almaty.\n[Hier Almaty a voté]{agree}.\n",
+                " date 2022-01\n\n[Des milliers de manifestants ont défilé]{protest.demo} hier.\nDes milliers de manifestants ont défilé à Almaty.\n[Hier Almaty a voté]{agree}.\n[Hier, des milliers de manifestants ont défilé]{protest}.\n",
             ),
         ],
-        // The event's own surface is tagged, so not suggested; an entity inside an event is.
+        // The event's own surface is tagged, so not suggested; an entity inside an event is,
+        // an event inside one is not (line 6).
         expect![[r#"
             b.txt:4:1 tag as protest.demo: 2 of 3 tagged «Des milliers de manifestants ont défilé» (0.67)
             b.txt:4:43 tag as place kz.almaty: 2 of 4 tagged «Almaty» (0.50)
