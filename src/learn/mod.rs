@@ -17,7 +17,7 @@ pub mod evaluate;
 pub mod rejected;
 pub mod tally;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::syntax::SeedFile;
@@ -200,9 +200,11 @@ impl Learner {
             surfaces.push(surface);
             labels.push(counts);
         }
-        let matcher = (!surfaces.is_empty())
-            .then(|| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&surfaces).ok())
-            .flatten();
+        // A DFA finds overlapping matches several times faster than the default NFA; past its
+        // size limit (a very large gazetteer) the builder's own choice.
+        let build = |kind| AhoCorasick::builder().match_kind(MatchKind::Standard).kind(kind).build(&surfaces).ok();
+        let matcher =
+            (!surfaces.is_empty()).then(|| build(Some(AhoCorasickKind::DFA)).or_else(|| build(None))).flatten();
         let untagged = vec![0; surfaces.len()];
         Gazetteer { surfaces, labels, event, events: self.events, untagged, matcher, generation: 0 }
     }
