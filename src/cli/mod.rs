@@ -2,6 +2,7 @@
 //! language server; this module only loads, asks the analysis, and renders.
 
 mod curation;
+mod import;
 mod render;
 mod suggest;
 
@@ -40,6 +41,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Export the corpus as plain text, brat, doccano JSONL, CoNLL or PLOVER records.
     Export(ExportArgs),
+    /// Import a brat, doccano JSONL or CoNLL corpus as seed files.
+    Import(ImportArgs),
     /// Agreement between two annotated copies of the same articles.
     Agree(AgreeArgs),
     /// Create the next seed file `NNN_<16 hex>.txt` with its header.
@@ -80,6 +83,28 @@ pub struct ExportArgs {
     /// Overwrite files that already exist.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// Input format.
+    #[arg(long, value_enum)]
+    pub format: import::ImportFormat,
+    /// A brat folder (or one `.ann`), a JSONL file (or a folder of them), or a CoNLL file.
+    pub src: PathBuf,
+    /// Directory to write the seed files into (created if missing).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Overwrite files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Fail (exit 1, nothing written) when anything cannot be held by seed files.
+    #[arg(long)]
+    pub strict: bool,
+    /// CoNLL: the documents' plain text (a file, or a folder of `.txt` files in the order of
+    /// the documents), so tokens keep their spacing; without it they are joined by spaces.
+    #[arg(long)]
+    pub text: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -159,6 +184,7 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Stats(a)) => curation::run(|| curation::stats(&a.paths, a.format == TableFormat::Json, a.top)),
         Some(Command::Export(a)) => curation::run(|| curation::export(&a.paths, a.format, &a.output, a.force)),
+        Some(Command::Import(a)) => import::run(a.format, &a.src, &a.output, a.force, a.strict, a.text.as_deref()),
         Some(Command::Agree(a)) => curation::run(|| curation::agree(&a.a, &a.b, a.format == TableFormat::Json)),
         Some(Command::New(a)) => curation::run(|| curation::new(a.url.as_deref(), &a.dir)),
         Some(Command::Suggest(a)) => curation::run(|| suggest::run(&a)),

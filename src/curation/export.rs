@@ -229,8 +229,10 @@ pub fn annotation_conf(schema: &Schema) -> String {
 
 /// One doccano-style JSONL record: `text` is the article body (the header line is in `date`,
 /// `url` and `header`), `label` is `[[start, end, type], …]` in characters of `text`, and
-/// `ids` gives, in the same order, each label's registry id or `null`: doccano imports `label`
-/// as is and keeps the other keys as metadata. Empty mentions are left out.
+/// `ids`, `modes` and `args` give, in the same order, each label's registry id, its mode (or
+/// `null`) and its role arguments (`[[role, [value, …]], …]`, in tag order): doccano imports
+/// `label` as is and keeps the other keys as metadata; `seedls import` reads them all back.
+/// Empty mentions are left out.
 pub fn jsonl(article: &Article, key: &str) -> Value {
     let base = article.body_start_char();
     // doccano refuses a label that does not end after its start.
@@ -238,12 +240,16 @@ pub fn jsonl(article: &Article, key: &str) -> Value {
         article.spans.iter().filter(|s| s.bytes.start >= article.body_start && s.end > s.start).collect();
     let label: Vec<Value> = spans.iter().map(|s| json!([s.start - base, s.end - base, s.ty])).collect();
     let ids: Vec<Value> = spans.iter().map(|s| json!(s.id)).collect();
+    let modes: Vec<Value> = spans.iter().map(|s| json!(s.mode)).collect();
+    let args: Vec<Value> = spans.iter().map(|s| json!(s.args)).collect();
     let header = article.text[..article.body_start as usize].trim_end_matches(['\r', '\n']);
     json!({
         "id": key,
         "text": article.body(),
         "label": label,
         "ids": ids,
+        "modes": modes,
+        "args": args,
         "date": article.date.map(|d| d.to_string()),
         "url": article.url,
         "header": header,

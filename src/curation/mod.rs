@@ -7,6 +7,7 @@
 pub mod agree;
 pub mod article;
 pub mod export;
+pub mod import;
 pub mod naming;
 pub mod stats;
 
