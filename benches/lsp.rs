@@ -330,6 +330,28 @@ fn bench(n: usize, smoke: bool, rows: &mut Vec<Row>) {
         };
         row(label(what), figure, "≤ 1.5 × rg");
     }
+    // `seedls suggest --evaluate` of the whole corpus: learned on 80 % of the articles, scored
+    // on the other 20 % (SPEC §12), against the same rg count.
+    let mut evaluate = Vec::new();
+    for _ in 0..if smoke { 1 } else { 3 } {
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_seedls"))
+            .args(["suggest", "--evaluate", "--format", "json"])
+            .arg(&dir)
+            .stderr(Stdio::null())
+            .output()
+            .expect("run seedls suggest --evaluate");
+        evaluate.push(start.elapsed());
+        assert!(out.status.success(), "suggest --evaluate failed");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("suggest --evaluate prints JSON");
+        assert!(v["scored"].as_u64().is_some_and(|s| s > 0), "suggest --evaluate scored nothing: {v}");
+    }
+    let evaluate = median_of(evaluate);
+    let figure = match rg {
+        Some(rg) => format!("{} (rg {}, ×{:.2})", ms(evaluate), ms(rg), evaluate.as_secs_f64() / rg.as_secs_f64()),
+        None => format!("{} (rg not installed)", ms(evaluate)),
+    };
+    row(label("suggest --evaluate, whole corpus"), figure, "≤ 3 × rg");
     let of_corpus = |kb: u64| kb as f64 * 1024.0 / generated.bytes as f64;
     row(
         label("resident memory after indexing (peak)"),

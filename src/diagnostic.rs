@@ -74,6 +74,7 @@ codes! {
     A009 Warning "required role missing, or too many values",
     A010 Warning "empty mention surface",
     A011 Hint "untagged registered name or alias",
+    A012 Hint "untagged text the corpus tags elsewhere (a learned suggestion)",
     R001 Error "registry: bad header row, column count or id",
     R002 Error "registry: duplicate id",
     R003 Error "registry: unknown type",

@@ -5,6 +5,7 @@ mod curation;
 mod import;
 mod merge;
 mod render;
+mod suggest;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -51,6 +52,8 @@ pub enum Command {
     MergeFile(merge::MergeFileArgs),
     /// Adjudicate several annotators' copies of the same articles (INCEpTION's strategies).
     Merge(merge::MergeArgs),
+    /// Suggest tags learned from the corpus: list them, apply them, or measure them (--evaluate).
+    Suggest(suggest::SuggestArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -191,6 +194,7 @@ pub fn main() -> ExitCode {
         Some(Command::New(a)) => curation::run(|| curation::new(a.url.as_deref(), &a.dir)),
         Some(Command::MergeFile(a)) => merge::merge_file_command(a),
         Some(Command::Merge(a)) => merge::merge_command(a),
+        Some(Command::Suggest(a)) => curation::run(|| suggest::run(&a)),
         Some(Command::Serve) | None => {
             let _ = cli.stdio;
             crate::lsp::run_stdio()
