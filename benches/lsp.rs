@@ -330,6 +330,28 @@ fn bench(n: usize, smoke: bool, rows: &mut Vec<Row>) {
         };
         row(label(what), figure, "≤ 1.5 × rg");
     }
+    // `seedls suggest --evaluate` of the whole corpus: learned on 80 % of the articles, scored
+    // on the other 20 % (SPEC §12), against the same rg count.
+    let mut evaluate = Vec::new();
+    for _ in 0..if smoke { 1 } else { 3 } {
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_seedls"))
+            .args(["suggest", "--evaluate", "--format", "json"])
+            .arg(&dir)
+            .stderr(Stdio::null())
+            .output()
+            .expect("run seedls suggest --evaluate");
+        evaluate.push(start.elapsed());
+        assert!(out.status.success(), "suggest --evaluate failed");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("suggest --evaluate prints JSON");
+        assert!(v["scored"].as_u64().is_some_and(|s| s > 0), "suggest --evaluate scored nothing: {v}");
+    }
+    let evaluate = median_of(evaluate);
+    let figure = match rg {
+        Some(rg) => format!("{} (rg {}, ×{:.2})", ms(evaluate), ms(rg), evaluate.as_secs_f64() / rg.as_secs_f64()),
+        None => format!("{} (rg not installed)", ms(evaluate)),
+    };
+    row(label("suggest --evaluate, whole corpus"), figure, "≤ 3 × rg");
     let of_corpus = |kb: u64| kb as f64 * 1024.0 / generated.bytes as f64;
     row(
         label("resident memory after indexing (peak)"),
@@ -419,6 +441,37 @@ fn bench(n: usize, smoke: bool, rows: &mut Vec<Row>) {
     }
     let size = big_text.len() as f64 / 1e6;
     row(label(&format!("didChange → diagnostics, {size:.1} MB document, p50")), ms(s.pct(0.5)), "< 5 ms on 1 MB");
+    drop(server);
+
+    // `seedls merge-file` of the 1 MB document, as git runs it: each side removed the tags of
+    // a different third of the paragraphs, and both tagged the third the base has untagged
+    // (the same change on both sides); the process timed from start to exit.
+    let merge_dir = dir.join("merge-file");
+    std::fs::create_dir_all(&merge_dir).unwrap();
+    let version = |untag: usize| -> String {
+        big_text
+            .split_inclusive('\n')
+            .enumerate()
+            .map(|(i, l)| if i > 0 && i % 3 == untag { seedls::syntax::annotation::strip(l) } else { l.to_string() })
+            .collect()
+    };
+    let (base, ours, theirs) = (merge_dir.join("base.txt"), merge_dir.join("ours.txt"), merge_dir.join("theirs.txt"));
+    std::fs::write(&base, version(0)).unwrap();
+    std::fs::write(&ours, version(1)).unwrap();
+    std::fs::write(&theirs, version(2)).unwrap();
+    let mut s = Stats::default();
+    for _ in 0..if smoke { 3 } else { 20 } {
+        let start = Instant::now();
+        let status = Command::new(env!("CARGO_BIN_EXE_seedls"))
+            .args(["merge-file", "-o"])
+            .arg(merge_dir.join("out.txt"))
+            .args([&base, &ours, &theirs])
+            .status()
+            .expect("spawn seedls merge-file");
+        s.push(start.elapsed());
+        assert!(status.success(), "merge-file of the 1 MB document should be clean");
+    }
+    row(label(&format!("merge-file, {size:.1} MB document, p50")), ms(s.pct(0.5)), "< 50 ms on 1 MB");
 }
 
 fn machine() -> String {

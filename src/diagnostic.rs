@@ -53,6 +53,7 @@ macro_rules! codes {
 
 codes! {
     F001 Error "file is not valid UTF-8",
+    F002 Error "unresolved merge conflict markers",
     H001 Error "line 1 is not a header",
     H002 Error "header date is not YYYY-MM or YYYY-MM-DD",
     H003 Error "impossible header date",
@@ -73,6 +74,7 @@ codes! {
     A009 Warning "required role missing, or too many values",
     A010 Warning "empty mention surface",
     A011 Hint "untagged registered name or alias",
+    A012 Hint "untagged text the corpus tags elsewhere (a learned suggestion)",
     R001 Error "registry: bad header row, column count or id",
     R002 Error "registry: duplicate id",
     R003 Error "registry: unknown type",

@@ -7,7 +7,8 @@
 //!    ([`text::matching`]: the one folding, fuzzy, did-you-mean).
 //! 2. [`diagnostic`]: the contract's codes; diagnostics with their fixes.
 //! 3. [`syntax`]: pure parsers (header, annotations, registry, schema, prose).
-//! 4. [`corpus`]: discovery, per-file summaries, the reverse index, the registry view.
+//! 4. [`corpus`]: discovery, per-file summaries, the reverse index, the registry view;
+//!    [`learn`]: the gazetteer learned from tagged surfaces, and suggestions from it.
 //! 5. [`analysis`]: the checks that need the schema, the registries or the index;
 //!    [`idpass`]: a cold start's first pass, the occurrences of ids only.
 //! 6. [`ide`]: queries for editor features; [`curation`]: statistics, exports, agreement.
@@ -21,6 +22,7 @@ pub mod curation;
 pub mod diagnostic;
 pub mod ide;
 pub mod idpass;
+pub mod learn;
 pub mod lsp;
 pub mod syntax;
 pub mod text;

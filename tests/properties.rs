@@ -22,7 +22,7 @@ const TODAY: Date = Date { year: 2024, month: 6, day: Some(15) };
 /// multi-byte characters of every UTF-8 length, and the header keyword.
 const MARKUP: &[&str] = &[
     "[", "]", "{", "}", "\\", ":", ".", "=", ",", " ", "\n", "\r\n", "é", "’", "«", "»", "😀", "a", "z", "0", "9", "-",
-    "date ", "\t", "\r", "#",
+    "date ", "\t", "\r", "#", "<<<<<<< ", "=======", ">>>>>>> ",
 ];
 
 /// Text over the markup alphabet.
@@ -574,6 +574,8 @@ fn edit_batch() -> impl Strategy<Value = Batch> {
         1 => Just("]{gov:kz.c}".to_string()),
         1 => Just("Un titre assez long\n".to_string()),
         1 => Just(" date 2022-02 https://example.org/c\n".to_string()),
+        // Conflict markers: F002 spans lines, so a change anywhere may open or close a block.
+        2 => prop::sample::select(&["\n<<<<<<< ours\n", "\n=======\n", "\n>>>>>>> theirs\n"][..]).prop_map(String::from),
     ];
     let then = prop_oneof![
         6 => Just(Then::Nothing),

@@ -113,7 +113,7 @@ impl Input {
 }
 
 /// A seed file read and decoded; `Err` with a message when it cannot be (it is skipped).
-fn read(path: &Path) -> Result<String, String> {
+pub(super) fn read(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     match syntax::decode(&bytes) {
         Ok(_) => Ok(String::from_utf8(bytes).expect("validated")),

@@ -3,7 +3,9 @@
 
 mod curation;
 mod import;
+mod merge;
 mod render;
+mod suggest;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -46,6 +48,12 @@ pub enum Command {
     Agree(AgreeArgs),
     /// Create the next seed file `NNN_<16 hex>.txt` with its header.
     New(NewArgs),
+    /// Three-way merge of a seed file, annotation by annotation (a git merge driver).
+    MergeFile(merge::MergeFileArgs),
+    /// Adjudicate several annotators' copies of the same articles (INCEpTION's strategies).
+    Merge(merge::MergeArgs),
+    /// Suggest tags learned from the corpus: list them, apply them, or measure them (--evaluate).
+    Suggest(suggest::SuggestArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -184,6 +192,9 @@ pub fn main() -> ExitCode {
         Some(Command::Import(a)) => import::run(a.format, &a.src, &a.output, a.force, a.strict, a.text.as_deref()),
         Some(Command::Agree(a)) => curation::run(|| curation::agree(&a.a, &a.b, a.format == TableFormat::Json)),
         Some(Command::New(a)) => curation::run(|| curation::new(a.url.as_deref(), &a.dir)),
+        Some(Command::MergeFile(a)) => merge::merge_file_command(a),
+        Some(Command::Merge(a)) => merge::merge_command(a),
+        Some(Command::Suggest(a)) => curation::run(|| suggest::run(&a)),
         Some(Command::Serve) | None => {
             let _ = cli.stdio;
             crate::lsp::run_stdio()

@@ -81,7 +81,7 @@ pub fn human(
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     for r in reports {
         for d in &r.diagnostics {
-            writeln!(out, "{}\n", render_one(&renderer, &corpora[r.corpus], r, d))?;
+            writeln!(out, "{}\n", one(&renderer, &corpora[r.corpus], r, d))?;
         }
     }
     let count = |sev| reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity() == sev).count();
@@ -96,7 +96,7 @@ pub fn human(
     writeln!(out, "checked {}: {} in {}", plural(files, "file"), parts.join(", "), plural(with, "file"))
 }
 
-fn render_one(renderer: &Renderer, loaded: &Loaded, r: &FileReport, d: &Diagnostic) -> String {
+pub(super) fn one(renderer: &Renderer, loaded: &Loaded, r: &FileReport, d: &Diagnostic) -> String {
     let text = r.text.as_deref().expect("the human output reads the text of files it reports on");
     let range = snap(text, d.range);
     let (line_start, span) = line_span(text, &r.line_index, range);

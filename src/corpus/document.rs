@@ -56,11 +56,13 @@ impl Corpus {
         };
         let mentions = splice_mentions(seed.mentions.to_mut(), lines, new.mentions);
         // T002 and the title read the first lines of the body: when the change reached them,
-        // they are computed again (before anything moves: T002 points at earlier lines).
-        let retop = lines.start <= last.top;
+        // they are computed again (before anything moves: T002 points at earlier lines). So
+        // they are while the text has a conflict marker: a block hides the T002 inside it.
+        let retop = lines.start <= last.top || syntax::conflict::has_markers(text) || had_conflicts(syntax_diagnostics);
         let diags = syntax_diagnostics.to_mut();
         splice_diagnostics(diags, lines, new.diagnostics, retop);
         let top = if retop { top_again(text, self.today, seed, diags) } else { last.top };
+        conflicts_again(text, diags);
         *kept_index = Some(Box::new(line_index.clone()));
 
         let spliced = splice_occurrences(last.occurrences, lines, &new.occurrences);
@@ -184,15 +186,27 @@ fn splice_mentions(list: &mut Vec<MentionSummary>, lines: Changed, new: Vec<Ment
 /// Puts the touched lines' diagnostics (`new`, sorted) in place of the old ones; those after
 /// move. With `retop`, T002 goes too (see [`top_again`]).
 fn splice_diagnostics(diags: &mut Vec<Diagnostic>, lines: Changed, new: Vec<Diagnostic>, retop: bool) {
-    if retop {
-        diags.retain(|d| d.code != Code::T002);
-    }
+    // A conflict block spans lines, which the splice does not follow: see [`conflicts_again`].
+    diags.retain(|d| d.code != Code::F002 && !(retop && d.code == Code::T002));
     let d0 = diags.partition_point(|d| d.range.start < lines.start);
     let d1 = d0 + diags[d0..].partition_point(|d| d.range.start <= lines.old_end);
     for d in &mut diags[d1..] {
         d.move_by(lines.delta());
     }
     diags.splice(d0..d1, new);
+}
+
+/// F002 computed again on the whole text: a change anywhere may open or close a block (one
+/// search of the text when it has no marker).
+fn conflicts_again(text: &str, diags: &mut Vec<Diagnostic>) {
+    if syntax::conflict::has_markers(text) {
+        syntax::conflict::diagnostics(text, diags);
+        diags.sort_by_key(diagnostic_order);
+    }
+}
+
+fn had_conflicts(diags: &super::Diagnostics) -> bool {
+    diags.get().iter().any(|d| d.code == Code::F002)
 }
 
 /// T002 and the title computed again from the first lines of the body; returns where the last

@@ -139,6 +139,7 @@ pub(super) fn summarize_seed(
         memo.finish();
     }
     syntax::prose::repeated_lines(text, body_start, &top, &mut diagnostics);
+    syntax::conflict::diagnostics(text, &mut diagnostics);
     diagnostics.sort_by_key(diagnostic_order);
     let header = header.as_ref();
     let (title, title_range) = title(text);

@@ -274,6 +274,41 @@ fn a_change_spliced_into_a_document_leaves_it_as_a_whole_parse() {
     }
 }
 
+/// A conflict block (F002) spans lines and hides the T002 of its sides' repeated lines: a
+/// change far below the top that closes or opens a block still leaves the whole parse's.
+#[test]
+fn a_conflict_block_closed_far_below_the_top_is_spliced_as_a_whole_parse() {
+    let today = Date { year: 2024, month: 6, day: Some(15) };
+    let mut corpus = Corpus::new(Vec::new(), today);
+    let doc = Path::new("/ws/doc.txt");
+    let mut text = " date 2022-01 https://example.org/a\n\n<<<<<<< ours\nUn titre assez long\n=======\n\
+        Un titre assez long\nUn\nDeux\nTrois\nQuatre\nCinq\nSix\nSept\nHuit\nFin\n"
+        .to_string();
+    corpus.keep_line_memo(doc, true);
+    corpus.set_document(doc, &text, &LineIndex::new(&text), None);
+    let codes = |c: &Corpus| {
+        let id = c.file_id(doc).unwrap();
+        c.file(id).syntax_diagnostics.get().iter().map(|d| d.code).collect::<Vec<_>>()
+    };
+    assert_eq!(codes(&corpus), [crate::diagnostic::Code::F002, crate::diagnostic::Code::T002]);
+    for (after, find, with) in [("Huit\n", "Fin", ">>>>>>> theirs"), ("Huit\n", ">>>>>>> theirs", "Fin")] {
+        let changed = change(&mut text, after, find, with);
+        corpus.set_document(doc, &text, &LineIndex::new(&text), Some(changed));
+        let edited = state(&corpus, doc);
+        let spliced = codes(&corpus);
+        corpus.set_document(doc, &text, &LineIndex::new(&text), None);
+        assert_eq!(edited, state(&corpus, doc), "{find:?} → {with:?}");
+        assert_eq!(
+            spliced,
+            if find == "Fin" {
+                vec![crate::diagnostic::Code::F002]
+            } else {
+                vec![crate::diagnostic::Code::F002, crate::diagnostic::Code::T002]
+            }
+        );
+    }
+}
+
 /// A batch's changes compose into one, whatever their order and overlap.
 #[test]
 fn changes_compose_into_one() {

@@ -4,10 +4,12 @@
 //! [`crate::syntax::parse_seed`]) and the registry and schema view; the CLI reads the files,
 //! calls these in parallel and writes the results.
 
+pub mod adjudicate;
 pub mod agree;
 pub mod article;
 pub mod export;
 pub mod import;
+pub mod merge;
 pub mod naming;
 pub mod stats;
 

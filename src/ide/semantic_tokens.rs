@@ -14,6 +14,7 @@
 //! | the header date, and date role values | `number` |
 //! | the header URL | `macro` |
 //! | registry rows: the id cell / the name and aliases | `variable` / the row type's `token` |
+//! | merge conflict markers (`<<<<<<<`, `=======`, `>>>>>>>` lines, F002) | `keyword` |
 //!
 //! Tokens never overlap and never span lines (mentions are on one line): the surface of an
 //! event that contains other mentions is split around them, each inner surface taking its own
@@ -72,6 +73,8 @@ impl TokenType {
     pub const DATE: TokenType = TokenType::named("number");
     /// `string` would be the natural choice, but places use it.
     pub const URL: TokenType = TokenType::named("macro");
+    /// A merge conflict's marker lines: loud in every theme.
+    pub const CONFLICT: TokenType = TokenType::named("keyword");
 
     /// The token type a schema's `token` cell names, if it is a standard one.
     pub fn from_name(name: &str) -> Option<TokenType> {
@@ -137,10 +140,36 @@ pub fn semantic_tokens(corpus: &Corpus, file: FileId, range: Option<TextRange>) 
         _ => {}
     }
     let mut tokens = out.tokens;
+    if let Content::Seed(_) = &data.content {
+        conflict_markers(&data.syntax_diagnostics.get(), window, &mut tokens);
+    }
     if let Some(r) = range {
         tokens.retain(|h| h.range.intersects(r) || (r.is_empty() && h.range.contains(r.start)));
     }
     tokens
+}
+
+/// The marker lines of conflict blocks (F002 keeps them as its related ranges) put among the
+/// other tokens, which give way to them (a label could hold brackets).
+fn conflict_markers(diagnostics: &[crate::diagnostic::Diagnostic], window: TextRange, tokens: &mut Vec<Highlight>) {
+    let markers: Vec<TextRange> = diagnostics
+        .iter()
+        .filter(|d| d.code == crate::diagnostic::Code::F002)
+        .flat_map(|d| d.related.iter().filter(|r| r.file.is_none()).map(|r| r.range))
+        .chain(
+            diagnostics
+                .iter()
+                .filter(|d| d.code == crate::diagnostic::Code::F002 && d.related.is_empty())
+                .map(|d| d.range),
+        )
+        .filter(|r| r.intersects(window) && !r.is_empty())
+        .collect();
+    if markers.is_empty() {
+        return;
+    }
+    tokens.retain(|t| !markers.iter().any(|m| m.intersects(t.range)));
+    tokens.extend(markers.into_iter().map(|range| Highlight { range, ty: TokenType::CONFLICT }));
+    tokens.sort_by_key(|t| t.range.start);
 }
 
 /// Collects highlights in order, dropping empty ones and clipping any that would overlap the
@@ -392,6 +421,30 @@ mod tests {
     }
 
     #[test]
+    fn conflict_markers_are_keywords_and_both_sides_keep_their_colours() {
+        let text = " date 2022-01\n\n<<<<<<< ours\n[A]{person:x} b\n=======\na [b]{place}\n>>>>>>> theirs\n";
+        check(
+            &[("/ws/a.txt", text)],
+            "/ws/a.txt",
+            None,
+            expect![[r#"
+                "2022-01": number
+                "<<<<<<< ours": keyword
+                "[": comment
+                "A": class
+                "]{person:": comment
+                "x": variable
+                "}": comment
+                "=======": keyword
+                "[": comment
+                "b": string
+                "]{place}": comment
+                ">>>>>>> theirs": keyword
+            "#]],
+        );
+    }
+
+    #[test]
     fn a_range_gets_the_tokens_of_the_lines_it_touches() {
         let text = " date 2022-01\n\n[A]{person:x}\n[B]{place:y} and [C]{place:z}\n[D]{person:w}\n";
         check(
@@ -411,8 +464,31 @@ mod tests {
     fn seed_like() -> impl proptest::strategy::Strategy<Value = String> {
         use proptest::prelude::*;
         const PIECES: &[&str] = &[
-            "[", "]", "]{", "}", "{", "\\[", "a", "é", "😀", " ", "\n", "\r\n", "person", "place", "concede", ":kz.a",
-            ".demo", " actor=", "kz.b", ",", "2022-01", "=",
+            "[",
+            "]",
+            "]{",
+            "}",
+            "{",
+            "\\[",
+            "a",
+            "é",
+            "😀",
+            " ",
+            "\n",
+            "\r\n",
+            "person",
+            "place",
+            "concede",
+            ":kz.a",
+            ".demo",
+            " actor=",
+            "kz.b",
+            ",",
+            "2022-01",
+            "=",
+            "\n<<<<<<< o\n",
+            "\n=======\n",
+            "\n>>>>>>> t\n",
         ];
         prop::collection::vec(prop::sample::select(PIECES), 0..60)
             .prop_map(|v| format!(" date 2022-01 https://example.org/x\n{}", v.concat()))

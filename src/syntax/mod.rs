@@ -2,6 +2,7 @@
 //! no failure: every input gives a result.
 
 pub mod annotation;
+pub mod conflict;
 pub mod header;
 pub mod prose;
 pub mod registry;
@@ -17,7 +18,7 @@ use header::{Date, Header};
 pub struct SeedFile {
     pub header: Option<Header>,
     pub annotations: Annotations,
-    /// Syntax and prose diagnostics (H001–H006, H008, H009, A001–A003, A010, T001, T002).
+    /// Syntax and prose diagnostics (H001–H006, H008, H009, A001–A003, A010, T001, T002, F002).
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -35,6 +36,7 @@ pub fn parse_seed(text: &str, today: Date) -> SeedFile {
         diagnostics.extend(parsed.diagnostics.into_iter().map(|d| d.shift(line.start)));
     }
     prose::repeated_lines(text, body_start, &top, &mut diagnostics);
+    conflict::diagnostics(text, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     SeedFile { header, annotations, diagnostics }
 }
