@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use seedls::analysis::file_diagnostics;
+use seedls::analysis::{Caches, file_diagnostics};
 use seedls::corpus::{Changed, Corpus};
 use seedls::syntax::header::Date;
 use seedls::text::{LineIndex, TextRange};
@@ -26,6 +26,7 @@ fn main() {
     };
     let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
     let (mut index, mut diags, mut count) = (0.0, 0.0, 0);
+    let caches = Caches::default();
     for _ in 0..rounds {
         text.insert(at, 'x');
         // As the server does: the line index is spliced, the change passed on.
@@ -35,7 +36,7 @@ fn main() {
         let file = corpus.set_document(&doc, &text, &line_index, Some(Changed::new(edit, 1))).unwrap();
         index += t.elapsed().as_secs_f64();
         let t = Instant::now();
-        count = file_diagnostics(&corpus, file, Some(&text)).len();
+        count = file_diagnostics(&corpus, &caches, file, Some(&text)).len();
         diags += t.elapsed().as_secs_f64();
     }
     let ms = |s: f64| s * 1000.0 / rounds as f64;

@@ -15,6 +15,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use seedls::analysis::Caches;
 use seedls::corpus::Corpus;
 use seedls::ide::{ActionKind, code_actions, completions};
 use seedls::syntax::annotation::parse_annotations;
@@ -324,7 +325,7 @@ fn by_action(w: &mut Work, i: usize, text: &str, counts: &mut Counts) -> bool {
     let reg_file = w.corpus.file_id(&w.registry_path).unwrap();
     let before = tags_of(text);
     let sel = surface_in(w, i, text);
-    let actions = code_actions(&w.corpus, file, Some(text), sel, &|_| true);
+    let actions = code_actions(&w.corpus, &Caches::default(), file, Some(text), sel, &|_| true);
     // (score, goals tagged, wrong tags, new ids, the registry after)
     type Best = (isize, Vec<usize>, usize, Vec<(String, String)>, String);
     let mut best: Option<Best> = None;

@@ -5,8 +5,8 @@
 use rustc_hash::FxHashMap;
 
 use crate::corpus::{
-    Changed, Content, Corpus, DocChanges, FileId, FileKind, MentionSummary, OccurrenceKind, Recover, SeedSummary, Sym,
-    is_date_shaped,
+    Changed, Content, Corpus, DocChanges, FileId, FileKind, LineMemo, MentionSummary, OccurrenceKind, Recover,
+    SeedSummary, Sym, is_date_shaped,
 };
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::syntax::header::parse_date_literal;
@@ -15,20 +15,37 @@ use crate::syntax::schema::{Class, Role, TypeDef};
 use crate::text::matching::{closest, fold, fold_with_offsets};
 use crate::text::{TextRange, lines};
 
+mod caches;
+
+pub use caches::Caches;
+use caches::{DocChecks, LineNames};
+
 /// Every diagnostic of one file: its syntax diagnostics plus the corpus-level checks. With
-/// `text`, hints that need the text (A011) are included and fixes can quote it.
-pub fn file_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>) -> Vec<Diagnostic> {
+/// `text`, hints that need the text (A011) are included and fixes can quote it. What is worth
+/// keeping between two runs goes to `caches`, which must be the corpus's (see [`Caches`]).
+pub fn file_diagnostics(corpus: &Corpus, caches: &Caches, file: FileId, text: Option<&str>) -> Vec<Diagnostic> {
     let data = corpus.full(file);
     let mut out = data.syntax_diagnostics.get().into_owned();
     match data.kind {
-        FileKind::Seed if let Content::Seed(seed) = &data.content => match (text, corpus.doc_state(file)) {
-            (Some(text), Some(mut state)) => {
-                let state = &mut *state;
-                let checks = kept_checks(&mut state.kept);
-                open_seed_diagnostics(corpus, file, seed, text, &mut state.changes, checks, &mut out)
+        FileKind::Seed if let Content::Seed(seed) = &data.content => match text.filter(|_| corpus.keeps_lines(file)) {
+            Some(text) => {
+                let entry = caches.doc(corpus, file);
+                // A panic in the middle of a run leaves nothing to trust.
+                let mut checks = entry.lock().unwrap_or_else(|e| {
+                    let mut checks = e.into_inner();
+                    *checks = DocChecks::default();
+                    checks
+                });
+                let (mut changes, seen) = corpus.take_changes(file, checks.seen).expect("an open document");
+                checks.seen = seen;
+                if checks.generation != corpus.generation() {
+                    changes.stale = true;
+                    checks.generation = corpus.generation();
+                }
+                open_seed_diagnostics(corpus, caches, file, seed, text, changes, &mut checks, &mut out)
             }
-            _ => {
-                seed_diagnostics(corpus, file, seed, text, &mut out);
+            None => {
+                seed_diagnostics(corpus, caches, file, seed, text, &mut out);
                 if let Some(text) = text {
                     untagged_aliases(corpus, file, text, &mut out);
                 }
@@ -43,10 +60,10 @@ pub fn file_diagnostics(corpus: &Corpus, file: FileId, text: Option<&str>) -> Ve
 
 /// Registry ids close to `id`, best first; remembered until the registry changes, since every
 /// keystroke re-checks the same unknown ids.
-pub fn registry_suggestions<'c>(corpus: &'c Corpus, id: &str) -> Vec<&'c str> {
+pub fn registry_suggestions<'c>(corpus: &'c Corpus, caches: &Caches, id: &str) -> Vec<&'c str> {
     let entities = corpus.entities();
-    let mut cache = entities.suggestions.lock().recover();
-    let syms = cache.entry(id.to_string()).or_insert_with(|| {
+    let mut cache = caches.suggestions.lock().recover();
+    let syms = cache.of(corpus).entry(id.to_string()).or_insert_with(|| {
         let ids = entities.by_id.keys().map(|&s| corpus.resolve(s));
         closest(id, ids, 3).into_iter().filter_map(|s| corpus.sym(s)).collect()
     });
@@ -68,10 +85,17 @@ pub fn registry_entry(corpus: &Corpus, id: Sym) -> Option<(FileId, &Entry)> {
     Some((file, &corpus.file(file).registry()?.entries[i as usize]))
 }
 
-fn seed_diagnostics(corpus: &Corpus, file: FileId, seed: &SeedSummary, text: Option<&str>, out: &mut Vec<Diagnostic>) {
+fn seed_diagnostics(
+    corpus: &Corpus,
+    caches: &Caches,
+    file: FileId,
+    seed: &SeedSummary,
+    text: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut types = Types::default();
     for m in seed.mentions.get().iter() {
-        mention_diagnostics(corpus, file, text, m, &mut types, out);
+        mention_diagnostics(corpus, caches, file, text, m, &mut types, out);
     }
     url_diagnostics(corpus, file, seed, out);
 }
@@ -83,6 +107,7 @@ type Types<'c> = FxHashMap<Sym, (&'c str, Option<&'c TypeDef>)>;
 /// registries and the types of the ids its roles name, nothing else of its file.
 fn mention_diagnostics<'c>(
     corpus: &'c Corpus,
+    caches: &Caches,
     file: FileId,
     text: Option<&str>,
     m: &MentionSummary,
@@ -130,7 +155,7 @@ fn mention_diagnostics<'c>(
         }
     }
     if let Some(id_sym) = m.id {
-        check_mention_id(corpus, file, text, m, ty, id_sym, has_registry, out);
+        check_mention_id(corpus, caches, file, text, m, ty, id_sym, has_registry, out);
     }
     match def.class {
         Class::Entity => {
@@ -147,7 +172,7 @@ fn mention_diagnostics<'c>(
                 );
             }
         }
-        Class::Event => check_args(corpus, m, def, out),
+        Class::Event => check_args(corpus, caches, m, def, out),
     }
 }
 
@@ -172,39 +197,17 @@ fn url_diagnostics(corpus: &Corpus, file: FileId, seed: &SeedSummary, out: &mut 
     }
 }
 
-/// What the analysis keeps of an open document's corpus checks between two runs, so that a
-/// change checks again only the mentions and lines it touched (the corpus says which:
-/// [`DocChanges`]).
-#[derive(Default)]
-struct DocChecks {
-    /// Each mention's diagnostics (A004–A009), by the mention's index.
-    mentions: Vec<(u32, Diagnostic)>,
-    /// Untagged registered names (A011): (range, pattern index), in text order.
-    names: Vec<(TextRange, u32)>,
-    /// What the above was computed for: where line 1's header part ends (names before it are
-    /// fine), the text's length and the number of mentions.
-    header_end: u32,
-    len: u32,
-    mention_count: u32,
-}
-
-/// The checks kept in an open document's slot, put there on first use.
-fn kept_checks(slot: &mut Option<Box<dyn std::any::Any + Send>>) -> &mut DocChecks {
-    if !slot.as_ref().is_some_and(|kept| kept.is::<DocChecks>()) {
-        *slot = Some(Box::<DocChecks>::default());
-    }
-    slot.as_mut().and_then(|kept| kept.downcast_mut()).expect("the slot holds checks")
-}
-
 /// [`seed_diagnostics`] and [`untagged_aliases`] of an open document, from what the last run
 /// kept ([`DocChecks`]): only the mentions and lines changed since (`changes`) are checked
 /// again, and the mentions whose roles name an id whose occurrences changed.
+#[allow(clippy::too_many_arguments)]
 fn open_seed_diagnostics(
     corpus: &Corpus,
+    caches: &Caches,
     file: FileId,
     seed: &SeedSummary,
     text: &str,
-    changes: &mut DocChanges,
+    mut changes: DocChanges,
     checks: &mut DocChecks,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -223,15 +226,19 @@ fn open_seed_diagnostics(
     let mut types = Types::default();
     let mut buf = Vec::new();
     let mut check = |i: u32, into: &mut Vec<(u32, Diagnostic)>| {
-        mention_diagnostics(corpus, file, Some(text), &list[i as usize], &mut types, &mut buf);
+        mention_diagnostics(corpus, caches, file, Some(text), &list[i as usize], &mut types, &mut buf);
         into.extend(buf.drain(..).map(|d| (i, d)));
     };
+    // Names never span lines (folding keeps line breaks), so the scan goes line by line, and
+    // the lines of an open document are remembered until they change.
+    let scan = || caches.with_lines(corpus, file, |memo| untagged_names(corpus, Some(memo), &list, text, header_end));
     if changes.stale || !follows {
+        checks.whole_runs += 1;
         checks.mentions.clear();
         for i in 0..count {
             check(i, &mut checks.mentions);
         }
-        checks.names = untagged_names(corpus, file, &list, text, header_end);
+        checks.names = scan();
     } else {
         // Mentions after the change move; those the change made are checked, and so are those
         // whose roles name an id whose occurrences changed (its type may have).
@@ -270,14 +277,12 @@ fn open_seed_diagnostics(
         }
         checks.mentions = merge_by_key(kept, fresh, |(i, _)| *i);
         if header_end != checks.header_end {
-            checks.names = untagged_names(corpus, file, &list, text, header_end);
+            checks.names = scan();
         } else if let Some(bytes) = bytes {
             let names = std::mem::take(&mut checks.names);
             checks.names = splice_names(corpus, &list, text, header_end, names, bytes);
         }
     }
-    changes.stale = false;
-    changes.dirty.clear();
     (checks.header_end, checks.len, checks.mention_count) = (header_end, len, count);
     out.extend(checks.mentions.iter().map(|(_, d)| d.clone()));
     url_diagnostics(corpus, file, seed, out);
@@ -310,6 +315,7 @@ pub fn shown_path(corpus: &Corpus, path: &std::path::Path) -> String {
 #[allow(clippy::too_many_arguments)]
 fn check_mention_id(
     corpus: &Corpus,
+    caches: &Caches,
     file: FileId,
     text: Option<&str>,
     m: &MentionSummary,
@@ -340,7 +346,7 @@ fn check_mention_id(
         }
         Some(_) => {}
         None if has_registry => {
-            let suggestions = registry_suggestions(corpus, id);
+            let suggestions = registry_suggestions(corpus, caches, id);
             let mut msg = format!("`{id}` is not in the registry");
             if let Some(best) = suggestions.first() {
                 msg.push_str(&format!("; did you mean `{best}`?"));
@@ -394,7 +400,7 @@ pub fn add_to_registry(corpus: &Corpus, file: FileId, id: &str, ty: &str, surfac
     ))
 }
 
-fn check_args(corpus: &Corpus, m: &MentionSummary, def: &TypeDef, out: &mut Vec<Diagnostic>) {
+fn check_args(corpus: &Corpus, caches: &Caches, m: &MentionSummary, def: &TypeDef, out: &mut Vec<Diagnostic>) {
     let schema = corpus.schema();
     let mut counts: FxHashMap<&str, (usize, TextRange)> = FxHashMap::default();
     for arg in m.args.iter() {
@@ -418,7 +424,7 @@ fn check_args(corpus: &Corpus, m: &MentionSummary, def: &TypeDef, out: &mut Vec<
         entry.0 += arg.values.len();
         entry.1 = entry.1.cover(arg_range);
         for &(v, range) in arg.values.iter() {
-            check_value(corpus, role, corpus.resolve(v), v, range, out);
+            check_value(corpus, caches, role, corpus.resolve(v), v, range, out);
         }
     }
     for role in &def.roles {
@@ -443,7 +449,15 @@ fn check_args(corpus: &Corpus, m: &MentionSummary, def: &TypeDef, out: &mut Vec<
     let _ = schema;
 }
 
-fn check_value(corpus: &Corpus, role: &Role, value: &str, sym: Sym, range: TextRange, out: &mut Vec<Diagnostic>) {
+fn check_value(
+    corpus: &Corpus,
+    caches: &Caches,
+    role: &Role,
+    value: &str,
+    sym: Sym,
+    range: TextRange,
+    out: &mut Vec<Diagnostic>,
+) {
     let schema = corpus.schema();
     if is_date_shaped(value) {
         if !role.allows_date() {
@@ -467,7 +481,7 @@ fn check_value(corpus: &Corpus, role: &Role, value: &str, sym: Sym, range: TextR
     }
     match id_type(corpus, sym) {
         None => {
-            let suggestions = registry_suggestions(corpus, value);
+            let suggestions = registry_suggestions(corpus, caches, value);
             let mut msg = if corpus.has_registry() {
                 format!("unknown id `{value}`: it is not in the registry and no mention is tagged with it")
             } else {
@@ -513,7 +527,7 @@ fn allowed_list(role: &Role) -> String {
 pub fn untagged_aliases(corpus: &Corpus, file: FileId, text: &str, out: &mut Vec<Diagnostic>) {
     let data = corpus.full(file);
     let Some(seed) = data.seed() else { return };
-    let names = untagged_names(corpus, file, &seed.mentions.get(), text, header_end(corpus, seed, text));
+    let names = untagged_names(corpus, None, &seed.mentions.get(), text, header_end(corpus, seed, text));
     alias_diagnostics(corpus, text, &names, out);
 }
 
@@ -566,21 +580,18 @@ fn line_names(
     }
 }
 
-/// Every untagged registered name of a file (range, pattern index), in text order.
+/// Every untagged registered name of a file (range, pattern index), in text order; the names of
+/// each line taken from `memo` when the line is there.
 fn untagged_names(
     corpus: &Corpus,
-    file: FileId,
+    mut memo: Option<&mut LineMemo<LineNames>>,
     mentions: &[MentionSummary],
     text: &str,
     header_end: u32,
 ) -> Vec<(TextRange, u32)> {
     let entities = corpus.entities();
     let Some(matcher) = entities.matcher() else { return Vec::new() };
-    // Names never span lines (folding keeps line breaks), so the scan goes line by line, and
-    // the lines of an open document are remembered until they change.
-    let mut memo = corpus.keeps_lines(file).then(|| entities.untagged_lines.lock().recover());
-    let mut lines_memo = memo.as_mut().map(|m| m.entry(file).or_default());
-    if let Some(m) = lines_memo.as_deref_mut() {
+    if let Some(m) = memo.as_deref_mut() {
         m.start();
     }
     let mut found = Vec::new();
@@ -590,7 +601,7 @@ fn untagged_names(
             continue;
         }
         let fresh;
-        let hits = match lines_memo.as_deref_mut() {
+        let hits = match memo.as_deref_mut() {
             Some(m) => m.get(content, || alias_occurrences(matcher, content)),
             None => {
                 fresh = alias_occurrences(matcher, content);
@@ -599,7 +610,7 @@ fn untagged_names(
         };
         line_names(corpus, mentions, header_end, line.start, hits, &mut found);
     }
-    if let Some(m) = lines_memo {
+    if let Some(m) = memo {
         m.finish();
     }
     found
@@ -850,109 +861,4 @@ fn registry_diagnostics(corpus: &Corpus, file: FileId, out: &mut Vec<Diagnostic>
 }
 
 #[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use super::*;
-    use crate::syntax::header::Date;
-    use crate::text::LineIndex;
-
-    const TODAY: Date = Date { year: 2024, month: 6, day: Some(15) };
-
-    enum Step {
-        /// A change to the open document: the first `find` after `after` becomes `with`;
-        /// checked at once or left pending with the next one.
-        Doc {
-            after: &'static str,
-            find: &'static str,
-            with: &'static str,
-            check: bool,
-        },
-        Other(&'static str),
-        Registry(&'static str),
-    }
-
-    /// An open document's checks are kept between runs and redone only where something
-    /// changed: its lines, the types of ids its roles name (taken from tags, here or in another
-    /// file), the registry. Every run must give what a corpus that never saw the document
-    /// before gives.
-    #[test]
-    fn an_open_documents_checks_follow_its_changes_and_the_corpus() {
-        let (doc, other, registry) = (Path::new("/ws/b.txt"), Path::new("/ws/a.txt"), Path::new("/ws/entities.tsv"));
-        let mut texts = vec![
-            (other, " date 2022-01\n\n[C]{gov:kz.c}\n".to_string()),
-            (registry, "id\ttype\tname\taliases\nkz.a\tperson\tAsset\tAa\n".to_string()),
-            (
-                doc,
-                " date 2022-01 https://example.org/a\n\nUn titre\n\n\
-                 [D]{person:kz.d} arrive.\n\
-                 [[Aa]{person:kz.a} reçoit D]{consult actor=kz.c recipient=kz.d}.\n\
-                 Aa est là.\n\nUn\nDeux\nTrois\nQuatre\nCinq\nSix\nSept\n\
-                 Fin [E]{person:kz.e} ici.\n"
-                    .to_string(),
-            ),
-        ];
-        let fresh = |texts: &[(&Path, String)]| {
-            let mut corpus = Corpus::new(Vec::new(), TODAY);
-            for (path, text) in texts {
-                corpus.set_text(path, text.as_bytes());
-            }
-            corpus
-        };
-        let mut corpus = fresh(&texts);
-        corpus.keep_line_memo(doc, true);
-        corpus.set_document(doc, &texts[2].1, &LineIndex::new(&texts[2].1), None);
-        file_diagnostics(&corpus, corpus.file_id(doc).unwrap(), Some(&texts[2].1));
-        let mut changed: Option<Changed> = None;
-        let steps = [
-            // A name far below the top: a hint of its own, and "tag all 2" on the other one.
-            Step::Doc { after: "Six", find: "", with: " Aa", check: true },
-            // kz.c's first tag, in another file, turns it into a place: no actor any more.
-            Step::Other(" date 2022-01\n\n[C]{place:kz.c}\n"),
-            // kz.d's only tag, in the document, on another line than the role naming it: a
-            // place cannot be a recipient.
-            Step::Doc { after: "[D]{", find: "person", with: "place", check: true },
-            // Two changes before one run: an id not in the registry, a name untagged.
-            Step::Doc { after: "[E]{person:", find: "kz.e", with: "kz.ab", check: false },
-            Step::Doc { after: "Un", find: "", with: " Asset", check: true },
-            Step::Registry("id\ttype\tname\taliases\nkz.a\tperson\tAsset\tAa\nkz.ab\tgov\tAb\t\n"),
-            Step::Doc { after: "Aa est là.\n", find: "\n", with: "", check: true },
-            Step::Doc { after: "", find: "Aa est", with: "[Aa]{person:kz.a} est", check: true },
-        ];
-        for step in steps {
-            let check = match step {
-                Step::Doc { after, find, with, check } => {
-                    let text = &mut texts[2].1;
-                    let at = text.find(&format!("{after}{find}")).unwrap() + after.len();
-                    text.replace_range(at..at + find.len(), with);
-                    let step = Changed::new(TextRange::from_usize(at..at + find.len()), with.len() as u32);
-                    changed = Some(changed.map_or(step, |c| c.then(step)));
-                    corpus.set_document(doc, text, &LineIndex::new(text), changed.take());
-                    let file = corpus.file_id(doc).unwrap();
-                    let changes = &corpus.doc_state(file).unwrap().changes;
-                    assert!(!changes.stale && changes.pending.is_some(), "the change is spliced in");
-                    check
-                }
-                Step::Other(text) | Step::Registry(text) => {
-                    let i = if matches!(step, Step::Other(_)) { 0 } else { 1 };
-                    texts[i].1 = text.to_string();
-                    corpus.set_text(texts[i].0, text.as_bytes());
-                    let state = corpus.doc_state(corpus.file_id(doc).unwrap()).unwrap();
-                    assert!(if i == 0 { !state.changes.dirty.is_empty() } else { state.changes.stale });
-                    true
-                }
-            };
-            if check {
-                let expected = fresh(&texts);
-                let text = Some(texts[2].1.as_str());
-                let got = file_diagnostics(&corpus, corpus.file_id(doc).unwrap(), text);
-                assert_eq!(got, file_diagnostics(&expected, expected.file_id(doc).unwrap(), text), "{}", texts[2].1);
-            }
-        }
-        // The hints and the role checks the steps were about are there.
-        let text = &texts[2].1;
-        let codes: Vec<Code> =
-            file_diagnostics(&corpus, corpus.file_id(doc).unwrap(), Some(text)).iter().map(|d| d.code).collect();
-        assert!(codes.contains(&Code::A011) && codes.iter().filter(|&&c| c == Code::A008).count() == 2, "{codes:?}");
-    }
-}
+mod tests;

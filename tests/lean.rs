@@ -8,7 +8,7 @@ mod corpus_gen;
 
 use std::path::{Path, PathBuf};
 
-use seedls::analysis::file_diagnostics;
+use seedls::analysis::{Caches, file_diagnostics};
 use seedls::corpus::{Corpus, FileId, Keep, Sym, discover};
 use seedls::syntax::header::Date;
 use seedls::text::{Encoding, LineCol};
@@ -95,7 +95,12 @@ fn assert_same(lean: &Corpus, all: &Corpus, enc: Encoding) -> usize {
         let (l, a) = (id_of(lean, path), id_of(all, path));
         assert!(!all.file(a).is_lean());
         assert_eq!(dump(lean, l), dump(all, a), "{}", path.display());
-        assert_eq!(file_diagnostics(lean, l, None), file_diagnostics(all, a, None), "{}", path.display());
+        assert_eq!(
+            file_diagnostics(lean, &Caches::default(), l, None),
+            file_diagnostics(all, &Caches::default(), a, None),
+            "{}",
+            path.display()
+        );
     }
     let mut ids: Vec<_> = all.ids().map(|(sym, _)| all.resolve(sym).to_string()).collect();
     ids.sort();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use seedls::analysis::file_diagnostics;
+use seedls::analysis::{Caches, file_diagnostics};
 use seedls::corpus::{Changed, Corpus, FileKind};
 use seedls::diagnostic::Diagnostic;
 use seedls::syntax::annotation::{Stripped, parse_annotations, strip};
@@ -384,7 +384,7 @@ proptest! {
         // The corpus-level diagnostics keep to the texts too, wherever they point.
         let text_of = |p: &std::path::Path| files.iter().find(|(q, _)| q == p).map(|(_, t)| t.as_str()).unwrap();
         for (path, text) in &files {
-            let diags = file_diagnostics(&corpus, corpus.file_id(path).unwrap(), Some(text));
+            let diags = file_diagnostics(&corpus, &Caches::default(), corpus.file_id(path).unwrap(), Some(text));
             assert_diagnostics(text, &diags);
             for d in &diags {
                 for rel in d.related.iter().filter_map(|r| Some((r.file.as_deref()?, r.range))) {
@@ -450,6 +450,9 @@ proptest! {
         // One corpus is told each batch's change as an editor's server is; the other parses
         // every version afresh.
         let (mut memo, mut plain) = (load(), load());
+        // The memo's caches, kept over the edits as the server keeps its own.
+        let caches = Caches::default();
+        let plain_diagnostics = |corpus: &Corpus, file, text: &str| file_diagnostics(corpus, &Caches::default(), file, Some(text));
         memo.keep_line_memo(&doc, true);
         let mut text = start;
         let mut index = LineIndex::new(&text);
@@ -469,7 +472,7 @@ proptest! {
             prop_assert_eq!(snapshot(&memo, &files), snapshot(&plain, &files));
             // Changes pile up between two runs of the checks, as while the server is busy.
             if batch.check {
-                prop_assert_eq!(file_diagnostics(&memo, a, Some(&text)), file_diagnostics(&plain, b, Some(&text)));
+                prop_assert_eq!(file_diagnostics(&memo, &caches, a, Some(&text)), plain_diagnostics(&plain, b, &text));
             }
             let (path, content) = match batch.then {
                 Then::Nothing => continue,
@@ -483,7 +486,7 @@ proptest! {
             disk.push((path.clone(), content.to_string()));
         }
         let (a, b) = (memo.file_id(&doc).unwrap(), plain.file_id(&doc).unwrap());
-        prop_assert_eq!(file_diagnostics(&memo, a, Some(&text)), file_diagnostics(&plain, b, Some(&text)));
+        prop_assert_eq!(file_diagnostics(&memo, &caches, a, Some(&text)), plain_diagnostics(&plain, b, &text));
         // And both are what a fresh load of the last texts gives.
         std::fs::write(&doc, &text).unwrap();
         for (path, content) in &disk {
@@ -493,7 +496,7 @@ proptest! {
         let fresh = load();
         prop_assert_eq!(snapshot(&memo, &files), snapshot(&fresh, &files));
         let c = fresh.file_id(&doc).unwrap();
-        prop_assert_eq!(file_diagnostics(&memo, a, Some(&text)), file_diagnostics(&fresh, c, Some(&text)));
+        prop_assert_eq!(file_diagnostics(&memo, &caches, a, Some(&text)), plain_diagnostics(&fresh, c, &text));
     }
 }
 

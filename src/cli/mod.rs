@@ -345,6 +345,7 @@ fn collect(corpus_index: usize, loaded: &Loaded, hints: bool, show_source: bool)
     let (corpus, sel) = (&loaded.corpus, &loaded.sel);
     let ids: Vec<FileId> =
         corpus.files().filter(|(_, data)| sel.naming(&data.path).is_some()).map(|(id, _)| id).collect();
+    let caches = analysis::Caches::default();
     ids.par_iter()
         .filter_map(|&id| {
             let data = corpus.file(id);
@@ -354,7 +355,7 @@ fn collect(corpus_index: usize, loaded: &Loaded, hints: bool, show_source: bool)
                 String::from_utf8_lossy(&bytes).into_owned()
             };
             let mut text = hints.then(read);
-            let mut diagnostics = analysis::file_diagnostics(corpus, id, text.as_deref());
+            let mut diagnostics = analysis::file_diagnostics(corpus, &caches, id, text.as_deref());
             diagnostics.retain(|d| hints || d.severity() != Severity::Hint);
             if diagnostics.is_empty() {
                 return None;

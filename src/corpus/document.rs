@@ -1,4 +1,5 @@
-//! Open documents: a change spliced into the last summary, and the analysis's checks kept.
+//! Open documents: a change spliced into the last summary, and what changed noted for the
+//! analysis.
 
 use std::path::Path;
 
@@ -9,8 +10,8 @@ use crate::text::LineIndex;
 
 use super::index::runs_by_id;
 use super::{
-    Changed, Content, Corpus, DocState, FileData, FileId, LastDocument, LineSummary, MentionSummary, Occurrence,
-    Recover, SeedSummary, Sym, diagnostic_order, occurrence_order, summarize_line_into, title,
+    Changed, Content, Corpus, DocChanges, FileData, FileId, LastDocument, LineSummary, MentionSummary, Occurrence,
+    Recover, SeedSummary, Sym, diagnostic_order, next_stamp, occurrence_order, summarize_line_into, title,
 };
 
 impl Corpus {
@@ -74,7 +75,7 @@ impl Corpus {
             }
         }
         memo.last = Some(LastDocument { len: text.len() as u32, top, occurrences: spliced.list });
-        memo.checks.get_mut().recover().changes.splice(lines, mentions);
+        memo.report.get_mut().recover().changes.splice(lines, mentions);
         self.line_memos.insert(path.to_path_buf(), memo);
         self.note_changed_ids(&spliced.retyped);
         Some(id)
@@ -98,32 +99,33 @@ impl Corpus {
         s
     }
 
-    /// Tells the open documents' checks that the occurrences of `ids` changed.
+    /// Notes in the open documents' reports that the occurrences of `ids` changed.
     pub(super) fn note_changed_ids(&mut self, ids: &[Sym]) {
         if !ids.is_empty() {
             for memo in self.line_memos.values_mut() {
-                memo.checks.get_mut().recover().changes.note_ids(ids);
+                memo.report.get_mut().recover().changes.note_ids(ids);
             }
         }
     }
 
-    /// After a registry or the schema changed: everything derived from them is computed again.
-    pub(super) fn invalidate_checks(&mut self) {
-        for memo in self.line_memos.values_mut() {
-            memo.checks.get_mut().recover().changes.invalidate();
-        }
-    }
-
-    /// What changed in an open document and what the analysis keeps of it ([`DocState`]);
-    /// `None` for other files.
-    pub fn doc_state(&self, file: FileId) -> Option<std::sync::MutexGuard<'_, DocState>> {
+    /// What changed in an open document since the call that returned the stamp `seen`, and the
+    /// stamp to show next time; `None` for other files. The changes are taken: the next call
+    /// gets those made after this one. A `seen` that is not the last stamp given (a reader
+    /// that missed changes, or a first call) gets the changes stale.
+    pub fn take_changes(&self, file: FileId, seen: u64) -> Option<(DocChanges, u64)> {
         let memo = self.line_memos.get(&self.file(file).path)?;
         // A panic in the middle of an update leaves nothing to trust.
-        Some(memo.checks.lock().unwrap_or_else(|e| {
-            let mut state = e.into_inner();
-            state.changes.invalidate();
-            state
-        }))
+        let mut report = memo.report.lock().unwrap_or_else(|e| {
+            let mut report = e.into_inner();
+            report.changes.invalidate();
+            report
+        });
+        let mut changes = std::mem::replace(&mut report.changes, DocChanges::none());
+        if report.stamp != seen {
+            changes.invalidate();
+        }
+        report.stamp = next_stamp();
+        Some((changes, report.stamp))
     }
 
     /// Whether [`Corpus::set_text`] remembers the lines of this file: worth it for a document
@@ -133,15 +135,13 @@ impl Corpus {
             self.line_memos.entry(path.to_path_buf()).or_default();
         } else {
             self.line_memos.remove(path);
-            if let Some(entities) = self.entities.get() {
-                entities.forget_lines(self.file_id(path));
-            }
         }
     }
 
-    /// Whether the lines of a file are remembered ([`Corpus::keep_line_memo`]).
+    /// Whether the lines of a file are remembered ([`Corpus::keep_line_memo`]): an open
+    /// document. False for a file taken out.
     pub fn keeps_lines(&self, file: FileId) -> bool {
-        self.line_memos.contains_key(&self.file(file).path)
+        self.files.get(file.0 as usize).and_then(Option::as_ref).is_some_and(|f| self.line_memos.contains_key(&f.path))
     }
 }
 

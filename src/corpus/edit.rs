@@ -6,52 +6,7 @@ use crate::syntax;
 use crate::syntax::header::Date;
 use crate::text::TextRange;
 
-use super::{LineSummary, Occurrence, Sym};
-
-/// Values computed from the lines of a document being edited, by line text, so that a
-/// keystroke recomputes only the line it changed. Each use is a round that marks the lines it
-/// meets; [`LineMemo::finish`] drops the others, so the memo holds the current lines only.
-pub struct LineMemo<V> {
-    /// By the line's hash (computed once a lookup), then its text.
-    pub(super) lines: FxHashMap<u64, Vec<(Box<str>, V, u32)>>,
-    pub(super) round: u32,
-}
-
-impl<V> Default for LineMemo<V> {
-    fn default() -> LineMemo<V> {
-        LineMemo { lines: FxHashMap::default(), round: 0 }
-    }
-}
-
-impl<V> LineMemo<V> {
-    pub fn start(&mut self) {
-        self.round = self.round.wrapping_add(1);
-    }
-
-    /// The value of a line, computed by `f` when the memo has not met the line.
-    pub fn get(&mut self, line: &str, f: impl FnOnce() -> V) -> &V {
-        use std::hash::BuildHasher;
-        let round = self.round;
-        let bucket = self.lines.entry(rustc_hash::FxBuildHasher.hash_one(line)).or_default();
-        let i = match bucket.iter().position(|(l, ..)| **l == *line) {
-            Some(i) => i,
-            None => {
-                bucket.push((line.into(), f(), round));
-                bucket.len() - 1
-            }
-        };
-        bucket[i].2 = round;
-        &bucket[i].1
-    }
-
-    pub fn finish(&mut self) {
-        let round = self.round;
-        self.lines.retain(|_, bucket| {
-            bucket.retain(|(.., seen)| *seen == round);
-            !bucket.is_empty()
-        });
-    }
-}
+use super::{LineMemo, LineSummary, Occurrence, Sym};
 
 /// What is remembered of a document being edited.
 #[derive(Default)]
@@ -61,11 +16,11 @@ pub(super) struct DocMemo {
     /// checked, then used instead of a binary search in lists of 100,000 occurrences (a cache
     /// miss a step, thousands of ids a keystroke).
     pub(super) runs: FxHashMap<Sym, u32>,
-    /// The text [`Corpus::set_document`] summarised last, which its next change is spliced
+    /// The text [`Corpus::set_document`](super::Corpus::set_document) summarised last, which its next change is spliced
     /// into; `None` once anything else replaced the file (or for files that are not seeds).
     pub(super) last: Option<LastDocument>,
-    /// What the analysis keeps of the document between two runs.
-    pub(super) checks: std::sync::Mutex<DocState>,
+    /// What changed since the analysis last took the changes ([`Corpus::take_changes`](super::Corpus::take_changes)).
+    pub(super) report: std::sync::Mutex<Report>,
 }
 
 /// What a change to a document is spliced into, besides the file's summary itself.
@@ -119,11 +74,12 @@ impl Changed {
     }
 }
 
-/// What changed in an open document, and underneath it, since the analysis last looked (see
-/// `analysis::file_diagnostics`, which keeps its checks of the document between two runs and
-/// checks again only what this names): lines of the document (`pending`), ids whose
+/// What changed in an open document, and underneath it, since its changes were last taken
+/// ([`Corpus::take_changes`](super::Corpus::take_changes); the analysis keeps its checks of the document between two runs
+/// and checks again only what this names): lines of the document (`pending`), ids whose
 /// occurrences changed (`dirty`: the type of an id used as a role value comes from them), or
-/// anything (`stale`).
+/// anything (`stale`). A registry or the schema changing is told apart, by
+/// [`Corpus::generation`](super::Corpus::generation).
 pub struct DocChanges {
     /// Nothing the analysis kept holds: it computes everything again.
     pub stale: bool,
@@ -138,18 +94,23 @@ impl Default for DocChanges {
     }
 }
 
-/// What an open document holds for the analysis: what changed, and what the analysis keeps
-/// of it (its own type, which the corpus never reads).
+/// An open document's changes not yet taken, and the stamp the last taker was given: a
+/// reader that shows another (it did not take the changes before these) gets them stale.
 #[derive(Default)]
-pub struct DocState {
-    pub changes: DocChanges,
-    pub kept: Option<Box<dyn std::any::Any + Send>>,
+pub(super) struct Report {
+    pub(super) changes: DocChanges,
+    pub(super) stamp: u64,
 }
 
 /// Ids noted dirty beyond which a document's checks are simply computed again.
 const MAX_DIRTY: usize = 4096;
 
 impl DocChanges {
+    /// Nothing changed.
+    pub(super) fn none() -> DocChanges {
+        DocChanges { stale: false, pending: None, dirty: Default::default() }
+    }
+
     pub(super) fn invalidate(&mut self) {
         *self = DocChanges::default();
     }

@@ -4,12 +4,7 @@ use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
 
-use crate::text::TextRange;
-
-use super::{Corpus, FileId, LineMemo, Recover, Sym};
-
-/// Registered names in one line: (range in the line, pattern index).
-pub type LineNames = Vec<(TextRange, u32)>;
+use super::{Corpus, FileId, Sym};
 
 /// A registry row's place: (registry file, entry index).
 pub type EntryRef = (FileId, u32);
@@ -23,13 +18,8 @@ pub struct Entities {
     /// Folded names and aliases, in the order of the matcher's patterns.
     pub patterns: Vec<String>,
     pub(super) matcher: OnceLock<Option<aho_corasick::AhoCorasick>>,
-    /// Did-you-mean answers for ids not in the registry (see `analysis::registry_suggestions`).
-    pub suggestions: std::sync::Mutex<FxHashMap<String, Vec<Sym>>>,
     /// `patterns` loosened (`text::matching::loosen`), computed on first use by the fuzzier matching.
     loose: OnceLock<Vec<String>>,
-    /// Names found in the lines of open documents (see `analysis::untagged_aliases`), by file
-    /// and line text, as (range in the line, pattern): a keystroke scans only its line.
-    pub untagged_lines: std::sync::Mutex<FxHashMap<FileId, LineMemo<LineNames>>>,
 }
 
 impl Entities {
@@ -56,13 +46,6 @@ impl Entities {
         e.patterns = e.by_alias.keys().cloned().collect();
         e.patterns.sort();
         e
-    }
-
-    /// Drops what [`Entities::untagged_lines`] remembers of a file.
-    pub(super) fn forget_lines(&self, file: Option<FileId>) {
-        if let Some(file) = file {
-            self.untagged_lines.lock().recover().remove(&file);
-        }
     }
 
     /// [`Entities::patterns`] without accents, hyphens or double spaces, in the same order.

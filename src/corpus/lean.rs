@@ -1,11 +1,12 @@
-//! What a corpus keeps of the files nobody edits (packed, or lean), and reading a lean file
-//! again in full.
+//! What a corpus keeps of the files nobody edits (packed, or lean: the policy methods of
+//! [`Parsed`]), and reading a lean file again in full.
 
 use std::sync::Arc;
 
-use crate::text::{Encoding, LineCol, LineIndex};
+use crate::text::{Encoding, LineCol};
 
-use super::{Content, Corpus, Diagnostics, FileData, FileId, FileKind, Occurrence, Recover, Sym, pack, parse_file};
+use super::summarize::{Parsed, parse_file};
+use super::{Content, Corpus, FileData, FileId, Occurrence, Recover, Sym, pack};
 
 /// What a corpus keeps of the files nobody edits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -41,21 +42,6 @@ impl std::ops::Deref for Full<'_> {
 /// How many lean files read again [`Corpus::full`] remembers: a request reads its file a few
 /// times (position, target, conversion back).
 const RECENT: usize = 8;
-
-/// The result of parsing one file, before it joins the corpus.
-pub(super) struct Parsed {
-    pub(super) kind: FileKind,
-    /// `None` once lean.
-    pub(super) line_index: Option<Box<LineIndex>>,
-    pub(super) diagnostics: Diagnostics,
-    pub(super) content: Content,
-    /// What the file adds to the index, sorted by (id, offset); `file` is filled in by
-    /// [`Corpus::insert`]. Computed by the parsing thread, where the text is at hand, so that
-    /// the serial merge only appends.
-    pub(super) occurrences: Vec<(Sym, Occurrence)>,
-    /// Places of a lean file's occurrences that do not fit in them, by offset.
-    pub(super) far: Vec<(u32, LineCol)>,
-}
 
 impl Parsed {
     /// What a cold load keeps of each of thousands of files: its mentions and diagnostics

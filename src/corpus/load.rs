@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use crate::syntax::header::Date;
 use crate::syntax::schema::Schema;
 
-use super::{Corpus, FileKind, Interner, Keep, LoadError, Parsed, discover, live, parse_file, path_hash};
+use super::{Corpus, FileKind, Interner, Keep, LoadError, Parsed, discover, live, next_stamp, parse_file, path_hash};
 
 /// Files parsed in parallel before their summaries are merged into the index.
 const LOAD_CHUNK: usize = 4096;
@@ -34,6 +34,7 @@ impl Corpus {
             registry_files: Vec::new(),
             entities: OnceLock::new(),
             line_memos: FxHashMap::default(),
+            generation: next_stamp(),
             loaded_in_order: 0,
         }
     }

@@ -12,8 +12,9 @@
 //! one file. T002 and the title are computed again only when the change reaches the first lines
 //! they read. A change to line 1 (the header), or one not told, summarises the whole text, from
 //! the lines' summaries remembered by text ([`LineMemo`]). The analysis keeps an open
-//! document's corpus checks the same way: the corpus notes which lines changed, which ids'
-//! occurrences changed, and when a registry or the schema did ([`DocChanges`]).
+//! document's corpus checks the same way, in caches of its own: the corpus holds none, it
+//! reports which lines changed and which ids' occurrences changed ([`Corpus::take_changes`]),
+//! and when a registry or the schema did ([`Corpus::generation`]).
 
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
@@ -31,9 +32,11 @@ mod discover;
 mod document;
 mod edit;
 mod entities;
+mod file;
 mod index;
 mod lean;
 mod load;
+mod memo;
 mod model;
 mod occurrence;
 mod pack;
@@ -46,28 +49,26 @@ mod usage;
 
 pub use discover::{Config, ConfigError, admitted, discover, load_config};
 pub(crate) use discover::{discover_with, path_order};
-pub use edit::{Changed, DocChanges, DocState, LineMemo};
-pub use entities::{Entities, EntryRef, LineNames};
+pub use edit::{Changed, DocChanges};
+pub use entities::{Entities, EntryRef};
+pub use file::{Content, Diagnostics, FileData, Mentions, SeedSummary};
 pub use lean::{Full, Keep};
+pub use memo::LineMemo;
 pub(crate) use model::date_shaped;
-pub use model::{
-    ArgSummary, Content, Diagnostics, FileData, FileId, FileKind, Interner, LoadError, MentionSummary, Mentions,
-    SeedSummary, Sym, is_date_shaped,
-};
+pub use model::{ArgSummary, FileId, FileKind, Interner, LoadError, MentionSummary, Sym, is_date_shaped};
 pub use occurrence::{Occurrence, OccurrenceKind};
 pub use select::{Given, Selection, root_of, select};
 pub use usage::{FIRST_ARTICLES, Usage};
 
 use edit::{DocMemo, LastDocument};
 use index::{url_hash, url_key};
-use lean::Parsed;
 use summarize::{
-    Known, LineSummary, diagnostic_order, occurrence_order, parse_file, parse_known, summarize_line_into, title,
+    Known, LineSummary, Parsed, diagnostic_order, occurrence_order, parse_file, parse_known, summarize_line_into, title,
 };
 
 /// A lock's value even after a thread panicked holding it: the corpus's locks guard caches and
-/// lists being filled, which stay usable (an open document's checks, which do not, are
-/// invalidated instead: [`Corpus::doc_state`]).
+/// lists being filled, which stay usable (an open document's report of changes, which does
+/// not, is made stale instead: [`Corpus::take_changes`]).
 pub(crate) trait Recover<T> {
     fn recover(self) -> T;
 }
@@ -112,6 +113,15 @@ pub struct Corpus {
     line_memos: FxHashMap<PathBuf, DocMemo>,
     /// Files below this id were loaded in path order, so their ids compare as their paths do.
     loaded_in_order: u32,
+    /// A stamp no other corpus, registry view or schema had ([`Corpus::generation`]).
+    generation: u64,
+}
+
+/// A number never given before in this process: stamps of generations and reports, so that
+/// one taken from another corpus never matches.
+fn next_stamp() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Corpus {
@@ -191,6 +201,13 @@ impl Corpus {
 
     pub fn sym(&self, s: &str) -> Option<Sym> {
         self.interner.get(s)
+    }
+
+    /// Changes when a registry or the schema does, and differs between two corpora: what is
+    /// derived from the registry view, the schema or the interner's symbols (the analysis's
+    /// caches) holds while it stays the same.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 }
 

@@ -125,7 +125,7 @@ impl<P: Pack> Eq for Kept<P> {}
 /// Packed mentions: the bytes and how many mentions they hold.
 #[derive(Clone, Debug)]
 pub struct PackedMentions {
-    bytes: Box<[u8]>,
+    pub(super) bytes: Box<[u8]>,
     len: u32,
 }
 
@@ -462,22 +462,5 @@ mod tests {
         kept.pack();
         assert!(matches!(kept, Kept::List(_)));
         assert_eq!(kept.get()[1], elsewhere);
-    }
-
-    #[test]
-    fn a_parsed_file_packs_small() {
-        let text = " date 2022-01 https://example.org/a\n\
-                    [Tokaïev]{person:kz.tokayev} a [rencontré]{event.meet:ev1 agent=kz.tokayev,ru.putin \
-                    time=2022-01} [[Poutine]{person:ru.putin} à Moscou]{place:ru.moscow}.\n";
-        let interner = Interner::with_hasher(rustc_hash::FxBuildHasher);
-        let today = crate::syntax::header::Date::today();
-        let (summary, _, _) = super::super::summarize::summarize_seed(&interner, text, today, None);
-        let mentions = summary.mentions.get().into_owned();
-        assert_eq!(mentions.len(), 4);
-        assert!(mentions.iter().any(|m| m.parent.is_some()), "a nested mention");
-        let packed = PackedMentions::pack(&mentions).unwrap();
-        assert_eq!(packed.unpack(), mentions);
-        let unpacked = std::mem::size_of::<MentionSummary>() * mentions.len();
-        assert!(packed.bytes.len() * 3 < unpacked, "{} packed bytes for {unpacked}", packed.bytes.len());
     }
 }

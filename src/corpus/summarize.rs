@@ -5,12 +5,27 @@ use crate::syntax;
 use crate::syntax::header::Date;
 use crate::syntax::registry::parse_registry;
 use crate::syntax::schema::parse_schema;
-use crate::text::{LineIndex, TextRange};
+use crate::text::{LineCol, LineIndex, TextRange};
 
 use super::{
-    ArgSummary, Content, FileId, FileKind, Interner, LineMemo, MentionSummary, Occurrence, OccurrenceKind, Parsed,
+    ArgSummary, Content, Diagnostics, FileId, FileKind, Interner, LineMemo, MentionSummary, Occurrence, OccurrenceKind,
     SeedSummary, Sym, is_date_shaped,
 };
+
+/// The result of parsing one file, before it joins the corpus.
+pub(super) struct Parsed {
+    pub(super) kind: FileKind,
+    /// `None` once lean.
+    pub(super) line_index: Option<Box<LineIndex>>,
+    pub(super) diagnostics: Diagnostics,
+    pub(super) content: Content,
+    /// What the file adds to the index, sorted by (id, offset); `file` is filled in by
+    /// [`Corpus::insert`](super::Corpus::insert). Computed by the parsing thread, where the text is at hand, so that
+    /// the serial merge only appends.
+    pub(super) occurrences: Vec<(Sym, Occurrence)>,
+    /// Places of a lean file's occurrences that do not fit in them, by offset.
+    pub(super) far: Vec<(u32, LineCol)>,
+}
 
 /// A placeholder file id for occurrences not yet inserted.
 const NO_FILE: FileId = FileId(u32::MAX);

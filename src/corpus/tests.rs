@@ -416,3 +416,22 @@ fn a_bad_seedls_json_is_an_error_naming_the_file_and_what_is_wrong() {
     assert!(found.is_empty(), "{found:?}");
     assert!(errors[0].message.starts_with("bad include glob `[a` in .seedls.json: "), "{errors:?}");
 }
+
+/// Mentions packed take a third of their size or less.
+#[test]
+fn a_parsed_file_packs_small() {
+    use pack::{Pack, PackedMentions};
+    let text = " date 2022-01 https://example.org/a\n\
+                [Tokaïev]{person:kz.tokayev} a [rencontré]{event.meet:ev1 agent=kz.tokayev,ru.putin \
+                time=2022-01} [[Poutine]{person:ru.putin} à Moscou]{place:ru.moscow}.\n";
+    let interner = Interner::with_hasher(rustc_hash::FxBuildHasher);
+    let today = crate::syntax::header::Date::today();
+    let (summary, _, _) = summarize::summarize_seed(&interner, text, today, None);
+    let mentions = summary.mentions.get().into_owned();
+    assert_eq!(mentions.len(), 4);
+    assert!(mentions.iter().any(|m| m.parent.is_some()), "a nested mention");
+    let packed = PackedMentions::pack(&mentions).unwrap();
+    assert_eq!(packed.unpack(), mentions);
+    let unpacked = std::mem::size_of::<MentionSummary>() * mentions.len();
+    assert!(packed.bytes.len() * 3 < unpacked, "{} packed bytes for {unpacked}", packed.bytes.len());
+}

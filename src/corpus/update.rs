@@ -9,8 +9,8 @@ use crate::syntax::schema::Schema;
 use crate::text::LineIndex;
 
 use super::{
-    Content, Corpus, FileData, FileId, FileKind, Known, LastDocument, Parsed, Recover, Sym, live, parse_known,
-    path_hash, url_hash, url_key,
+    Content, Corpus, FileData, FileId, FileKind, Known, LastDocument, Parsed, Recover, Sym, live, next_stamp,
+    parse_known, path_hash, url_hash, url_key,
 };
 
 impl Corpus {
@@ -39,7 +39,7 @@ impl Corpus {
             memo.last = document
                 .filter(|_| matches!(parsed.content, Content::Seed(_)))
                 .map(|(text, _)| LastDocument::new(text, self.today, parsed.occurrences.clone()));
-            memo.checks.get_mut().recover().changes.invalidate();
+            memo.report.get_mut().recover().changes.invalidate();
         }
         let id = self.insert(path.to_path_buf(), parsed, memo.as_mut().map(|m| &mut m.runs));
         if let Some(memo) = memo {
@@ -57,7 +57,7 @@ impl Corpus {
         let (id, _) = self.by_path.find_entry(path_hash(path), |&f| live(files, f).path == path).ok()?.remove();
         if let Some(memo) = self.line_memos.get_mut(path) {
             memo.last = None;
-            memo.checks.get_mut().recover().changes.invalidate();
+            memo.report.get_mut().recover().changes.invalidate();
         }
         self.unindex(id);
         self.forget_recent(id);
@@ -127,10 +127,11 @@ impl Corpus {
         id
     }
 
-    /// After a registry changed: the registry view and what was derived from it go.
+    /// After a registry changed: the registry view goes, and what others derived from it
+    /// ([`Corpus::generation`]).
     pub(super) fn registry_changed(&mut self) {
         self.entities = OnceLock::new();
-        self.invalidate_checks();
+        self.generation = next_stamp();
     }
 
     /// The schema in effect: the `schema.tsv` nearest a root (shortest path), else the default.
@@ -145,6 +146,6 @@ impl Corpus {
             Some(Content::Schema(s)) => s.clone(),
             _ => Schema::builtin(),
         });
-        self.invalidate_checks();
+        self.generation = next_stamp();
     }
 }

@@ -4,7 +4,7 @@
 //! registry row), tag every registered name of the file, add an unregistered id to the
 //! registry, remove a tag keeping its text.
 
-use crate::analysis::{add_to_registry, file_diagnostics, id_type, registry_entry};
+use crate::analysis::{Caches, add_to_registry, file_diagnostics, id_type, registry_entry};
 use crate::corpus::{Corpus, FileId, OccurrenceKind, SeedSummary, Sym};
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::ide::change::{SourceChange, TextEdit};
@@ -46,6 +46,7 @@ pub struct Action {
 /// making the same change as an earlier one (a quick fix) is left out.
 pub fn code_actions(
     corpus: &Corpus,
+    caches: &Caches,
     file: FileId,
     text: Option<&str>,
     range: TextRange,
@@ -53,7 +54,7 @@ pub fn code_actions(
 ) -> Vec<Action> {
     let mut out: Vec<Action> = Vec::new();
     if wanted(ActionKind::QuickFix) {
-        let fixes = quick_fixes(corpus, file, text, range);
+        let fixes = quick_fixes(corpus, caches, file, text, range);
         let on_name = fixes.iter().any(|q| q.diagnostic.code == Code::A011);
         for q in fixes {
             let Some(change) = SourceChange::from_fix(corpus, file, &q.fix) else { continue };
@@ -66,7 +67,7 @@ pub fn code_actions(
             });
         }
         if on_name {
-            out.extend(tag_every_name(corpus, file, text));
+            out.extend(tag_every_name(corpus, caches, file, text));
         }
     }
     let data = corpus.full(file);
@@ -128,10 +129,10 @@ fn wrapped(action: &Action) -> Option<(&str, TextRange)> {
 
 /// "Tag every registered name in this file": every untagged name or alias of a single
 /// registered entity (the A011 hints whose fixes all give one tag) tagged in one edit.
-fn tag_every_name(corpus: &Corpus, file: FileId, text: Option<&str>) -> Option<Action> {
+fn tag_every_name(corpus: &Corpus, caches: &Caches, file: FileId, text: Option<&str>) -> Option<Action> {
     let mut edits = Vec::new();
     let mut count = 0;
-    for d in file_diagnostics(corpus, file, text) {
+    for d in file_diagnostics(corpus, caches, file, text) {
         if d.code != Code::A011 {
             continue;
         }
@@ -544,7 +545,7 @@ kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
         let f = Fixture::parse(&format!("{REGISTRY}//- a.txt\n date 2022-01-05 https://example.org/a\n\n{article}"));
         let (file, range) = f.selection();
         let mut out = String::new();
-        for a in code_actions(&f.corpus, file, Some(f.text_of(file)), range, wanted) {
+        for a in code_actions(&f.corpus, &Caches::default(), file, Some(f.text_of(file)), range, wanted) {
             let star = if a.preferred { " (preferred)" } else { "" };
             out.push_str(&format!("{:?} {}{star}\n", a.kind, a.title));
             for fe in &a.change.files {
@@ -655,7 +656,9 @@ kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
         let f = Fixture::parse(fixture);
         let (file, range) = f.selection();
         let mut out = String::new();
-        for a in code_actions(&f.corpus, file, Some(f.text_of(file)), range, &|k| k == ActionKind::RefactorRewrite) {
+        for a in code_actions(&f.corpus, &Caches::default(), file, Some(f.text_of(file)), range, &|k| {
+            k == ActionKind::RefactorRewrite
+        }) {
             let new = a.title.starts_with(&format!("Tag as new {wanted_type} "));
             if !(new || a.title.contains("added to its aliases")) {
                 continue;
@@ -788,7 +791,7 @@ kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
         );
         let f = Fixture::parse(&fixture);
         let (file, range) = f.selection();
-        let actions = code_actions(&f.corpus, file, Some(f.text_of(file)), range, &|_| true);
+        let actions = code_actions(&f.corpus, &Caches::default(), file, Some(f.text_of(file)), range, &|_| true);
         let every: Vec<&Action> = actions.iter().filter(|a| a.title.starts_with("Tag every")).collect();
         let [every] = every.as_slice() else { panic!("{actions:#?}") };
         assert_eq!(every.title, "Tag every registered name in this file (3)");
@@ -858,7 +861,9 @@ kz.cityhall-assault\tassault\tassaut sur la mairie d’Almaty\t
         let add = |f: &Fixture, id: &str, text: &str| -> String {
             let at = seed_text.find(id).unwrap() as u32;
             let actions =
-                code_actions(&f.corpus, seed, Some(&seed_text), TextRange::empty(at), &|k| k == ActionKind::Refactor);
+                code_actions(&f.corpus, &Caches::default(), seed, Some(&seed_text), TextRange::empty(at), &|k| {
+                    k == ActionKind::Refactor
+                });
             let [action] = actions.as_slice() else { panic!("{actions:?}") };
             let edits = action.change.edits_of(registry);
             // Never past the last line: an editor would add an empty line to reach it.

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::analysis::file_diagnostics;
+use crate::analysis::{Caches, file_diagnostics};
 use crate::corpus::{Corpus, FileId};
 use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::text::TextRange;
@@ -18,10 +18,16 @@ pub struct QuickFix {
 
 /// Fixes of every diagnostic of `file` that `range` touches (a cursor touches a diagnostic it
 /// is in or at either end of). `text` is the file's current text when known; it enables the
-/// fixes that quote it.
-pub fn quick_fixes(corpus: &Corpus, file: FileId, text: Option<&str>, range: TextRange) -> Vec<QuickFix> {
+/// fixes that quote it. `caches` are the corpus's (see [`Caches`]).
+pub fn quick_fixes(
+    corpus: &Corpus,
+    caches: &Caches,
+    file: FileId,
+    text: Option<&str>,
+    range: TextRange,
+) -> Vec<QuickFix> {
     let mut out = Vec::new();
-    for d in file_diagnostics(corpus, file, text) {
+    for d in file_diagnostics(corpus, caches, file, text) {
         let hit = d.range.intersects(range) || d.range.touches(range.start) || range.touches(d.range.start);
         if !hit || d.fixes.is_empty() {
             continue;

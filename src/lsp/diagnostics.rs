@@ -65,7 +65,7 @@ fn converted(st: &State, file: FileId, data: &FileData, d: &Diagnostic) -> lsp::
 pub fn file_report(st: &State, file: FileId) -> Vec<lsp::Diagnostic> {
     let data = st.corpus.full(file);
     let text = st.docs.get(&data.path).map(|d| d.text.as_str());
-    file_diagnostics(&st.corpus, file, text)
+    file_diagnostics(&st.corpus, &st.caches, file, text)
         .iter()
         .filter(|d| settings::shows(&st.settings, d.code))
         .map(|d| converted(st, file, &data, d))

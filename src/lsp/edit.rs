@@ -120,7 +120,7 @@ pub fn code_actions(st: &State, params: &CodeActionParams) -> Result<Option<Code
     let range = convert::text_range_in(st, file, doc, params.range);
     let only = params.context.only.as_deref();
     let wanted = |kind: ActionKind| admits(only, &action_kind(kind));
-    let actions: Vec<CodeActionOrCommand> = ide::code_actions(&st.corpus, file, text, range, &wanted)
+    let actions: Vec<CodeActionOrCommand> = ide::code_actions(&st.corpus, &st.caches, file, text, range, &wanted)
         .into_iter()
         .filter_map(|a| {
             Some(CodeActionOrCommand::CodeAction(CodeAction {

@@ -13,6 +13,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::watch::Receiver;
 use tower_lsp_server::ls_types::Uri;
 
+use crate::analysis::Caches;
 use crate::corpus::{Changed, Corpus};
 use crate::idpass::IdPass;
 use crate::lsp::caps::Session;
@@ -155,6 +156,8 @@ pub struct State {
     pub session: Session,
     pub settings: Settings,
     pub corpus: Corpus,
+    /// What the analysis keeps between runs over `corpus` (open documents' checks).
+    pub caches: Caches,
     /// Open documents by path.
     pub docs: FxHashMap<PathBuf, Document>,
     /// Whether the workspace has been indexed; until then the corpus holds only open files.
@@ -176,6 +179,7 @@ impl State {
             session: Session::default(),
             settings: Settings::default(),
             corpus: Corpus::new(Vec::new(), today),
+            caches: Caches::default(),
             docs: FxHashMap::default(),
             loaded: false,
             generation: 0,
@@ -239,6 +243,7 @@ impl State {
             corpus.set_document(path, &doc.text, &doc.line_index, None);
         }
         self.corpus = corpus;
+        self.caches = Caches::default();
         self.loaded = true;
         self.generation += 1;
     }

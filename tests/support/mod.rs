@@ -10,7 +10,7 @@ pub use fixture::{Fixture, Marker};
 
 use std::path::{Path, PathBuf};
 
-use seedls::analysis::file_diagnostics;
+use seedls::analysis::{Caches, file_diagnostics};
 use seedls::corpus::Corpus;
 use seedls::diagnostic::{Diagnostic, apply_edits};
 use seedls::syntax::header::Date;
@@ -128,10 +128,10 @@ pub fn check_diagnostics(fixture: &str) -> String {
 pub fn check_diagnostics_raw(fixture: &str, raw: &[(&str, &[u8])]) -> String {
     let fixture = Fixture::parse(fixture);
     let (dir, corpus) = load_raw(&fixture, raw);
-    let mut all = Vec::new();
+    let (mut all, caches) = (Vec::new(), Caches::default());
     for (id, data) in corpus.files() {
         let text = String::from_utf8_lossy(&std::fs::read(&data.path).unwrap()).into_owned();
-        for d in file_diagnostics(&corpus, id, Some(&text)) {
+        for d in file_diagnostics(&corpus, &caches, id, Some(&text)) {
             all.push((data.path.clone(), text.clone(), d));
         }
     }
