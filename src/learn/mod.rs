@@ -458,6 +458,14 @@ pub fn tag_edits(range: TextRange, label: &str) -> [(TextRange, String); 2] {
     [(TextRange::at(range.start, 0), "[".to_string()), (TextRange::at(range.end, 0), format!("]{{{label}}}"))]
 }
 
+/// A suggestion as the hint the editor shows (A012), with its fix: accepting it.
+pub fn diagnostic(text: &str, s: &Suggestion) -> crate::diagnostic::Diagnostic {
+    use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
+    let edits = tag_edits(s.range, &s.label).into_iter().map(|(r, t)| Edit::here(r, t));
+    Diagnostic::new(Code::A012, s.range, message(&text[s.range], s))
+        .with_fixes(vec![Fix::new(format!("Tag as {}", s.label), edits.collect())])
+}
+
 /// The hint's message: "tag as person kz.tokayev: 14 of 15 tagged «Tokaïev»".
 pub fn message(surface: &str, s: &Suggestion) -> String {
     let label = match s.label.split_once(':') {

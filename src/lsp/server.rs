@@ -241,6 +241,7 @@ impl LanguageServer for Server {
             st.open(path.clone(), Document::new(doc.uri, doc.version, doc.text, on_disk));
         });
         self.tables_edited(&path);
+        super::learning::changed(&self.client, &self.state, &self.wake, &path);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -252,6 +253,7 @@ impl LanguageServer for Server {
             st.reindex(&path);
         });
         self.tables_edited(&path);
+        super::learning::changed(&self.client, &self.state, &self.wake, &path);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -265,6 +267,7 @@ impl LanguageServer for Server {
             }
         });
         self.tables_edited(&path);
+        super::learning::changed(&self.client, &self.state, &self.wake, &path);
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
