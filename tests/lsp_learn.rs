@@ -10,19 +10,20 @@ use serde_json::{Value, json};
 use support::lsp::*;
 
 const REGISTRY: &str = "id\ttype\tname\taliases\tdescription\n\
-kz.tokayev\tperson\tKassym-Jomart Tokaïev\tTokaïev\tPresident of Kazakhstan\n";
+kz.tokayev\tperson\tKassym-Jomart Tokaïev\tTokaïev\tPresident of Kazakhstan\n\
+kz.almaty\tplace\tAlmaty\t\t\n";
 
 const A: &str = " date 2022-01-05 https://example.org/a\n\
 \n\
 Crise\n\
 \n\
-[Tokaïev]{person:kz.tokayev} a parlé depuis Akorda. [Tokaïev]{person:kz.tokayev} a promis.\n";
+[Tokaïev]{person:kz.tokayev} a parlé depuis Akorda. [Tokaïev]{person:kz.tokayev} a promis à [Almaty]{place:kz.almaty}.\n";
 
 const B: &str = " date 2022-01-06 https://example.org/b\n\
 \n\
 Suite\n\
 \n\
-Tokaïev a parlé. Le palais Akorda s’est tu.\n";
+Tokaïev a parlé à Almaty. Le palais Akorda s’est tu.\n";
 
 fn workspace() -> Vec<(&'static str, &'static str)> {
     vec![("entities.tsv", REGISTRY), ("seeds/a.txt", A), ("seeds/b.txt", B)]
@@ -87,7 +88,13 @@ fn a012_replaces_a011_with_the_evidence() {
     client.open("seeds/b.txt", B);
     let found = pull_until(&mut client, "seeds/b.txt", B, |f| f.iter().any(|d| d.0 == "A012"));
     // Two tags and the registry's alias against one untagged occurrence.
-    assert_eq!(a012(&found), [("tag as person kz.tokayev: 3 of 4 tagged «Tokaïev»", "Tokaïev")]);
+    assert_eq!(
+        a012(&found),
+        [
+            ("tag as person kz.tokayev: 3 of 4 tagged «Tokaïev»", "Tokaïev"),
+            ("tag as place kz.almaty: 2 of 3 tagged «Almaty»", "Almaty")
+        ]
+    );
     assert!(!found.iter().any(|d| d.0 == "A011"), "{found:?}");
     client.shutdown();
 }
@@ -129,5 +136,105 @@ fn tagging_by_hand_in_one_document_teaches_the_other() {
     let (start, end) = find(&tagged, "[Akorda]{place}");
     client.change("seeds/a.txt", 3, json!([{"range": range(&tagged, start, end, Enc::Utf16), "text": "Akorda"}]));
     pull_until(&mut client, "seeds/b.txt", B, |f| !a012(f).is_empty() && !a012(f).iter().any(|d| d.1 == "Akorda"));
+    client.shutdown();
+}
+
+/// Applies LSP text edits (UTF-16 positions, non-overlapping) to `text`.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |pos: &Value| {
+        let line = pos["line"].as_u64().unwrap() as usize;
+        let start = text.split_inclusive('\n').take(line).map(str::len).sum::<usize>();
+        start
+            + covered(
+                &text[start..],
+                &json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": pos["character"]}}),
+            )
+            .len()
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap()))
+        .collect();
+    spans.sort_by_key(|&(s, e, _)| std::cmp::Reverse((s, e)));
+    let mut out = text.to_string();
+    for (s, e, new) in spans {
+        out.replace_range(s..e, new);
+    }
+    out
+}
+
+fn actions_at(client: &mut Client, rel: &str, text: &str, needle: &str) -> Vec<Value> {
+    let (start, end) = find(text, needle);
+    let params = json!({
+        "textDocument": {"uri": client.uri(rel)},
+        "range": range(text, start, end, Enc::Utf16),
+        "context": {"diagnostics": []},
+    });
+    client.request("textDocument/codeAction", params).as_array().cloned().unwrap_or_default()
+}
+
+fn titled<'a>(actions: &'a [Value], title: &str) -> &'a Value {
+    actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with(title))
+        .unwrap_or_else(|| panic!("no {title}: {actions:#?}"))
+}
+
+#[test]
+fn accept_and_accept_all() {
+    let mut client = Client::start(&workspace(), caps(false, json!({})));
+    client.open("seeds/b.txt", B);
+    let found = pull_until(&mut client, "seeds/b.txt", B, |f| a012(f).len() == 2);
+    assert_eq!(a012(&found).iter().map(|d| d.1).collect::<Vec<_>>(), ["Tokaïev", "Almaty"]);
+    let actions = actions_at(&mut client, "seeds/b.txt", B, "Tokaïev");
+    let accept = titled(&actions, "Tag as person:kz.tokayev");
+    assert_eq!(accept["isPreferred"], true);
+    assert_eq!(actions[0]["title"], accept["title"], "the accept comes first");
+    let uri = client.uri("seeds/b.txt");
+    let accepted = apply(B, accept["edit"]["changes"][&uri].as_array().unwrap());
+    assert!(accepted.contains("[Tokaïev]{person:kz.tokayev} a parlé à Almaty."), "{accepted}");
+    let every = titled(&actions, "Accept every suggestion in this file");
+    let all = apply(B, every["edit"]["changes"][&uri].as_array().unwrap());
+    assert!(all.contains("[Tokaïev]{person:kz.tokayev} a parlé à [Almaty]{place:kz.almaty}."), "{all}");
+    // Once applied, the hint is gone.
+    client.change("seeds/b.txt", 2, json!([{"text": accepted}]));
+    let found = pull_until(&mut client, "seeds/b.txt", &accepted, |f| a012(f).len() == 1);
+    assert_eq!(a012(&found)[0].1, "Almaty");
+    client.shutdown();
+}
+
+#[test]
+fn reject_here_writes_a_row_and_the_hint_goes() {
+    let caps = caps(
+        false,
+        json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}),
+    );
+    let mut client = Client::start(&workspace(), caps);
+    client.open("seeds/b.txt", B);
+    pull_until(&mut client, "seeds/b.txt", B, |f| a012(f).len() == 2);
+    let actions = actions_at(&mut client, "seeds/b.txt", B, "Almaty");
+    let reject = titled(&actions, "Reject place:kz.almaty here");
+    let ops = reject["edit"]["documentChanges"].as_array().unwrap();
+    let tsv = client.uri(".seedls/rejected.tsv");
+    assert_eq!(ops[0]["kind"], "create");
+    assert_eq!(ops[0]["uri"], tsv.as_str());
+    let written = apply("", ops[1]["edits"].as_array().unwrap());
+    assert_eq!(written, "surface\tlabel\tpath\tline\nAlmaty\tplace:kz.almaty\tseeds/b.txt\t5\n");
+    // The editor creates the file and opens it with the row.
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": tsv, "languageId": "tsv", "version": 1, "text": written}}),
+    );
+    let found = pull_until(&mut client, "seeds/b.txt", B, |f| a012(f).len() == 1);
+    assert_eq!(a012(&found)[0].1, "Tokaïev");
+    // Everywhere: a row without a place, appended to the open file.
+    let actions = actions_at(&mut client, "seeds/b.txt", B, "Tokaïev");
+    let reject = titled(&actions, "Reject person:kz.tokayev for «Tokaïev» everywhere");
+    let ops = reject["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(ops.len(), 1, "no create: the file exists");
+    let appended = apply(&written, ops[0]["edits"].as_array().unwrap());
+    assert!(appended.ends_with("\nTokaïev\tperson:kz.tokayev\n"), "{appended}");
+    client.change(".seedls/rejected.tsv", 2, json!([{"text": appended}]));
+    pull_until(&mut client, "seeds/b.txt", B, |f| a012(f).is_empty());
     client.shutdown();
 }

@@ -120,6 +120,12 @@ pub fn code_actions(st: &State, params: &CodeActionParams) -> Result<Option<Code
     let range = convert::text_range_in(st, file, doc, params.range);
     let only = params.context.only.as_deref();
     let wanted = |kind: ActionKind| admits(only, &action_kind(kind));
+    let mut learned = match doc {
+        Some(doc) if wanted(ActionKind::QuickFix) => {
+            super::learning::actions(st, file, &st.corpus.file(file).path, &doc.text, range)
+        }
+        _ => Vec::new(),
+    };
     let actions: Vec<CodeActionOrCommand> = ide::code_actions(&st.corpus, &st.caches, file, text, range, &wanted)
         .into_iter()
         .filter_map(|a| {
@@ -133,6 +139,9 @@ pub fn code_actions(st: &State, params: &CodeActionParams) -> Result<Option<Code
             }))
         })
         .collect();
+    // The learned suggestions' actions first: their accept is the preferred fix.
+    learned.extend(actions);
+    let actions = learned;
     Ok((!actions.is_empty()).then_some(actions))
 }
 
