@@ -238,3 +238,22 @@ fn reject_here_writes_a_row_and_the_hint_goes() {
     pull_until(&mut client, "seeds/b.txt", B, |f| a012(f).is_empty());
     client.shutdown();
 }
+
+#[test]
+fn hover_on_a_suggested_span_shows_the_candidates() {
+    let mut client = Client::start(&workspace(), caps(false, json!({})));
+    client.open("seeds/b.txt", B);
+    pull_until(&mut client, "seeds/b.txt", B, |f| a012(f).len() == 2);
+    let (start, end) = find(B, "Tokaïev");
+    let hover = client.request("textDocument/hover", client.at("seeds/b.txt", position(B, start + 2, Enc::Utf16)));
+    assert_eq!(
+        hover["contents"]["value"],
+        "Suggested tags for «Tokaïev» (4 observations)\n\n- `person:kz.tokayev`: 3\n- no tag: 1"
+    );
+    assert_eq!(hover["range"], range(B, start, end, Enc::Utf16));
+    // Untagged text that is suggested nothing: no hover.
+    let (start, _) = find(B, "palais");
+    let hover = client.request("textDocument/hover", client.at("seeds/b.txt", position(B, start, Enc::Utf16)));
+    assert_eq!(hover, Value::Null);
+    client.shutdown();
+}

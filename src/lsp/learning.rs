@@ -249,6 +249,22 @@ pub fn suggestions(st: &State, path: &Path, text: &str) -> Vec<Suggestion> {
     gazetteer.suggest(text, &cover, st.settings.thresholds, rejected)
 }
 
+/// The candidates of the suggestion at `offset` of an open document, with their counts, as
+/// Markdown lines (plain text reads them alike): what a hover on a suggested span shows.
+pub fn hover(st: &State, path: &Path, text: &str, offset: u32) -> Option<(TextRange, String)> {
+    let s = suggestions(st, path, text).into_iter().find(|s| s.range.touches(offset))?;
+    let gazetteer = st.learning.gazetteer.as_ref()?;
+    let (labels, untagged) = gazetteer.candidates(s.entry);
+    let mut out = format!("Suggested tags for «{}» ({} observations)\n", &text[s.range], s.total);
+    for (label, n) in labels {
+        out.push_str(&format!("\n- `{label}`: {n}"));
+    }
+    if untagged > 0 {
+        out.push_str(&format!("\n- no tag: {untagged}"));
+    }
+    Some((s.range, out))
+}
+
 /// The A012 hints of an open document ([`suggestions`]).
 pub fn hints(st: &State, path: &Path, text: &str) -> Vec<Diagnostic> {
     suggestions(st, path, text).iter().map(|s| learn::diagnostic(text, s)).collect()

@@ -298,7 +298,17 @@ impl LanguageServer for Server {
         self.indexed(Some(&p.text_document.uri)).await?;
         self.query("hover", |st| {
             let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
-            let Some(found) = ide::hover(&st.corpus, file, offset) else { return Ok(None) };
+            let Some(found) = ide::hover(&st.corpus, file, offset) else {
+                // Untagged text: the candidates of a suggestion there.
+                let path = &st.corpus.file(file).path;
+                let Some(doc) = st.docs.get(path) else { return Ok(None) };
+                let Some((range, value)) = super::learning::hover(st, path, &doc.text, offset) else { return Ok(None) };
+                let kind = if st.session.markdown { MarkupKind::Markdown } else { MarkupKind::PlainText };
+                return Ok(Some(Hover {
+                    contents: HoverContents::Markup(MarkupContent { kind, value }),
+                    range: Some(convert::range_of(st, file, range)),
+                }));
+            };
             let (kind, value) = if st.session.markdown {
                 (MarkupKind::Markdown, found.markup.markdown().to_string())
             } else {
