@@ -17,33 +17,12 @@ use tower_lsp_server::Client;
 
 use crate::corpus::{FileId, FileKind};
 use crate::diagnostic::Diagnostic;
-use tower_lsp_server::ls_types::{self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, OneOf, WorkspaceEdit};
 
-use crate::ide::{SourceChange, TextEdit};
-use crate::learn::{self, Cover, Gazetteer, Rejections, Suggestion, Tally};
-use crate::lsp::convert;
-use crate::lsp::diagnostics::to_lsp;
-use crate::lsp::edit::workspace_edit;
+use crate::learn::{self, Cover, Rejections, Suggestion, Tally};
 use crate::lsp::refresh::{Refresh, refresh};
 use crate::lsp::state::{State, read_state, write_state};
 use crate::syntax::{SeedFile, parse_seed};
 use crate::text::{LineIndex, TextRange};
-
-/// What the server has learned, and the bookkeeping of the background run.
-#[derive(Default)]
-pub struct Learning {
-    /// Out of the state while a run holds it.
-    tally: Option<Tally>,
-    /// The gazetteer of the last complete tally.
-    pub gazetteer: Option<Arc<Gazetteer>>,
-    /// The rejections of the workspace roots, by root.
-    pub rejections: Vec<(PathBuf, Rejections)>,
-    /// Files whose contribution is to be replaced.
-    dirty: FxHashSet<PathBuf>,
-    /// Every file is to be learned again (a new index).
-    all: bool,
-    running: bool,
-}
 
 /// The whole corpus is to be learned again (a new index, files changed on disk).
 pub fn relearn_all(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
@@ -224,7 +203,7 @@ fn rejections(st: &State, root: &Path) -> Rejections {
 
 /// Where a file is seen from its root, `/`-separated (as rejection rows name it), and the
 /// root's rejections.
-fn place<'a>(st: &'a State, path: &Path) -> Option<(PathBuf, String, &'a Rejections)> {
+pub fn place<'a>(st: &'a State, path: &Path) -> Option<(PathBuf, String, &'a Rejections)> {
     st.learning.rejections.iter().find(|(r, _)| path.starts_with(r)).map(|(root, rejections)| {
         let from_root = path.strip_prefix(root).unwrap_or(path);
         let shown: Vec<String> = from_root.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
@@ -268,85 +247,4 @@ pub fn hover(st: &State, path: &Path, text: &str, offset: u32) -> Option<(TextRa
 /// The A012 hints of an open document ([`suggestions`]).
 pub fn hints(st: &State, path: &Path, text: &str) -> Vec<Diagnostic> {
     suggestions(st, path, text).iter().map(|s| learn::diagnostic(text, s)).collect()
-}
-
-/// The code actions on the suggestions `range` meets: accept (preferred), accept every
-/// suggestion of the file in one edit, reject here, reject the label for the surface everywhere.
-pub fn actions(st: &State, file: FileId, path: &Path, text: &str, range: TextRange) -> Vec<CodeActionOrCommand> {
-    let all = suggestions(st, path, text);
-    let here: Vec<&Suggestion> =
-        all.iter().filter(|s| s.range.intersects(range) || s.range.touches(range.start)).collect();
-    if here.is_empty() {
-        return Vec::new();
-    }
-    let action = |title: String, edit: Option<WorkspaceEdit>, preferred: bool, diagnostic: Option<&Diagnostic>| {
-        Some(CodeActionOrCommand::CodeAction(CodeAction {
-            title,
-            kind: Some(CodeActionKind::QUICKFIX),
-            diagnostics: diagnostic.map(|d| vec![to_lsp(st, file, d)]),
-            edit: Some(edit?),
-            is_preferred: preferred.then_some(true),
-            ..Default::default()
-        }))
-    };
-    let mut out = Vec::new();
-    for s in &here {
-        let d = learn::diagnostic(text, s);
-        let accept = SourceChange::from_fix(&st.corpus, file, &d.fixes[0]);
-        out.extend(action(d.fixes[0].title.clone(), accept.and_then(|c| workspace_edit(st, &c)), true, Some(&d)));
-    }
-    if all.len() > 1 {
-        let edits = all.iter().flat_map(|s| learn::tag_edits(s.range, &s.label)).map(|(r, t)| TextEdit::new(r, t));
-        let change = SourceChange::single(file, edits.collect());
-        let title = format!("Accept every suggestion in this file ({})", all.len());
-        out.extend(action(title, workspace_edit(st, &change), false, None));
-    }
-    let Some((root, from_root, _)) = place(st, path) else { return out };
-    let line_index = LineIndex::new(text);
-    for s in &here {
-        let surface = &text[s.range];
-        let line = line_index.line_of(s.range.start) + 1;
-        let d = learn::diagnostic(text, s);
-        let here_row = learn::rejected::row(surface, &s.label, Some((&from_root, line)));
-        let title = format!("Reject {} here", s.label);
-        out.extend(action(title, rejection_edit(st, &root, &here_row), false, Some(&d)));
-        let everywhere = learn::rejected::row(surface, &s.label, None);
-        let title = format!("Reject {} for «{surface}» everywhere", s.label);
-        out.extend(action(title, rejection_edit(st, &root, &everywhere), false, Some(&d)));
-    }
-    out
-}
-
-/// The edit that appends `row` to the root's rejections file: the open document's text, the
-/// file on disk, or a new file (created with its header row) when there is none.
-fn rejection_edit(st: &State, root: &Path, row: &str) -> Option<WorkspaceEdit> {
-    let path = root.join(learn::rejected::PATH);
-    let uri = convert::uri(st, &path)?;
-    let existing = match st.docs.get(&path) {
-        Some(doc) => Some(doc.text.clone()),
-        None => std::fs::read_to_string(&path).ok(),
-    };
-    let end = existing.as_deref().map_or(0, |t| t.len() as u32);
-    let index = LineIndex::new(existing.as_deref().unwrap_or(""));
-    let edit = lsp::TextEdit {
-        range: convert::range(&index, TextRange::empty(end), st.session.encoding),
-        new_text: learn::rejected::append(existing.as_deref(), row),
-    };
-    if !st.session.document_changes {
-        // Without document changes a file cannot be created.
-        existing.as_ref()?;
-        return Some(WorkspaceEdit { changes: Some([(uri, vec![edit])].into_iter().collect()), ..Default::default() });
-    }
-    let mut ops = Vec::new();
-    if existing.is_none() {
-        let options = lsp::CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(true) };
-        let create = lsp::CreateFile { uri: uri.clone(), options: Some(options), annotation_id: None };
-        ops.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(create)));
-    }
-    let text_document = lsp::OptionalVersionedTextDocumentIdentifier { uri, version: st.version(&path) };
-    ops.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
-        text_document,
-        edits: vec![OneOf::Left(edit)],
-    }));
-    Some(WorkspaceEdit { document_changes: Some(lsp::DocumentChanges::Operations(ops)), ..Default::default() })
 }

@@ -75,6 +75,22 @@ impl Document {
     }
 }
 
+/// What the corpus teaches (SPEC §12). The background run that keeps it is `learning`'s.
+#[derive(Default)]
+pub struct Learning {
+    /// Out of the state while a run holds it.
+    pub tally: Option<crate::learn::Tally>,
+    /// The gazetteer of the last complete tally.
+    pub gazetteer: Option<Arc<crate::learn::Gazetteer>>,
+    /// The rejections of the workspace roots, by root.
+    pub rejections: Vec<(PathBuf, crate::learn::Rejections)>,
+    /// Files whose contribution is to be replaced.
+    pub dirty: FxHashSet<PathBuf>,
+    /// Every file is to be learned again (a new index).
+    pub all: bool,
+    pub running: bool,
+}
+
 /// User settings (`initializationOptions`, `workspace/didChangeConfiguration`), SPEC §8.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
@@ -181,7 +197,7 @@ pub struct State {
     /// Closed documents whose pushed diagnostics must be cleared.
     pub to_clear: Vec<Uri>,
     /// What the corpus teaches (SPEC §12): the suggestions' gazetteer.
-    pub learning: crate::lsp::learning::Learning,
+    pub learning: Learning,
 }
 
 impl State {
