@@ -466,6 +466,18 @@ pub fn diagnostic(text: &str, s: &Suggestion) -> crate::diagnostic::Diagnostic {
         .with_fixes(vec![Fix::new(format!("Tag as {}", s.label), edits.collect())])
 }
 
+/// A file's diagnostics with its A012 hints (`learned`) added, in place of the A011 hints
+/// they meet (SPEC §12: the learned label is the more telling), sorted as the analysis sorts.
+pub fn with_hints(found: &mut Vec<crate::diagnostic::Diagnostic>, learned: Vec<crate::diagnostic::Diagnostic>) {
+    use crate::diagnostic::Code;
+    if learned.is_empty() {
+        return;
+    }
+    found.retain(|d| d.code != Code::A011 || !learned.iter().any(|l| l.range.intersects(d.range)));
+    found.extend(learned);
+    found.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+}
+
 /// The hint's message: "tag as person kz.tokayev: 14 of 15 tagged «Tokaïev»".
 pub fn message(surface: &str, s: &Suggestion) -> String {
     let label = match s.label.split_once(':') {

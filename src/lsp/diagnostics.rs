@@ -67,13 +67,7 @@ pub fn file_report(st: &State, file: FileId) -> Vec<lsp::Diagnostic> {
     let text = st.docs.get(&data.path).map(|d| d.text.as_str());
     let mut found = file_diagnostics(&st.corpus, &st.caches, file, text);
     if let Some(text) = text {
-        let learned = super::learning::hints(st, &data.path, text);
-        // A012 replaces A011 where both fire: the learned label is the more telling.
-        if !learned.is_empty() {
-            found.retain(|d| d.code != Code::A011 || !learned.iter().any(|l| l.range.intersects(d.range)));
-            found.extend(learned);
-            found.sort_by_key(|d| (d.range.start, d.range.end, d.code));
-        }
+        crate::learn::with_hints(&mut found, super::learning::hints(st, &data.path, text));
     }
     found.iter().filter(|d| settings::shows(&st.settings, d.code)).map(|d| converted(st, file, &data, d)).collect()
 }
