@@ -54,8 +54,9 @@ fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
     tokio::task::spawn_blocking(move || {
         // A panic must not leave the run marked as running forever.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&state)));
-        write_state(&state).learning.running = false;
-        if result.is_ok() {
+        if result.is_err() {
+            write_state(&state).learning.running = false;
+        } else {
             let session = {
                 let mut st = write_state(&state);
                 st.generation += 1;
@@ -74,6 +75,8 @@ struct Source {
     text: Option<String>,
 }
 
+/// Learns until nothing is dirty; marks the run ended (`running`) under the lock it last
+/// looked at the dirty files with.
 fn run(state: &RwLock<State>) {
     loop {
         // What to learn, taken under the lock; the texts of closed files are read after.
@@ -85,6 +88,7 @@ fn run(state: &RwLock<State>) {
             let tally = if fresh { Tally::default() } else { st.learning.tally.take().unwrap_or_default() };
             if !fresh && dirty.is_empty() && tally.complete() {
                 st.learning.tally = Some(tally);
+                st.learning.running = false;
                 return;
             }
             let chosen: Vec<PathBuf> = if fresh {
@@ -183,7 +187,10 @@ fn run(state: &RwLock<State>) {
             st.learning.rejections = rejections;
         }
         st.learning.tally = Some(tally);
+        // Ended under the same lock as the last look at the dirty files: a change marked after
+        // it starts a run of its own.
         if st.learning.dirty.is_empty() && !st.learning.all {
+            st.learning.running = false;
             return;
         }
     }
