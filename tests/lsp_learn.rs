@@ -25,6 +25,13 @@ Suite\n\
 \n\
 Tokaïev a parlé à Almaty. Le palais Akorda s’est tu.\n";
 
+/// A client with the suggestions on (the test harness turns them off by default).
+fn start(caps: Value) -> Client {
+    let mut options = Options::new(caps);
+    options.initialization_options = Some(json!({"seedls": {"suggestions": {"enabled": true}}}));
+    Client::start_with(&workspace(), options)
+}
+
 fn workspace() -> Vec<(&'static str, &'static str)> {
     vec![("entities.tsv", REGISTRY), ("seeds/a.txt", A), ("seeds/b.txt", B)]
 }
@@ -84,7 +91,7 @@ fn a012(found: &[(String, String, String)]) -> Vec<(&str, &str)> {
 
 #[test]
 fn a012_replaces_a011_with_the_evidence() {
-    let mut client = Client::start(&workspace(), caps(false, json!({})));
+    let mut client = start(caps(false, json!({})));
     client.open("seeds/b.txt", B);
     let found = pull_until(&mut client, "seeds/b.txt", B, |f| f.iter().any(|d| d.0 == "A012"));
     // Two tags and the registry's alias against one untagged occurrence.
@@ -121,7 +128,7 @@ fn the_settings_turn_suggestions_off_and_a011_comes_back() {
 
 #[test]
 fn tagging_by_hand_in_one_document_teaches_the_other() {
-    let mut client = Client::start(&workspace(), caps(false, json!({})));
+    let mut client = start(caps(false, json!({})));
     client.open("seeds/a.txt", A);
     client.open("seeds/b.txt", B);
     pull_until(&mut client, "seeds/b.txt", B, |f| !a012(f).is_empty());
@@ -182,7 +189,7 @@ fn titled<'a>(actions: &'a [Value], title: &str) -> &'a Value {
 
 #[test]
 fn accept_and_accept_all() {
-    let mut client = Client::start(&workspace(), caps(false, json!({})));
+    let mut client = start(caps(false, json!({})));
     client.open("seeds/b.txt", B);
     let found = pull_until(&mut client, "seeds/b.txt", B, |f| a012(f).len() == 2);
     assert_eq!(a012(&found).iter().map(|d| d.1).collect::<Vec<_>>(), ["Tokaïev", "Almaty"]);
@@ -209,7 +216,7 @@ fn reject_here_writes_a_row_and_the_hint_goes() {
         false,
         json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}),
     );
-    let mut client = Client::start(&workspace(), caps);
+    let mut client = start(caps);
     client.open("seeds/b.txt", B);
     pull_until(&mut client, "seeds/b.txt", B, |f| a012(f).len() == 2);
     let actions = actions_at(&mut client, "seeds/b.txt", B, "Almaty");
@@ -241,7 +248,7 @@ fn reject_here_writes_a_row_and_the_hint_goes() {
 
 #[test]
 fn hover_on_a_suggested_span_shows_the_candidates() {
-    let mut client = Client::start(&workspace(), caps(false, json!({})));
+    let mut client = start(caps(false, json!({})));
     client.open("seeds/b.txt", B);
     pull_until(&mut client, "seeds/b.txt", B, |f| a012(f).len() == 2);
     let (start, end) = find(B, "Tokaïev");
