@@ -105,7 +105,7 @@ fn every_module_has_a_layer_a_row_and_uses_only_the_layers_below() {
 
 /// `src/lsp`'s modules bottom up, as its module documentation lists them: each may use only
 /// those before it.
-const LSP_LAYERS: [&str; 17] = [
+const LSP_LAYERS: [&str; 18] = [
     "caps",
     "memory",
     "semantic_tokens",
@@ -115,6 +115,7 @@ const LSP_LAYERS: [&str; 17] = [
     "convert",
     "refresh",
     "settings",
+    "learning",
     "diagnostics",
     "completion",
     "edit",

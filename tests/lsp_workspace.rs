@@ -399,6 +399,7 @@ fn offers_tagging(client: &mut Client) -> bool {
 
 #[test]
 fn untagged_alias_hints_follow_initialization_options_and_configuration_changes() {
+    // Every section sent keeps the learned suggestions (A012, which replace A011) off.
     let files = [("entities.tsv", REGISTRY), ("a.txt", A)];
     let mut options = Options::new(caps(false, json!({})));
     options.initialization_options = Some(json!({"seedls": {"untaggedAliasHints": false}}));
@@ -410,14 +411,23 @@ fn untagged_alias_hints_follow_initialization_options_and_configuration_changes(
     assert!(offers_tagging(&mut client));
 
     // The flat form turns them on; the open document is republished.
-    client.notify("workspace/didChangeConfiguration", json!({"settings": {"untaggedAliasHints": true}}));
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"untaggedAliasHints": true, "suggestions": {"enabled": false}}}),
+    );
     assert_eq!(pushed_until(&mut client, "a.txt", |c| !c.is_empty()), ["A011"]);
     assert!(offers_tagging(&mut client));
 
     // The nested form; a missing key is its default (on).
-    client.notify("workspace/didChangeConfiguration", json!({"settings": {"seedls": {"untaggedAliasHints": false}}}));
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"seedls": {"untaggedAliasHints": false, "suggestions": {"enabled": false}}}}),
+    );
     assert_eq!(pushed_until(&mut client, "a.txt", |c| c.is_empty()), [""; 0]);
-    client.notify("workspace/didChangeConfiguration", json!({"settings": {"seedls": {"inlayHints": false}}}));
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"seedls": {"inlayHints": false, "suggestions": {"enabled": false}}}}),
+    );
     assert_eq!(pushed_until(&mut client, "a.txt", |c| !c.is_empty()), ["A011"]);
 
     // Null settings from a client that cannot be asked: nothing changes, nothing is asked.
@@ -445,12 +455,13 @@ fn null_settings_are_pulled_with_workspace_configuration() {
     assert_eq!(pulls.len(), 1);
     assert_eq!(pulls[0]["params"]["items"], json!([{"section": "seedls"}]));
 
-    *config.lock().unwrap() = json!({"untaggedAliasHints": false, "path": "/usr/bin/seedls"});
+    *config.lock().unwrap() =
+        json!({"untaggedAliasHints": false, "path": "/usr/bin/seedls", "suggestions": {"enabled": false}});
     client.notify("workspace/didChangeConfiguration", json!({"settings": null}));
     assert_eq!(pushed_until(&mut client, "a.txt", |c| c.is_empty()), [""; 0]);
 
     // An empty object is "nothing for us" too: pulled again, and `{}` is every default.
-    *config.lock().unwrap() = json!({});
+    *config.lock().unwrap() = json!({"suggestions": {"enabled": false}});
     client.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
     assert_eq!(pushed_until(&mut client, "a.txt", |c| !c.is_empty()), ["A011"]);
     assert_eq!(requests_of(&client, "workspace/configuration").len(), 3);

@@ -132,3 +132,53 @@ fn caches_taking_turns_each_see_every_change() {
         assert_eq!(unknown, if to == "kz.q" { 1 } else { 2 }, "{text}");
     }
 }
+
+/// The diagnostics of `b.txt` as the server shows them: the analysis's, with the A012 hints of
+/// a tally learned from every file (tags, registry, untagged occurrences) in place of A011.
+#[test]
+fn a012_from_a_tally_replaces_a011() {
+    use crate::corpus::Corpus;
+    use crate::learn::*;
+    use crate::syntax::parse_seed;
+    use crate::syntax::registry::parse_registry;
+    let registry = "id\ttype\tname\taliases\tdescription\nkz.tokayev\tperson\tKassym-Jomart Tokaïev\tTokaïev\t\nkz.almaty\tplace\tAlmaty\t\t\n";
+    let a = " date 2022-01-05 https://example.org/a\n\nA\n\n[Tokaïev]{person:kz.tokayev} et [Tokaïev]{person:kz.tokayev}.\n";
+    let b = " date 2022-01-06 https://example.org/b\n\nB\n\nTokaïev est à Almaty, Akorda.\n";
+    let root = std::path::PathBuf::from("/corpus");
+    let mut corpus = Corpus::new(vec![root.clone()], TODAY);
+    corpus.set_text(&root.join("entities.tsv"), registry.as_bytes());
+    let ids: Vec<u32> = [("a.txt", a), ("b.txt", b)]
+        .iter()
+        .map(|(p, t)| corpus.set_text(&root.join(p), t.as_bytes()).unwrap().0)
+        .collect();
+    let schema = corpus.schema().clone();
+    let mut tally = Tally::default();
+    tally.set_tagged(99, &registry_observations(&parse_registry(registry).0));
+    for (id, text) in ids.iter().zip([a, b]) {
+        tally.set_tagged(*id, &tagged(text, &parse_seed(text, TODAY), &schema));
+    }
+    let gazetteer = tally.gazetteer();
+    tally.set_untagged(99, &gazetteer, &[]);
+    for (id, text) in ids.iter().zip([a, b]) {
+        let found = gazetteer.untagged(text, &Cover::of(text, &parse_seed(text, TODAY), &schema));
+        tally.set_untagged(*id, &gazetteer, &found);
+    }
+    assert!(tally.complete());
+    let gazetteer = tally.gazetteer();
+    let file = crate::corpus::FileId(ids[1]);
+    let mut found = file_diagnostics(&corpus, &Caches::default(), file, Some(b));
+    let before: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+    assert!(before.contains(&"A011"), "{before:?}");
+    let cover = Cover::of(b, &parse_seed(b, TODAY), &schema);
+    // At 0.6, «Almaty» (1 of 2) is not suggested: its A011 stays.
+    let thresholds = Thresholds { min_score: 0.6, ..Thresholds::default() };
+    let learned = gazetteer.suggest(b, &cover, thresholds, |_, _, _| false);
+    with_hints(&mut found, learned.iter().map(|s| diagnostic(b, s)).collect());
+    let shown: String =
+        found.iter().map(|d| format!("{} «{}» {}\n", d.code.as_str(), &b[d.range], d.message)).collect();
+    expect_test::expect![[r#"
+        A012 «Tokaïev» tag as person kz.tokayev: 3 of 4 tagged «Tokaïev»
+        A011 «Almaty» untagged «Almaty» is a registered name of `kz.almaty` (place)
+    "#]]
+    .assert_eq(&shown);
+}

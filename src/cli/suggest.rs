@@ -16,7 +16,7 @@ use super::curation::{Failure, read, table, write_atomic};
 use super::{FileReport, Loaded, TableFormat};
 use crate::corpus::{self, Corpus, FileKind};
 use crate::curation::Article;
-use crate::diagnostic::{Code, Diagnostic, Fix};
+use crate::diagnostic::Diagnostic;
 use crate::learn::evaluate::{Counts, Scores, held_out};
 use crate::learn::{self, Cover, Gazetteer, Label, Learner, Rejections, Suggestion, Thresholds};
 use crate::syntax::header::Date;
@@ -301,10 +301,7 @@ struct JsonSuggestion<'a> {
 
 /// A suggestion as the hint the editor shows (A012), with its fix.
 pub fn diagnostic(text: &str, s: &Suggestion) -> Diagnostic {
-    let surface = &text[s.range];
-    let edits = learn::tag_edits(s.range, &s.label).into_iter().map(|(r, t)| crate::diagnostic::Edit::here(r, t));
-    Diagnostic::new(Code::A012, s.range, learn::message(surface, s))
-        .with_fixes(vec![Fix::new(format!("Tag as {}", s.label), edits.collect())])
+    learn::diagnostic(text, s)
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -458,6 +458,26 @@ pub fn tag_edits(range: TextRange, label: &str) -> [(TextRange, String); 2] {
     [(TextRange::at(range.start, 0), "[".to_string()), (TextRange::at(range.end, 0), format!("]{{{label}}}"))]
 }
 
+/// A suggestion as the hint the editor shows (A012), with its fix: accepting it.
+pub fn diagnostic(text: &str, s: &Suggestion) -> crate::diagnostic::Diagnostic {
+    use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
+    let edits = tag_edits(s.range, &s.label).into_iter().map(|(r, t)| Edit::here(r, t));
+    Diagnostic::new(Code::A012, s.range, message(&text[s.range], s))
+        .with_fixes(vec![Fix::new(format!("Tag as {}", s.label), edits.collect())])
+}
+
+/// A file's diagnostics with its A012 hints (`learned`) added, in place of the A011 hints
+/// they meet (SPEC §12: the learned label is the more telling), sorted as the analysis sorts.
+pub fn with_hints(found: &mut Vec<crate::diagnostic::Diagnostic>, learned: Vec<crate::diagnostic::Diagnostic>) {
+    use crate::diagnostic::Code;
+    if learned.is_empty() {
+        return;
+    }
+    found.retain(|d| d.code != Code::A011 || !learned.iter().any(|l| l.range.intersects(d.range)));
+    found.extend(learned);
+    found.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+}
+
 /// The hint's message: "tag as person kz.tokayev: 14 of 15 tagged «Tokaïev»".
 pub fn message(surface: &str, s: &Suggestion) -> String {
     let label = match s.label.split_once(':') {

@@ -171,6 +171,11 @@ impl Tally {
         self.stale.is_empty()
     }
 
+    /// The files that contribute, in no order.
+    pub fn files(&self) -> impl Iterator<Item = u32> + '_ {
+        self.files.keys().copied()
+    }
+
     /// The files whose untagged occurrences are to be counted (again), in no order.
     pub fn stale(&self) -> impl Iterator<Item = u32> + '_ {
         self.stale.iter().copied()

@@ -65,11 +65,11 @@ fn converted(st: &State, file: FileId, data: &FileData, d: &Diagnostic) -> lsp::
 pub fn file_report(st: &State, file: FileId) -> Vec<lsp::Diagnostic> {
     let data = st.corpus.full(file);
     let text = st.docs.get(&data.path).map(|d| d.text.as_str());
-    file_diagnostics(&st.corpus, &st.caches, file, text)
-        .iter()
-        .filter(|d| settings::shows(&st.settings, d.code))
-        .map(|d| converted(st, file, &data, d))
-        .collect()
+    let mut found = file_diagnostics(&st.corpus, &st.caches, file, text);
+    if let Some(text) = text {
+        crate::learn::with_hints(&mut found, super::learning::hints(st, &data.path, text));
+    }
+    found.iter().filter(|d| settings::shows(&st.settings, d.code)).map(|d| converted(st, file, &data, d)).collect()
 }
 
 /// A result id that changes exactly when the report does (positions included), so a client

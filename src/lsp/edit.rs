@@ -2,18 +2,23 @@
 //! answers built on them. Each function runs under the state lock, synchronously.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse, DocumentChanges, OneOf,
-    OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, RenameParams, TextDocumentEdit,
-    TextDocumentPositionParams, TextEdit, WorkspaceEdit,
+    self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
+    DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, RenameParams,
+    TextDocumentEdit, TextDocumentPositionParams, TextEdit, WorkspaceEdit,
 };
 
+use crate::corpus::FileId;
+use crate::diagnostic::Diagnostic;
 use crate::ide::{self, ActionKind, RenameError, SourceChange};
-use crate::lsp::convert;
+use crate::learn::{self, Suggestion};
 use crate::lsp::diagnostics::to_lsp;
 use crate::lsp::state::State;
+use crate::lsp::{convert, learning};
+use crate::text::{LineIndex, TextRange};
 
 /// LSP's `RequestFailed`: the request was valid but cannot be done; the message says why.
 const REQUEST_FAILED: i64 = -32803;
@@ -120,6 +125,12 @@ pub fn code_actions(st: &State, params: &CodeActionParams) -> Result<Option<Code
     let range = convert::text_range_in(st, file, doc, params.range);
     let only = params.context.only.as_deref();
     let wanted = |kind: ActionKind| admits(only, &action_kind(kind));
+    let mut learned = match doc {
+        Some(doc) if wanted(ActionKind::QuickFix) => {
+            learned_actions(st, file, &st.corpus.file(file).path, &doc.text, range)
+        }
+        _ => Vec::new(),
+    };
     let actions: Vec<CodeActionOrCommand> = ide::code_actions(&st.corpus, &st.caches, file, text, range, &wanted)
         .into_iter()
         .filter_map(|a| {
@@ -133,7 +144,91 @@ pub fn code_actions(st: &State, params: &CodeActionParams) -> Result<Option<Code
             }))
         })
         .collect();
+    // The learned suggestions' actions first: their accept is the preferred fix.
+    learned.extend(actions);
+    let actions = learned;
     Ok((!actions.is_empty()).then_some(actions))
+}
+
+/// The code actions on the suggestions `range` meets: accept (preferred), accept every
+/// suggestion of the file in one edit, reject here, reject the label for the surface everywhere.
+fn learned_actions(st: &State, file: FileId, path: &Path, text: &str, range: TextRange) -> Vec<CodeActionOrCommand> {
+    let all = learning::suggestions(st, path, text);
+    let here: Vec<&Suggestion> =
+        all.iter().filter(|s| s.range.intersects(range) || s.range.touches(range.start)).collect();
+    if here.is_empty() {
+        return Vec::new();
+    }
+    let action = |title: String, edit: Option<WorkspaceEdit>, preferred: bool, diagnostic: Option<&Diagnostic>| {
+        Some(CodeActionOrCommand::CodeAction(CodeAction {
+            title,
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: diagnostic.map(|d| vec![to_lsp(st, file, d)]),
+            edit: Some(edit?),
+            is_preferred: preferred.then_some(true),
+            ..Default::default()
+        }))
+    };
+    let mut out = Vec::new();
+    for s in &here {
+        let d = learn::diagnostic(text, s);
+        let accept = SourceChange::from_fix(&st.corpus, file, &d.fixes[0]);
+        out.extend(action(d.fixes[0].title.clone(), accept.and_then(|c| workspace_edit(st, &c)), true, Some(&d)));
+    }
+    if all.len() > 1 {
+        let edits = all.iter().flat_map(|s| learn::tag_edits(s.range, &s.label)).map(|(r, t)| ide::TextEdit::new(r, t));
+        let change = SourceChange::single(file, edits.collect());
+        let title = format!("Accept every suggestion in this file ({})", all.len());
+        out.extend(action(title, workspace_edit(st, &change), false, None));
+    }
+    let Some((root, from_root, _)) = learning::place(st, path) else { return out };
+    let line_index = LineIndex::new(text);
+    for s in &here {
+        let surface = &text[s.range];
+        let line = line_index.line_of(s.range.start) + 1;
+        let d = learn::diagnostic(text, s);
+        let here_row = learn::rejected::row(surface, &s.label, Some((&from_root, line)));
+        let title = format!("Reject {} here", s.label);
+        out.extend(action(title, rejection_edit(st, &root, &here_row), false, Some(&d)));
+        let everywhere = learn::rejected::row(surface, &s.label, None);
+        let title = format!("Reject {} for «{surface}» everywhere", s.label);
+        out.extend(action(title, rejection_edit(st, &root, &everywhere), false, Some(&d)));
+    }
+    out
+}
+
+/// The edit that appends `row` to the root's rejections file: the open document's text, the
+/// file on disk, or a new file (created with its header row) when there is none.
+fn rejection_edit(st: &State, root: &Path, row: &str) -> Option<WorkspaceEdit> {
+    let path = root.join(learn::rejected::PATH);
+    let uri = convert::uri(st, &path)?;
+    let existing = match st.docs.get(&path) {
+        Some(doc) => Some(doc.text.clone()),
+        None => std::fs::read_to_string(&path).ok(),
+    };
+    let end = existing.as_deref().map_or(0, |t| t.len() as u32);
+    let index = LineIndex::new(existing.as_deref().unwrap_or(""));
+    let edit = lsp::TextEdit {
+        range: convert::range(&index, TextRange::empty(end), st.session.encoding),
+        new_text: learn::rejected::append(existing.as_deref(), row),
+    };
+    if !st.session.document_changes {
+        // Without document changes a file cannot be created.
+        existing.as_ref()?;
+        return Some(WorkspaceEdit { changes: Some([(uri, vec![edit])].into_iter().collect()), ..Default::default() });
+    }
+    let mut ops = Vec::new();
+    if existing.is_none() {
+        let options = lsp::CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(true) };
+        let create = lsp::CreateFile { uri: uri.clone(), options: Some(options), annotation_id: None };
+        ops.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(create)));
+    }
+    let text_document = lsp::OptionalVersionedTextDocumentIdentifier { uri, version: st.version(&path) };
+    ops.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+        text_document,
+        edits: vec![OneOf::Left(edit)],
+    }));
+    Some(WorkspaceEdit { document_changes: Some(lsp::DocumentChanges::Operations(ops)), ..Default::default() })
 }
 
 #[cfg(test)]

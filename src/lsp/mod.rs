@@ -33,6 +33,7 @@ mod diagnostics;
 mod early;
 mod edit;
 mod framing;
+mod learning;
 mod memory;
 mod parked;
 mod refresh;

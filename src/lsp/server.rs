@@ -241,6 +241,7 @@ impl LanguageServer for Server {
             st.open(path.clone(), Document::new(doc.uri, doc.version, doc.text, on_disk));
         });
         self.tables_edited(&path);
+        super::learning::changed(&self.client, &self.state, &self.wake, &path);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -252,6 +253,7 @@ impl LanguageServer for Server {
             st.reindex(&path);
         });
         self.tables_edited(&path);
+        super::learning::changed(&self.client, &self.state, &self.wake, &path);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -265,6 +267,7 @@ impl LanguageServer for Server {
             }
         });
         self.tables_edited(&path);
+        super::learning::changed(&self.client, &self.state, &self.wake, &path);
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -295,7 +298,17 @@ impl LanguageServer for Server {
         self.indexed(Some(&p.text_document.uri)).await?;
         self.query("hover", |st| {
             let Some((file, offset)) = convert::locate(st, &p.text_document.uri, p.position) else { return Ok(None) };
-            let Some(found) = ide::hover(&st.corpus, file, offset) else { return Ok(None) };
+            let Some(found) = ide::hover(&st.corpus, file, offset) else {
+                // Untagged text: the candidates of a suggestion there.
+                let path = &st.corpus.file(file).path;
+                let Some(doc) = st.docs.get(path) else { return Ok(None) };
+                let Some((range, value)) = super::learning::hover(st, path, &doc.text, offset) else { return Ok(None) };
+                let kind = if st.session.markdown { MarkupKind::Markdown } else { MarkupKind::PlainText };
+                return Ok(Some(Hover {
+                    contents: HoverContents::Markup(MarkupContent { kind, value }),
+                    range: Some(convert::range_of(st, file, range)),
+                }));
+            };
             let (kind, value) = if st.session.markdown {
                 (MarkupKind::Markdown, found.markup.markdown().to_string())
             } else {

@@ -18,7 +18,7 @@ use crate::lsp::state::{Settings, State, read_state, write_state};
 pub const SECTION: &str = "seedls";
 
 /// The keys of the section, as editors spell them.
-const KEYS: [&str; 2] = ["untaggedAliasHints", "inlayHints"];
+const KEYS: [&str; 3] = ["untaggedAliasHints", "inlayHints", "suggestions"];
 
 /// Our section of a settings object: under `seedls`, or the object itself when it carries our
 /// keys. None when there is nothing for us (null, `{}`, another tool's settings).
@@ -26,7 +26,8 @@ pub fn section(value: &Value) -> Option<&Map<String, Value>> {
     let object = value.as_object()?;
     match object.get(SECTION) {
         Some(inner) => inner.as_object(),
-        None => KEYS.iter().any(|k| object.contains_key(*k)).then_some(object),
+        None => (KEYS.iter().any(|k| object.contains_key(*k)) || object.keys().any(|k| k.starts_with("suggestions.")))
+            .then_some(object),
     }
 }
 
@@ -36,10 +37,34 @@ pub fn section(value: &Value) -> Option<&Map<String, Value>> {
 pub fn parse(section: &Map<String, Value>) -> (Settings, Vec<String>) {
     let mut settings = Settings::default();
     let mut warnings = Vec::new();
-    for (key, value) in section {
+    // `suggestions` is an object (`{"enabled": …, "minScore": …}`), or its keys come dotted.
+    let nested = section.get("suggestions").and_then(Value::as_object);
+    let suggestions = nested.into_iter().flatten().map(|(k, v)| (format!("suggestions.{k}"), v));
+    let keys = section.iter().map(|(k, v)| (k.clone(), v)).chain(suggestions);
+    for (key, value) in keys {
         let slot = match key.as_str() {
             "untaggedAliasHints" => &mut settings.untagged_alias_hints,
             "inlayHints" => &mut settings.inlay_hints,
+            "suggestions.enabled" => &mut settings.suggestions,
+            "suggestions.minScore" => {
+                match value.as_f64().filter(|x| (0.0..=1.0).contains(x)) {
+                    Some(x) => settings.thresholds.min_score = x,
+                    None if value.is_null() => {}
+                    None => warnings
+                        .push(format!("seedls: setting `{SECTION}.{key}` must be a number from 0 to 1, not {value}")),
+                }
+                continue;
+            }
+            "suggestions.minCount" => {
+                match value.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                    Some(n) => settings.thresholds.min_count = n,
+                    None if value.is_null() => {}
+                    None => {
+                        warnings.push(format!("seedls: setting `{SECTION}.{key}` must be a whole number, not {value}"))
+                    }
+                }
+                continue;
+            }
             _ => continue,
         };
         match value {
@@ -64,7 +89,9 @@ pub fn shows(settings: &Settings, code: Code) -> bool {
 /// Installs new settings and says what the client must ask for again.
 pub fn apply(st: &mut State, settings: Settings) -> Refresh {
     let what = Refresh {
-        diagnostics: st.settings.untagged_alias_hints != settings.untagged_alias_hints,
+        diagnostics: st.settings.untagged_alias_hints != settings.untagged_alias_hints
+            || st.settings.suggestions != settings.suggestions
+            || st.settings.thresholds != settings.thresholds,
         inlay_hints: st.settings.inlay_hints != settings.inlay_hints,
         ..Refresh::default()
     };
@@ -167,15 +194,30 @@ mod tests {
 
     #[test]
     fn nested_and_flat_sections_and_defaults_for_missing_keys() {
-        let off = Settings { untagged_alias_hints: false, inlay_hints: true };
+        let off = Settings { untagged_alias_hints: false, ..Settings::default() };
         assert_eq!(settings(json!({"seedls": {"untaggedAliasHints": false}})), Some((off.clone(), vec![])));
         assert_eq!(settings(json!({"untaggedAliasHints": false})), Some((off, vec![])));
-        let both = Settings { untagged_alias_hints: false, inlay_hints: false };
+        let both = Settings { untagged_alias_hints: false, inlay_hints: false, ..Settings::default() };
         assert_eq!(settings(json!({"seedls": {"untaggedAliasHints": false, "inlayHints": false}})).unwrap().0, both);
         // An explicit empty section is every default.
         assert_eq!(settings(json!({"seedls": {}})), Some((Settings::default(), vec![])));
         // Client-side keys of the section are not ours to judge.
         assert_eq!(settings(json!({"seedls": {"path": "/bin/seedls", "inlayHints": true}})).unwrap().1, [""; 0]);
+    }
+
+    #[test]
+    fn suggestions_nested_or_dotted() {
+        let (s, warnings) =
+            settings(json!({"seedls": {"suggestions": {"enabled": false, "minScore": 0.75, "minCount": 3}}})).unwrap();
+        assert_eq!(
+            (s.suggestions, s.thresholds.min_score, s.thresholds.min_count, warnings.len()),
+            (false, 0.75, 3, 0)
+        );
+        let (s, _) = settings(json!({"suggestions.minScore": 0.25})).unwrap();
+        assert_eq!((s.suggestions, s.thresholds.min_score), (true, 0.25));
+        let (s, warnings) = settings(json!({"seedls": {"suggestions": {"minScore": 2, "minCount": -1}}})).unwrap();
+        assert_eq!(s.thresholds, crate::learn::Thresholds::default());
+        assert_eq!(warnings.len(), 2);
     }
 
     #[test]
@@ -188,7 +230,7 @@ mod tests {
     #[test]
     fn wrong_types_warn_and_keep_the_default() {
         let (s, warnings) = settings(json!({"untaggedAliasHints": "no", "inlayHints": false})).unwrap();
-        assert_eq!(s, Settings { untagged_alias_hints: true, inlay_hints: false });
+        assert_eq!(s, Settings { inlay_hints: false, ..Settings::default() });
         assert_eq!(warnings, ["seedls: setting `seedls.untaggedAliasHints` must be true or false, not \"no\""]);
         assert_eq!(initial(None), (Settings::default(), vec![]));
         assert!(!initial(Some(&json!({"inlayHints": false}))).0.inlay_hints);
@@ -196,7 +238,7 @@ mod tests {
 
     #[test]
     fn only_the_a011_setting_hides_a011() {
-        let off = Settings { untagged_alias_hints: false, inlay_hints: true };
+        let off = Settings { untagged_alias_hints: false, ..Settings::default() };
         assert!(!shows(&off, Code::A011));
         assert!(shows(&off, Code::A005));
         assert!(shows(&Settings::default(), Code::A011));

@@ -75,18 +75,43 @@ impl Document {
     }
 }
 
+/// What the corpus teaches (SPEC §12). The background run that keeps it is `learning`'s.
+#[derive(Default)]
+pub struct Learning {
+    /// Out of the state while a run holds it.
+    pub tally: Option<crate::learn::Tally>,
+    /// The gazetteer of the last complete tally.
+    pub gazetteer: Option<Arc<crate::learn::Gazetteer>>,
+    /// The rejections of the workspace roots, by root.
+    pub rejections: Vec<(PathBuf, crate::learn::Rejections)>,
+    /// Files whose contribution is to be replaced.
+    pub dirty: FxHashSet<PathBuf>,
+    /// Every file is to be learned again (a new index).
+    pub all: bool,
+    pub running: bool,
+}
+
 /// User settings (`initializationOptions`, `workspace/didChangeConfiguration`), SPEC §8.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
     /// Report untagged registered names and aliases (A011 hints).
     pub untagged_alias_hints: bool,
     /// Show the canonical name after a surface that differs from it.
     pub inlay_hints: bool,
+    /// Tags learned from the corpus (A012 hints): `suggestions.enabled`, `.minScore`,
+    /// `.minCount`.
+    pub suggestions: bool,
+    pub thresholds: crate::learn::Thresholds,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { untagged_alias_hints: true, inlay_hints: true }
+        Settings {
+            untagged_alias_hints: true,
+            inlay_hints: true,
+            suggestions: true,
+            thresholds: crate::learn::Thresholds::default(),
+        }
     }
 }
 
@@ -171,6 +196,8 @@ pub struct State {
     pub published: FxHashMap<PathBuf, u64>,
     /// Closed documents whose pushed diagnostics must be cleared.
     pub to_clear: Vec<Uri>,
+    /// What the corpus teaches (SPEC §12): the suggestions' gazetteer.
+    pub learning: Learning,
 }
 
 impl State {
@@ -186,6 +213,7 @@ impl State {
             tracking: Tracking::default(),
             published: FxHashMap::default(),
             to_clear: Vec::new(),
+            learning: Default::default(),
         }
     }
 

@@ -259,6 +259,7 @@ pub async fn index(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>,
     wake.notify_one();
     // Results computed before indexing are wrong; ask for new ones.
     refresh(&client, &session, Refresh::CORPUS);
+    super::learning::relearn_all(&client, &state, &wake);
     // Progress is begun (late) and ended even for a build that beat the client's answer, so
     // a client waiting for the end of indexing sees it.
     if created.is_none() && create.await {
@@ -499,6 +500,7 @@ pub fn follow_up(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>
     if outcome.changed {
         let session = read_state(state).session.clone();
         refresh(client, &session, Refresh::CORPUS);
+        super::learning::relearn_all(client, state, wake);
     }
     if outcome.rebuild {
         let early = early_channel(&mut write_state(state));

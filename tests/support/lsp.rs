@@ -188,9 +188,16 @@ impl Client {
             "workspaceFolders": folders,
             "capabilities": capabilities,
         });
-        if let Some(init) = options.initialization_options {
-            params["initializationOptions"] = init;
+        // The learned suggestions (A012) arrive once the corpus is learned, in the background,
+        // and take A011's place: off unless a test asks for them (`suggestions` in its options).
+        let mut init = options.initialization_options.unwrap_or_else(|| json!({"seedls": {}}));
+        let section = if init.get("seedls").is_some_and(Value::is_object) { &mut init["seedls"] } else { &mut init };
+        if let Some(section) = section.as_object_mut()
+            && !section.keys().any(|k| k.starts_with("suggestions"))
+        {
+            section.insert("suggestions".to_string(), json!({"enabled": false}));
         }
+        params["initializationOptions"] = init;
         let result = client.request("initialize", params);
         client.capabilities = result["capabilities"].clone();
         client.notify("initialized", json!({}));
