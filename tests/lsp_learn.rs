@@ -121,7 +121,11 @@ fn the_settings_turn_suggestions_off_and_a011_comes_back() {
     );
     std::thread::sleep(Duration::from_millis(500));
     assert!(a012(&pulled(&mut client, "seeds/b.txt", B)).is_empty());
-    client.notify("workspace/didChangeConfiguration", json!({"settings": {"seedls": {"suggestions": {}}}}));
+    // Turned on with the default thresholds: learned now (nothing was while they were off).
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"seedls": {"suggestions": {"enabled": true}}}}),
+    );
     pull_until(&mut client, "seeds/b.txt", B, |f| !a012(f).is_empty());
     client.shutdown();
 }

@@ -20,7 +20,7 @@ use crate::diagnostic::Diagnostic;
 
 use crate::learn::{self, Cover, Rejections, Suggestion, Tally};
 use crate::lsp::refresh::{Refresh, refresh};
-use crate::lsp::state::{State, read_state, write_state};
+use crate::lsp::state::{Learning, State, read_state, write_state};
 use crate::syntax::{SeedFile, parse_seed};
 use crate::text::{LineIndex, TextRange};
 
@@ -42,10 +42,30 @@ pub fn changed(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>, 
     start(client, state, wake);
 }
 
+/// The suggestions were turned on or off: on, the corpus is learned (it was not while they were
+/// off); off, what was learned is dropped, and with it the memory it holds.
+pub fn toggled(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
+    {
+        let mut st = write_state(state);
+        if !st.settings.suggestions {
+            if !st.learning.running {
+                st.learning = Learning { all: true, ..Learning::default() };
+            }
+            return;
+        }
+        if st.learning.gazetteer.is_some() {
+            return;
+        }
+        st.learning.all = true;
+    }
+    start(client, state, wake);
+}
+
 fn start(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>) {
     {
         let mut st = write_state(state);
-        if st.learning.running || !st.loaded {
+        // Off, nothing is learned: a tally over 100,000 files holds tens of megabytes.
+        if st.learning.running || !st.loaded || !st.settings.suggestions {
             return;
         }
         st.learning.running = true;

@@ -12,6 +12,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{ConfigurationItem, MessageType};
 
 use crate::diagnostic::Code;
+use crate::lsp::learning;
 use crate::lsp::refresh::{Refresh, refresh};
 use crate::lsp::state::{Settings, State, read_state, write_state};
 
@@ -136,6 +137,7 @@ pub fn follow_up(client: &Client, state: &Arc<RwLock<State>>, wake: &Arc<Notify>
     match change {
         Change::Applied(what, warnings) => {
             let session = read_state(state).session.clone();
+            learning::toggled(client, state, wake);
             refresh(client, &session, what);
             if !warnings.is_empty() {
                 let client = client.clone();
@@ -176,6 +178,7 @@ pub async fn pull(client: Client, state: Arc<RwLock<State>>, wake: Arc<Notify>, 
         (st.tracking.settings_changes == change).then(|| (apply(&mut st, settings), st.session.clone()))
     };
     let Some((what, session)) = applied else { return };
+    learning::toggled(&client, &state, &wake);
     wake.notify_one();
     refresh(&client, &session, what);
     for w in warnings {
@@ -214,7 +217,7 @@ mod tests {
             (false, 0.75, 3, 0)
         );
         let (s, _) = settings(json!({"suggestions.minScore": 0.25})).unwrap();
-        assert_eq!((s.suggestions, s.thresholds.min_score), (true, 0.25));
+        assert_eq!((s.suggestions, s.thresholds.min_score), (false, 0.25));
         let (s, warnings) = settings(json!({"seedls": {"suggestions": {"minScore": 2, "minCount": -1}}})).unwrap();
         assert_eq!(s.thresholds, crate::learn::Thresholds::default());
         assert_eq!(warnings.len(), 2);
