@@ -39,7 +39,8 @@ if set(server.get("config", {})) != server_keys:
 package = json.loads((repo / "editors/vscode/package.json").read_text(encoding="utf-8"))
 props = package["contributes"]["configuration"]["properties"]
 for key in server_keys:
-    if f"seedls.{key}" not in props:
+    # A setting that is an object (`suggestions`) is a group of dotted settings in VS Code.
+    if f"seedls.{key}" not in props and not any(p.startswith(f"seedls.{key}.") for p in props):
         errors.append(f"VS Code: no setting seedls.{key}")
 if "seedls.path" not in props:
     errors.append("VS Code: no setting seedls.path")
