@@ -34,6 +34,19 @@ impl TextRange {
         TextRange::new(offset, offset)
     }
 
+    /// The ranges sorted, overlapping ones joined (ranges that only touch stay apart).
+    pub fn joined(mut ranges: Vec<TextRange>) -> Vec<TextRange> {
+        ranges.sort_unstable();
+        let mut out: Vec<TextRange> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match out.last_mut() {
+                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+                _ => out.push(r),
+            }
+        }
+        out
+    }
+
     /// Builds a range from `usize` offsets (all offsets in this crate fit in `u32`).
     pub fn from_usize(range: Range<usize>) -> TextRange {
         TextRange::new(range.start as u32, range.end as u32)

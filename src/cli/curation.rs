@@ -22,6 +22,25 @@ use crate::syntax::{self, parse_seed};
 /// A usage or I/O failure: printed as `error: …`, exit status 2.
 pub struct Failure(pub String);
 
+/// The corpora `paths` belong to (`corpus::select`). A path that cannot be read, or an
+/// unreadable file among those the paths name, is a failure; one elsewhere in a corpus only a
+/// warning (its corpus is read without it).
+pub fn selections(paths: &[PathBuf]) -> Result<Vec<corpus::Selection>, Failure> {
+    let (selections, errors) = corpus::select(paths);
+    if let Some(e) = errors.first() {
+        return Err(Failure(format!("cannot read {}: {}", e.path.display(), e.message)));
+    }
+    for sel in &selections {
+        for e in &sel.errors {
+            if sel.naming(&e.path).is_some() {
+                return Err(Failure(format!("cannot read {}: {}", e.path.display(), e.message)));
+            }
+            eprintln!("warning: cannot read {}: {} (its corpus is read without it)", e.path.display(), e.message);
+        }
+    }
+    Ok(selections)
+}
+
 impl<E: std::fmt::Display> From<E> for Failure {
     fn from(e: E) -> Failure {
         Failure(e.to_string())
@@ -68,19 +87,9 @@ impl Input {
     /// folder among the paths given is a failure: figures would be wrong. A folder of the
     /// corpus that is not named and cannot be read is only a warning.
     pub fn load(paths: &[PathBuf]) -> Result<Input, Failure> {
-        let (selections, errors) = corpus::select(paths);
-        if let Some(e) = errors.first() {
-            return Err(Failure(format!("cannot read {}: {}", e.path.display(), e.message)));
-        }
         let mut seeds = Vec::new();
         let mut corpora = Vec::new();
-        for sel in selections {
-            for e in &sel.errors {
-                if sel.naming(&e.path).is_some() {
-                    return Err(Failure(format!("cannot read {}: {}", e.path.display(), e.message)));
-                }
-                eprintln!("warning: cannot read {}: {} (its corpus is read without it)", e.path.display(), e.message);
-            }
+        for sel in selections(paths)? {
             let mut corpus = Corpus::new(vec![sel.root.clone()], Date::today());
             for (path, kind) in &sel.files {
                 match kind {

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::json;
 
-use super::curation::{Failure, read, table, write_atomic};
+use super::curation::{Failure, read, selections, table, write_atomic};
 use super::{FileReport, Loaded, TableFormat};
-use crate::corpus::{self, Corpus, FileKind};
+use crate::corpus::{Corpus, FileKind};
 use crate::curation::Article;
 use crate::diagnostic::Diagnostic;
 use crate::learn::evaluate::{Counts, Scores, held_out};
@@ -74,18 +74,8 @@ struct Input {
 /// The corpora around `paths`, as `check` finds them. A path that does not exist, an unreadable
 /// registry or a malformed rejections file is a failure.
 fn load(paths: &[PathBuf]) -> Result<Vec<Input>, Failure> {
-    let (selections, errors) = corpus::select(paths);
-    if let Some(e) = errors.first() {
-        return Err(Failure(format!("cannot read {}: {}", e.path.display(), e.message)));
-    }
     let mut out = Vec::new();
-    for sel in selections {
-        for e in &sel.errors {
-            if sel.naming(&e.path).is_some() {
-                return Err(Failure(format!("cannot read {}: {}", e.path.display(), e.message)));
-            }
-            eprintln!("warning: cannot read {}: {} (its corpus is read without it)", e.path.display(), e.message);
-        }
+    for sel in selections(paths)? {
         let mut corpus = Corpus::new(vec![sel.root.clone()], Date::today());
         let mut seeds = Vec::new();
         for (path, kind) in &sel.files {

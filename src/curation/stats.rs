@@ -141,9 +141,9 @@ pub fn alias_coverage(
         }
         covered.push(TextRange::at(m.range.start, 1));
     }
-    let covered = merged(covered);
+    let covered = TextRange::joined(covered);
     // Nested surfaces merge into the outermost: inside one of them is inside the union.
-    let surfaces = merged(surfaces);
+    let surfaces = TextRange::joined(surfaces);
     let within = |ranges: &[TextRange], range: TextRange, test: fn(TextRange, TextRange) -> bool| {
         let i = ranges.partition_point(|c| c.end <= range.start);
         ranges[i..].iter().take_while(|c| c.start < range.end).any(|&c| test(c, range))
@@ -157,17 +157,4 @@ pub fn alias_coverage(
         }
     }
     (tagged, untagged)
-}
-
-/// Sorted, overlapping ranges joined (ranges that only touch stay apart).
-fn merged(mut ranges: Vec<TextRange>) -> Vec<TextRange> {
-    ranges.sort_unstable();
-    let mut out: Vec<TextRange> = Vec::with_capacity(ranges.len());
-    for r in ranges {
-        match out.last_mut() {
-            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
-            _ => out.push(r),
-        }
-    }
-    out
 }

@@ -280,8 +280,13 @@ impl Cover {
             blocked.push(TextRange::at(m.range.start, 1));
         }
         events.sort_unstable();
-        let in_events = merged(events.clone());
-        Cover { blocked: merged(blocked), events, in_events, from: crate::syntax::body_start(parse.header.as_ref()) }
+        let in_events = TextRange::joined(events.clone());
+        Cover {
+            blocked: TextRange::joined(blocked),
+            events,
+            in_events,
+            from: crate::syntax::body_start(parse.header.as_ref()),
+        }
     }
 
     /// Whether `range` is tagged already, or markup, for an entry whose best label is an event
@@ -295,19 +300,6 @@ impl Cover {
             || meets(&self.blocked)
             || if event { meets(&self.in_events) } else { self.events.binary_search(&range).is_ok() }
     }
-}
-
-/// Sorted, overlapping ranges joined (ranges that only touch stay apart).
-fn merged(mut ranges: Vec<TextRange>) -> Vec<TextRange> {
-    ranges.sort_unstable();
-    let mut out: Vec<TextRange> = Vec::with_capacity(ranges.len());
-    for r in ranges {
-        match out.last_mut() {
-            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
-            _ => out.push(r),
-        }
-    }
-    out
 }
 
 impl Gazetteer {
