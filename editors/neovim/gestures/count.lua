@@ -28,14 +28,16 @@ local function parse(line)
   return table.concat(plain), mentions, map
 end
 
+-- a tag as its head and its arguments (role order is no part of the meaning)
+local function split(tag)
+  local head, rest = tag:match('^(%S*)(.*)$')
+  local args = {}
+  for a in rest:gmatch('%S+') do table.insert(args, a) end
+  return head, args
+end
+
 -- two tags alike but for the order of their arguments
 function SAME(b, g)
-  local function split(tag)
-    local head, rest = tag:match('^(%S*)(.*)$')
-    local args = {}
-    for a in rest:gmatch('%S+') do table.insert(args, a) end
-    return head, args
-  end
   local bh, ba = split(b)
   local gh, ga = split(g)
   if bh ~= gh or #ba ~= #ga then return false end
@@ -139,13 +141,6 @@ vim.schedule(function() local ok, err = xpcall(function()
     local _, ms = parse(lines()[row + 1])
     for _, x in ipairs(ms) do if x.ps == ps and x.pe == pe then return x end end
   end
-  -- a tag as its head and its arguments (role order is no part of the meaning)
-  local function split(tag)
-    local head, rest = tag:match('^(%S*)(.*)$')
-    local args = {}
-    for a in rest:gmatch('%S+') do table.insert(args, a) end
-    return head, args, rest:match('%s$') ~= nil or rest == '' and false
-  end
   -- how far tag `b` has come towards gold `g`, or nil when it went astray
   local function progress(b, g)
     local bh, ba = split(b)
@@ -168,14 +163,6 @@ vim.schedule(function() local ok, err = xpcall(function()
       else return nil end
     end
     return p
-  end
-  local function same(b, g)
-    local bh, ba = split(b)
-    local gh, ga = split(g)
-    if bh ~= gh or #ba ~= #ga then return false end
-    table.sort(ba); table.sort(ga)
-    for i = 1, #ba do if ba[i] ~= ga[i] then return false end end
-    return true
   end
   -- fill the tag of mention m up to its gold tag with completion; returns gestures used or nil
   local function complete(m)
